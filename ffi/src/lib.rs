@@ -1,0 +1,49 @@
+//! # groundup-ffi: the system interfaces groundup calls, written out by hand
+//!
+//! This crate is a reference manual you can link against. It declares, and
+//! only declares, the C functions, structs and constants that groundup uses to
+//! talk to the kernel: no wrappers, no logic, no dependencies (it is `no_std`).
+//! Everything that *uses* these declarations lives in the `groundup` crate's
+//! `src/sys/`, where each call is checked, counted and traced.
+//!
+//! Every item carries:
+//! - its C prototype or definition, exactly as the system header has it;
+//! - the header that declares it and the manual page (or Microsoft docs page)
+//!   that specifies it;
+//! - its error convention (which return value means failure, and where the
+//!   error code is then found).
+//!
+//! Types are the C types, spelled the C way: `c_int` where C says `int`,
+//! `usize` for `size_t`, `isize` for `ssize_t`. Struct layouts are asserted at
+//! compile time (`const _: () = assert!(…)`), and `tests/abi.rs` compiles a C
+//! file against the real system headers to check every size, field offset and
+//! constant value here against what the C compiler sees.
+//!
+//! ## Modules, one per OS family
+//!
+//! | module | compiled for | what it declares |
+//! |---|---|---|
+//! | [`unix`] | every Unix | POSIX calls shared by all: `close`, `read`, `write`, `ioctl`, `fcntl` |
+//! | `linux` | `groundup_backend = "epoll"` | epoll(7), eventfd(2) and the Linux values of POSIX constants |
+//!
+//! Which module exists is decided by the workspace's single `build.rs`, which
+//! maps the target OS to a backend; this crate never lists operating systems
+//! to choose what to compile.
+//!
+//! ## Why not `libc`?
+//!
+//! groundup exists to show the whole path from a Rust future down to the
+//! kernel. `libc` would hide the most instructive part — what a
+//! `struct epoll_event` really looks like and why it is packed on x86_64 only —
+//! behind a dependency. Writing the bindings here keeps them small (only what
+//! is used), reviewable, and testable against the headers.
+#![no_std]
+#![allow(non_camel_case_types)] // C names are kept as C spells them.
+
+#[cfg(unix)]
+pub mod unix;
+
+#[cfg(groundup_backend = "epoll")]
+pub mod linux;
+
+pub use core::ffi::{c_char, c_int, c_long, c_uint, c_ulong, c_void};

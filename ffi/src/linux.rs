@@ -1,0 +1,315 @@
+//! Linux (and Android): epoll(7), eventfd(2), and the Linux values of the
+//! POSIX constants groundup passes.
+//!
+//! ## epoll in one paragraph
+//!
+//! An epoll instance is a kernel object holding an *interest list* (the
+//! descriptors you asked about, each with an event mask and 64 bits of user
+//! data) and a *ready list* (those that have become ready). `epoll_ctl` edits
+//! the interest list; `epoll_wait` sleeps until the ready list is non-empty and
+//! copies up to `maxevents` entries out. With `EPOLLET` (edge-triggered) an
+//! entry leaves the ready list when it is reported and only comes back when the
+//! file's state changes again (new data arrives, buffer space frees up), which
+//! is why edge-triggered users must read or write until `EAGAIN` before waiting
+//! again. See [epoll(7)](https://man7.org/linux/man-pages/man7/epoll.7.html),
+//! "Level-triggered and edge-triggered".
+//!
+//! ## Architecture-dependent values
+//!
+//! A few flag values are not the same on every Linux architecture: they come
+//! from `asm/fcntl.h` and `asm/ioctls.h`. The generic values (x86, x86_64, arm,
+//! aarch64, riscv, loongarch, s390x) are declared plainly; MIPS, PowerPC and
+//! SPARC get their own. The ABI test checks whichever set is compiled against
+//! the headers of the machine that runs it.
+
+use core::ffi::{c_int, c_ulong};
+
+// ---------------------------------------------------------------------------
+// epoll
+// ---------------------------------------------------------------------------
+
+/// `typedef union epoll_data { void *ptr; int fd; uint32_t u32; uint64_t u64; } epoll_data_t;`
+///
+/// Header `<sys/epoll.h>`. The kernel stores these 64 bits when a descriptor
+/// is registered and hands them back, untouched, with every event for it.
+/// groundup only ever uses the `u64` view (it stores a `Token`), so the union
+/// is declared as the integer it always is in memory.
+pub type epoll_data_t = u64;
+
+/// `struct epoll_event { uint32_t events; epoll_data_t data; } __EPOLL_PACKED;`
+///
+/// Header `<sys/epoll.h>`; man page [epoll_ctl(2)](https://man7.org/linux/man-pages/man2/epoll_ctl.2.html).
+///
+/// glibc defines `__EPOLL_PACKED` as `__attribute__((packed))` **on x86_64
+/// only**: the 32-bit x86 kernel ABI laid the struct out as 12 bytes (a `u64`
+/// is 4-aligned there), and x86_64 kept that layout so 32-bit programs could
+/// share it. Every other 64-bit architecture (aarch64, riscv64, …) aligns
+/// `data` to 8 and the struct is 16 bytes. Packing it everywhere, as some
+/// tutorials do, silently breaks aarch64.
+///
+/// Because the x86_64 struct is packed, never take a reference to `data`:
+/// copy the field out (`{ event.data }`) instead.
+#[cfg_attr(target_arch = "x86_64", repr(C, packed))]
+#[cfg_attr(not(target_arch = "x86_64"), repr(C))]
+#[derive(Clone, Copy, Debug)]
+pub struct epoll_event {
+    /// Bit mask of `EPOLL*` flags: what to watch for (in `epoll_ctl`), what
+    /// happened (from `epoll_wait`).
+    pub events: u32,
+    /// The user data registered with the descriptor.
+    pub data: epoll_data_t,
+}
+
+#[cfg(target_arch = "x86_64")]
+const _: () = assert!(size_of::<epoll_event>() == 12 && align_of::<epoll_event>() == 1);
+#[cfg(all(target_pointer_width = "64", not(target_arch = "x86_64")))]
+const _: () = assert!(size_of::<epoll_event>() == 16 && align_of::<epoll_event>() == 8);
+
+unsafe extern "C" {
+    /// `int epoll_create1(int flags);`
+    ///
+    /// Header `<sys/epoll.h>`; man page [epoll_create1(2)](https://man7.org/linux/man-pages/man2/epoll_create1.2.html).
+    /// Returns a new epoll descriptor, or -1 with errno. `flags` is 0 or
+    /// [`EPOLL_CLOEXEC`].
+    pub fn epoll_create1(flags: c_int) -> c_int;
+
+    /// `int epoll_ctl(int epfd, int op, int fd, struct epoll_event *event);`
+    ///
+    /// Header `<sys/epoll.h>`; man page [epoll_ctl(2)](https://man7.org/linux/man-pages/man2/epoll_ctl.2.html).
+    /// Returns 0, or -1 with errno: `EEXIST` when adding a descriptor already
+    /// in the interest list, `ENOENT` when modifying or deleting one that is
+    /// not, `EPERM` for a regular file (always "ready", so not pollable),
+    /// `EBADF` for a closed descriptor. `event` is ignored for
+    /// [`EPOLL_CTL_DEL`] since Linux 2.6.9 but must still be non-null before.
+    pub fn epoll_ctl(epfd: c_int, op: c_int, fd: c_int, event: *mut epoll_event) -> c_int;
+
+    /// `int epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout);`
+    ///
+    /// Header `<sys/epoll.h>`; man page [epoll_wait(2)](https://man7.org/linux/man-pages/man2/epoll_wait.2.html).
+    /// Waits up to `timeout` milliseconds (-1: forever, 0: do not block) and
+    /// copies at most `maxevents` (> 0) ready events into `events`. Returns
+    /// their number, 0 on timeout, or -1 with errno: `EINTR` when a signal
+    /// handler ran (the call is *not* restarted by `SA_RESTART`, see
+    /// signal(7)), `EINVAL` when `maxevents` is not positive.
+    pub fn epoll_wait(
+        epfd: c_int,
+        events: *mut epoll_event,
+        maxevents: c_int,
+        timeout: c_int,
+    ) -> c_int;
+
+    /// `int eventfd(unsigned int initval, int flags);`
+    ///
+    /// Header `<sys/eventfd.h>`; man page [eventfd(2)](https://man7.org/linux/man-pages/man2/eventfd.2.html).
+    /// Returns a descriptor for a kernel-held 64-bit counter, or -1 with
+    /// errno. `write(2)` of 8 bytes adds to the counter and makes the
+    /// descriptor readable; `read(2)` of 8 bytes returns and resets it. A
+    /// write that would overflow the counter past `u64::MAX - 1` fails with
+    /// `EAGAIN` on a non-blocking eventfd.
+    pub fn eventfd(initval: core::ffi::c_uint, flags: c_int) -> c_int;
+}
+
+/// `EPOLL_CTL_ADD`: add a descriptor to the interest list. `<sys/epoll.h>`.
+pub const EPOLL_CTL_ADD: c_int = 1;
+/// `EPOLL_CTL_DEL`: remove a descriptor from the interest list. `<sys/epoll.h>`.
+pub const EPOLL_CTL_DEL: c_int = 2;
+/// `EPOLL_CTL_MOD`: change a registered descriptor's mask and data. `<sys/epoll.h>`.
+pub const EPOLL_CTL_MOD: c_int = 3;
+
+/// `EPOLLIN`: data to read (or, for a listener, a connection to accept).
+pub const EPOLLIN: u32 = 0x001;
+/// `EPOLLPRI`: exceptional condition, e.g. TCP urgent (out-of-band) data.
+pub const EPOLLPRI: u32 = 0x002;
+/// `EPOLLOUT`: writing will not block.
+pub const EPOLLOUT: u32 = 0x004;
+/// `EPOLLERR`: an error is pending (read it with `SO_ERROR`). Always
+/// reported; need not be requested.
+pub const EPOLLERR: u32 = 0x008;
+/// `EPOLLHUP`: hang-up: both directions are closed (or a pipe's other end
+/// closed). Always reported; need not be requested.
+pub const EPOLLHUP: u32 = 0x010;
+/// `EPOLLRDHUP` (since Linux 2.6.17): the peer closed its writing half, so
+/// reads will reach end of file after the buffered data.
+pub const EPOLLRDHUP: u32 = 0x2000;
+/// `EPOLLONESHOT`: disable the descriptor after one event until re-armed
+/// with `EPOLL_CTL_MOD`. groundup does not use it; it is declared for
+/// completeness of the flag set the ABI test checks.
+pub const EPOLLONESHOT: u32 = 1 << 30;
+/// `EPOLLET`: edge-triggered: report a readiness change once, not for as long
+/// as the readiness lasts.
+pub const EPOLLET: u32 = 1 << 31;
+
+/// `EPOLL_CLOEXEC`: close the epoll descriptor across `execve(2)`. Equal to
+/// `O_CLOEXEC`. `<sys/epoll.h>`.
+pub const EPOLL_CLOEXEC: c_int = O_CLOEXEC;
+/// `EFD_CLOEXEC`: close the eventfd across `execve(2)`. Equal to `O_CLOEXEC`.
+/// `<sys/eventfd.h>`.
+pub const EFD_CLOEXEC: c_int = O_CLOEXEC;
+/// `EFD_NONBLOCK`: make the eventfd non-blocking. Equal to `O_NONBLOCK`.
+/// `<sys/eventfd.h>`.
+pub const EFD_NONBLOCK: c_int = O_NONBLOCK;
+
+// ---------------------------------------------------------------------------
+// POSIX constants, Linux values
+// ---------------------------------------------------------------------------
+
+/// `O_NONBLOCK`, `<fcntl.h>`: non-blocking I/O on a descriptor.
+#[cfg(not(any(target_arch = "mips", target_arch = "mips64", target_arch = "sparc64")))]
+pub const O_NONBLOCK: c_int = 0o4000;
+/// `O_NONBLOCK`, `<fcntl.h>` (MIPS value, from `arch/mips/include/uapi/asm/fcntl.h`).
+#[cfg(any(target_arch = "mips", target_arch = "mips64"))]
+pub const O_NONBLOCK: c_int = 0o200;
+/// `O_NONBLOCK`, `<fcntl.h>` (SPARC value, from `arch/sparc/include/uapi/asm/fcntl.h`).
+#[cfg(target_arch = "sparc64")]
+pub const O_NONBLOCK: c_int = 0x4000;
+
+/// `O_CLOEXEC`, `<fcntl.h>`: close the descriptor across `execve(2)`.
+#[cfg(not(target_arch = "sparc64"))]
+pub const O_CLOEXEC: c_int = 0o2000000;
+/// `O_CLOEXEC`, `<fcntl.h>` (SPARC value).
+#[cfg(target_arch = "sparc64")]
+pub const O_CLOEXEC: c_int = 0x400000;
+
+/// `F_DUPFD_CLOEXEC`, `<fcntl.h>`: duplicate a descriptor onto the lowest
+/// free number ≥ the third argument, with close-on-exec set
+/// (`F_LINUX_SPECIFIC_BASE + 6` on every architecture).
+pub const F_DUPFD_CLOEXEC: c_int = 1030;
+
+/// `FIONBIO`, `<sys/ioctl.h>`: set (`*argp != 0`) or clear non-blocking mode;
+/// the third argument is an `int *`. See ioctl_tty(2)/ioctl(2).
+#[cfg(not(any(
+    target_arch = "mips",
+    target_arch = "mips64",
+    target_arch = "powerpc",
+    target_arch = "powerpc64",
+    target_arch = "sparc64"
+)))]
+pub const FIONBIO: c_ulong = 0x5421;
+/// `FIONBIO`, `<sys/ioctl.h>` (MIPS value, `_IOW('f', 126, int)` in MIPS's encoding).
+#[cfg(any(target_arch = "mips", target_arch = "mips64"))]
+pub const FIONBIO: c_ulong = 0x667e;
+/// `FIONBIO`, `<sys/ioctl.h>` (PowerPC and SPARC value, `_IOW('f', 126, int)`).
+#[cfg(any(target_arch = "powerpc", target_arch = "powerpc64", target_arch = "sparc64"))]
+pub const FIONBIO: c_ulong = 0x8004667e;
+
+// ---------------------------------------------------------------------------
+// Sockets
+// ---------------------------------------------------------------------------
+
+/// `typedef unsigned short sa_family_t;` — `<sys/socket.h>`.
+pub type sa_family_t = u16;
+
+/// `struct sockaddr { sa_family_t sa_family; char sa_data[14]; };`
+///
+/// Header `<sys/socket.h>`. The generic address type the socket calls take a
+/// pointer to; the real address is one of the specific structs below, told
+/// apart by the family field they all start with.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct sockaddr {
+    /// Address family (`AF_INET`, …).
+    pub sa_family: sa_family_t,
+    /// Family-specific bytes.
+    pub sa_data: [core::ffi::c_char; 14],
+}
+
+/// `struct in_addr { in_addr_t s_addr; };` — `<netinet/in.h>`. An IPv4
+/// address, in network byte order.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct in_addr {
+    /// The address, big-endian.
+    pub s_addr: u32,
+}
+
+/// `struct sockaddr_in { sa_family_t sin_family; in_port_t sin_port; struct in_addr sin_addr; unsigned char sin_zero[8]; };`
+///
+/// Header `<netinet/in.h>`; man page [ip(7)](https://man7.org/linux/man-pages/man7/ip.7.html).
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct sockaddr_in {
+    /// Always `AF_INET`.
+    pub sin_family: sa_family_t,
+    /// Port, big-endian.
+    pub sin_port: u16,
+    /// Address.
+    pub sin_addr: in_addr,
+    /// Padding to the size of `struct sockaddr`; must be zero.
+    pub sin_zero: [u8; 8],
+}
+
+const _: () = assert!(size_of::<sockaddr>() == 16 && size_of::<sockaddr_in>() == 16);
+
+/// `AF_INET`: IPv4. `<sys/socket.h>`.
+pub const AF_INET: c_int = 2;
+/// `SOCK_STREAM`: a reliable byte stream (TCP for `AF_INET`). `<sys/socket.h>`.
+#[cfg(not(any(target_arch = "mips", target_arch = "mips64")))]
+pub const SOCK_STREAM: c_int = 1;
+/// `SOCK_STREAM` (MIPS value: MIPS swapped the numbers of stream and datagram).
+#[cfg(any(target_arch = "mips", target_arch = "mips64"))]
+pub const SOCK_STREAM: c_int = 2;
+/// `SOCK_NONBLOCK`: or-ed into `socket`'s type, creates the socket
+/// non-blocking (equal to `O_NONBLOCK`). `<sys/socket.h>`, since Linux 2.6.27.
+pub const SOCK_NONBLOCK: c_int = O_NONBLOCK;
+/// `SOCK_CLOEXEC`: or-ed into `socket`'s type, sets close-on-exec (equal to
+/// `O_CLOEXEC`). `<sys/socket.h>`, since Linux 2.6.27.
+pub const SOCK_CLOEXEC: c_int = O_CLOEXEC;
+
+/// `EINPROGRESS`, `<errno.h>`: a non-blocking connect has started.
+#[cfg(not(any(target_arch = "mips", target_arch = "mips64")))]
+pub const EINPROGRESS: c_int = 115;
+/// `EINPROGRESS` (MIPS value).
+#[cfg(any(target_arch = "mips", target_arch = "mips64"))]
+pub const EINPROGRESS: c_int = 150;
+
+// ---------------------------------------------------------------------------
+// Signals and threads
+// ---------------------------------------------------------------------------
+
+/// `typedef void (*sighandler_t)(int);` — `<signal.h>` (a GNU name). Declared
+/// as an address so the special values `SIG_DFL` (0) and `SIG_IGN` (1) fit.
+pub type sighandler_t = usize;
+
+/// `typedef unsigned long int pthread_t;` — `<pthread.h>` (glibc and musl).
+pub type pthread_t = c_ulong;
+
+/// `SIGUSR1`, `<signal.h>`: a signal with no predefined meaning.
+#[cfg(not(any(target_arch = "mips", target_arch = "mips64", target_arch = "sparc64")))]
+pub const SIGUSR1: c_int = 10;
+/// `SIGUSR1` (MIPS value).
+#[cfg(any(target_arch = "mips", target_arch = "mips64"))]
+pub const SIGUSR1: c_int = 16;
+/// `SIGUSR1` (SPARC value).
+#[cfg(target_arch = "sparc64")]
+pub const SIGUSR1: c_int = 30;
+
+// ---------------------------------------------------------------------------
+// Resource limits
+// ---------------------------------------------------------------------------
+
+/// `typedef unsigned long rlim_t;` — `<sys/resource.h>` (glibc, musl).
+pub type rlim_t = c_ulong;
+
+/// `struct rlimit { rlim_t rlim_cur; rlim_t rlim_max; };` — `<sys/resource.h>`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct rlimit {
+    /// The soft limit: what is enforced, raisable up to `rlim_max`.
+    pub rlim_cur: rlim_t,
+    /// The hard limit: the ceiling for the soft limit.
+    pub rlim_max: rlim_t,
+}
+
+/// `RLIMIT_NOFILE`, `<sys/resource.h>`: one more than the highest descriptor
+/// number the process may open.
+#[cfg(not(any(target_arch = "mips", target_arch = "mips64", target_arch = "sparc64")))]
+pub const RLIMIT_NOFILE: c_int = 7;
+/// `RLIMIT_NOFILE` (MIPS value).
+#[cfg(any(target_arch = "mips", target_arch = "mips64"))]
+pub const RLIMIT_NOFILE: c_int = 5;
+/// `RLIMIT_NOFILE` (SPARC value).
+#[cfg(target_arch = "sparc64")]
+pub const RLIMIT_NOFILE: c_int = 6;
+
+/// `RLIM_INFINITY`, `<sys/resource.h>`: no limit.
+pub const RLIM_INFINITY: rlim_t = !0;

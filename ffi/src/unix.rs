@@ -1,0 +1,114 @@
+//! POSIX calls that every Unix groundup supports declares the same way.
+//!
+//! Only the prototypes live here. The *values* of the constants these calls
+//! take (`FIONBIO`, `F_DUPFD_CLOEXEC`, `O_NONBLOCK`, …) differ between Linux
+//! and the BSDs, so each OS family's module declares its own.
+//!
+//! Error convention for everything in this module: the return value `-1`
+//! means failure and the reason is in `errno`, which Rust's
+//! `std::io::Error::last_os_error()` reads for us (errno is a thread-local
+//! reached through a libc function whose name differs per OS: `__errno_location`
+//! on Linux, `__error` on the BSDs and macOS; std already knows each).
+
+use core::ffi::{c_int, c_ulong, c_void};
+
+unsafe extern "C" {
+    /// `int close(int fd);`
+    ///
+    /// Header `<unistd.h>`; man page [close(2)](https://man7.org/linux/man-pages/man2/close.2.html).
+    /// Returns 0, or -1 with errno. On Linux the descriptor is released even
+    /// when `EINTR` is returned, so a close must never be retried: retrying
+    /// could close a descriptor another thread has just been given.
+    pub fn close(fd: c_int) -> c_int;
+
+    /// `ssize_t read(int fd, void *buf, size_t count);`
+    ///
+    /// Header `<unistd.h>`; man page [read(2)](https://man7.org/linux/man-pages/man2/read.2.html).
+    /// Returns the number of bytes read (0 at end of file), or -1 with errno;
+    /// `EAGAIN`/`EWOULDBLOCK` on a non-blocking descriptor with nothing to read.
+    pub fn read(fd: c_int, buf: *mut c_void, count: usize) -> isize;
+
+    /// `ssize_t write(int fd, const void *buf, size_t count);`
+    ///
+    /// Header `<unistd.h>`; man page [write(2)](https://man7.org/linux/man-pages/man2/write.2.html).
+    /// Returns the number of bytes written, or -1 with errno; `EAGAIN` on a
+    /// non-blocking descriptor whose buffer is full.
+    pub fn write(fd: c_int, buf: *const c_void, count: usize) -> isize;
+
+    /// `int ioctl(int fd, unsigned long request, ...);`
+    ///
+    /// Header `<sys/ioctl.h>`; man page [ioctl(2)](https://man7.org/linux/man-pages/man2/ioctl.2.html).
+    /// Returns 0 (for the requests groundup makes), or -1 with errno.
+    /// groundup uses it for `FIONBIO`, which sets or clears non-blocking mode
+    /// in one call where `fcntl` needs a `F_GETFL` and a `F_SETFL`. glibc and
+    /// the BSDs declare `request` as `unsigned long`; musl declares `int`,
+    /// which is passed in the same register on every 64-bit ABI Rust supports.
+    pub fn ioctl(fd: c_int, request: c_ulong, ...) -> c_int;
+
+    /// `int fcntl(int fd, int cmd, ...);`
+    ///
+    /// Header `<fcntl.h>`; man page [fcntl(2)](https://man7.org/linux/man-pages/man2/fcntl.2.html).
+    /// Returns a value that depends on `cmd` (a new descriptor for
+    /// `F_DUPFD_CLOEXEC`, the flags for `F_GETFL`), or -1 with errno.
+    pub fn fcntl(fd: c_int, cmd: c_int, ...) -> c_int;
+}
+
+/// `typedef uint32_t socklen_t;` — `<sys/socket.h>`. The byte length of a
+/// socket address; 32 bits unsigned on every Unix groundup supports.
+pub type socklen_t = u32;
+
+/// `typedef unsigned short sa_family_t;` on Linux, `uint8_t` on the BSDs;
+/// each OS family module declares it. Re-exported here for the prototypes.
+#[cfg(groundup_backend = "epoll")]
+pub use crate::linux::{pthread_t, sa_family_t, sighandler_t, sockaddr};
+
+unsafe extern "C" {
+    /// `int socket(int domain, int type, int protocol);`
+    ///
+    /// Header `<sys/socket.h>`; man page [socket(2)](https://man7.org/linux/man-pages/man2/socket.2.html).
+    /// Returns a new socket descriptor, or -1 with errno. Where the OS
+    /// supports it, `type` may be or-ed with `SOCK_NONBLOCK | SOCK_CLOEXEC`
+    /// to set both flags atomically.
+    pub fn socket(domain: c_int, ty: c_int, protocol: c_int) -> c_int;
+
+    /// `int connect(int sockfd, const struct sockaddr *addr, socklen_t addrlen);`
+    ///
+    /// Header `<sys/socket.h>`; man page [connect(2)](https://man7.org/linux/man-pages/man2/connect.2.html).
+    /// Returns 0, or -1 with errno. On a non-blocking stream socket it fails
+    /// with `EINPROGRESS`; the socket then becomes writable when the attempt
+    /// ends, and `getsockopt(SOL_SOCKET, SO_ERROR)` tells how it ended.
+    pub fn connect(sockfd: c_int, addr: *const sockaddr, addrlen: socklen_t) -> c_int;
+
+    /// `sighandler_t signal(int signum, sighandler_t handler);`
+    ///
+    /// Header `<signal.h>`; man page [signal(2)](https://man7.org/linux/man-pages/man2/signal.2.html).
+    /// Returns the previous handler, or `SIG_ERR` (-1) with errno. groundup
+    /// itself installs no handler; the tests use this to interrupt a poll.
+    pub fn signal(signum: c_int, handler: sighandler_t) -> sighandler_t;
+
+    /// `int pthread_kill(pthread_t thread, int sig);`
+    ///
+    /// Header `<signal.h>`; man page [pthread_kill(3)](https://man7.org/linux/man-pages/man3/pthread_kill.3.html).
+    /// Returns 0, or **an error number** (it does not set errno, unlike the
+    /// calls above). Delivers `sig` to one thread of this process.
+    pub fn pthread_kill(thread: pthread_t, sig: c_int) -> c_int;
+}
+
+#[cfg(groundup_backend = "epoll")]
+pub use crate::linux::{rlim_t, rlimit};
+
+unsafe extern "C" {
+    /// `int getrlimit(int resource, struct rlimit *rlim);`
+    ///
+    /// Header `<sys/resource.h>`; man page [getrlimit(2)](https://man7.org/linux/man-pages/man2/getrlimit.2.html).
+    /// Returns 0, or -1 with errno. (glibc spells the first parameter as an
+    /// enum, `__rlimit_resource_t`, which has the size and passing of `int`.)
+    pub fn getrlimit(resource: c_int, rlim: *mut rlimit) -> c_int;
+
+    /// `int setrlimit(int resource, const struct rlimit *rlim);`
+    ///
+    /// Header `<sys/resource.h>`; man page [setrlimit(2)](https://man7.org/linux/man-pages/man2/getrlimit.2.html).
+    /// Returns 0, or -1 with errno: `EPERM` when raising the hard limit
+    /// without privilege, `EINVAL` when the soft limit exceeds the hard one.
+    pub fn setrlimit(resource: c_int, rlim: *const rlimit) -> c_int;
+}
