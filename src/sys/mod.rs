@@ -1,0 +1,41 @@
+//! The operating-system layer: one backend per kernel event interface.
+//!
+//! `build.rs` maps the target OS to a backend and emits
+//! `groundup_backend = "epoll" | "kqueue" | "iocp"`; this module is the only
+//! place that turns that choice into code, by picking one file.
+//!
+//! ## The contract every backend meets
+//!
+//! Each backend module provides the same items with the same meaning, and
+//! `crate::poll` is written against this list only:
+//!
+//! | item | what it does |
+//! |---|---|
+//! | `Selector::new()`, `try_clone()` | create the kernel queue; a second handle on the same queue |
+//! | `Selector::select(&self, &mut Events, Option<Duration>)` | wait for events; clear and refill the buffer up to its capacity; round timeouts *up*; `Interrupted` on a signal |
+//! | `Selector::register`, `reregister`, `deregister` | edge-triggered registration; `AlreadyExists` for a second register, `NotFound` for an unknown source; no event for a source after its `deregister` returned |
+//! | `Event`, `Events` | one event as the kernel returns it; the buffer type |
+//! | `event::{token, is_readable, is_writable, is_error, is_read_closed, is_write_closed, is_priority, debug_flags}` | read an `Event` |
+//! | `Waker::new(&Selector, Token)`, `wake()` | wake a blocked `select` from any thread; wakes before a poll merge into one event |
+//! | `IoSourceState` with `do_io` | per-source state for `IoSource`; the hook where a backend re-arms after `WouldBlock` |
+//!
+//! The Unix backends take a `RawFd` in `register`; the Windows one a
+//! `RawSocket`. Everything else is identical.
+//!
+//! Beside the backends sit [`syscall`], the one way any of them makes a system
+//! call, and the helpers shared by the Unix ones.
+
+pub(crate) mod syscall;
+
+#[cfg(unix)]
+pub(crate) mod unix;
+
+#[cfg(groundup_backend = "epoll")]
+#[path = "epoll.rs"]
+mod backend;
+
+#[cfg(not(any(groundup_backend = "epoll")))]
+compile_error!("groundup does not support this target OS. Supported: Linux and Android (epoll).");
+
+pub(crate) use backend::{Events, IoSourceState, Selector, Waker, event};
+pub(crate) type Event = backend::Event;

@@ -1,0 +1,136 @@
+//! Descriptor helpers shared by the Unix backends (epoll and kqueue).
+//!
+//! [`Fd`] owns a file descriptor the way `std::os::fd::OwnedFd` does, but
+//! closes it through groundup's counted `close`, so `groundup::stats` sees
+//! every descriptor groundup opens *and* closes.
+
+use std::fmt;
+use std::io;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
+
+#[cfg(groundup_backend = "epoll")]
+use groundup_ffi::linux::{F_DUPFD_CLOEXEC, FIONBIO, RLIMIT_NOFILE};
+use groundup_ffi::unix as ffi;
+
+use super::syscall::{self, Syscall};
+
+static CLOSE: Syscall = Syscall::new("close");
+static FCNTL: Syscall = Syscall::new("fcntl");
+static IOCTL: Syscall = Syscall::new("ioctl");
+static GETRLIMIT: Syscall = Syscall::new("getrlimit");
+static SETRLIMIT: Syscall = Syscall::new("setrlimit");
+
+/// An owned file descriptor, closed (and counted) on drop.
+pub(crate) struct Fd(RawFd);
+
+impl Fd {
+    /// Takes ownership of `fd`.
+    ///
+    /// # Safety
+    ///
+    /// `fd` must be an open descriptor that nothing else will close: `Fd`
+    /// closes it on drop, and a double close could close a descriptor number
+    /// that another thread has since been given.
+    pub(crate) unsafe fn from_raw(fd: RawFd) -> Fd {
+        debug_assert!(fd >= 0, "Fd::from_raw({fd}): not a descriptor");
+        Fd(fd)
+    }
+
+    /// The descriptor number, still owned by `self`.
+    pub(crate) fn raw(&self) -> RawFd {
+        self.0
+    }
+
+    /// A new descriptor for the same open file, with close-on-exec set.
+    pub(crate) fn try_clone(&self) -> io::Result<Fd> {
+        let fd = self.0;
+        let new = syscall::minus_one(&FCNTL, format_args!("{fd}, F_DUPFD_CLOEXEC, 0"), || {
+            // SAFETY: F_DUPFD_CLOEXEC takes an int third argument and only
+            // reads its arguments; `fd` is open because `self` owns it.
+            unsafe { ffi::fcntl(fd, F_DUPFD_CLOEXEC, 0) }
+        })?;
+        // SAFETY: fcntl just returned `new` as a fresh descriptor that
+        // nothing else knows about.
+        Ok(unsafe { Fd::from_raw(new) })
+    }
+}
+
+impl Drop for Fd {
+    fn drop(&mut self) {
+        let fd = self.0;
+        // The result is ignored on purpose, like std's OwnedFd: the descriptor
+        // is released even when close(2) reports an error (EINTR, EIO), and
+        // retrying could close a number that another thread has just opened.
+        let _ = syscall::minus_one(&CLOSE, format_args!("{fd}"), || {
+            // SAFETY: `self` owns `fd` (see `from_raw`) and this is the only
+            // place it is closed, once, as `self` goes away.
+            unsafe { ffi::close(fd) }
+        });
+    }
+}
+
+impl AsRawFd for Fd {
+    fn as_raw_fd(&self) -> RawFd {
+        self.0
+    }
+}
+
+impl AsFd for Fd {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        // SAFETY: `self` owns the descriptor and keeps it open for as long as
+        // the borrow of `self` that bounds the returned lifetime.
+        unsafe { BorrowedFd::borrow_raw(self.0) }
+    }
+}
+
+impl fmt::Debug for Fd {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Fd").field(&self.0).finish()
+    }
+}
+
+/// Sets or clears `O_NONBLOCK` on `fd` with one `ioctl(FIONBIO)` (rather than
+/// `fcntl(F_GETFL)` followed by `fcntl(F_SETFL)`).
+pub(crate) fn set_nonblocking(fd: RawFd, nonblocking: bool) -> io::Result<()> {
+    let on: core::ffi::c_int = nonblocking.into();
+    syscall::minus_one(&IOCTL, format_args!("{fd}, FIONBIO, [{on}]"), || {
+        // SAFETY: FIONBIO reads one `int` through its pointer argument, and
+        // `on` is a live, aligned int for the duration of the call. A bad or
+        // closed `fd` is reported as EBADF/ENOTTY, not undefined behaviour.
+        unsafe { ffi::ioctl(fd, FIONBIO, &raw const on) }
+    })
+    .map(drop)
+}
+
+/// Raises the soft `RLIMIT_NOFILE` to the hard limit and returns the new
+/// soft limit (unchanged if it already was the hard limit).
+pub(crate) fn raise_fd_limit() -> io::Result<u64> {
+    let mut limit = ffi::rlimit { rlim_cur: 0, rlim_max: 0 };
+    syscall::minus_one(&GETRLIMIT, format_args!("RLIMIT_NOFILE, _"), || {
+        // SAFETY: `limit` is a live, writable `struct rlimit`, which is all
+        // getrlimit writes.
+        unsafe { ffi::getrlimit(RLIMIT_NOFILE, &raw mut limit) }
+    })?;
+    if limit.rlim_cur == limit.rlim_max {
+        return Ok(widen(limit.rlim_cur));
+    }
+    let (cur, max) = (limit.rlim_cur, limit.rlim_max);
+    let raised = ffi::rlimit { rlim_cur: max, rlim_max: max };
+    syscall::minus_one(
+        &SETRLIMIT,
+        format_args!("RLIMIT_NOFILE, {{{cur} -> {max}, {max}}}"),
+        || {
+            // SAFETY: `raised` is a live, initialised `struct rlimit` that
+            // setrlimit only reads.
+            unsafe { ffi::setrlimit(RLIMIT_NOFILE, &raw const raised) }
+        },
+    )?;
+    Ok(widen(max))
+}
+
+/// `rlim_t` is 64 bits on every 64-bit target but `unsigned long` (32 bits)
+/// on 32-bit Linux; widening is lossless either way.
+#[allow(clippy::useless_conversion)]
+fn widen(limit: ffi::rlim_t) -> u64 {
+    u64::from(limit)
+}
