@@ -1,0 +1,50 @@
+use std::io;
+
+use super::{Registry, Token};
+use crate::sys;
+
+/// Wakes a [`Poll`](super::Poll) blocked in `poll`, from any thread.
+///
+/// The blocked poll returns an event with the waker's token that is
+/// readable. Wakes coalesce: several `wake` calls before the poll collects
+/// them produce a single event. Spurious wake events are possible, so treat
+/// the event as "check your queues", not as a count.
+///
+/// Create **one `Waker` per `Poll`** and share it (it is `Send + Sync`,
+/// typically in an `Arc`). A second waker on the same poll works on some
+/// backends but not all: on IOCP and with kqueue's `EVFILT_USER`, both
+/// would share one kernel notification.
+///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// use std::sync::Arc;
+/// use groundup::poll::{Events, Poll, Token, Waker};
+///
+/// let mut poll = Poll::new()?;
+/// let waker = Arc::new(Waker::new(poll.registry(), Token(99))?);
+/// let remote = Arc::clone(&waker);
+/// std::thread::spawn(move || remote.wake().expect("wake"));
+///
+/// let mut events = Events::with_capacity(8);
+/// poll.poll(&mut events, None)?;
+/// assert_eq!(events.iter().next().map(|e| e.token()), Some(Token(99)));
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct Waker {
+    inner: sys::Waker,
+}
+
+impl Waker {
+    /// Creates a waker registered with `registry` under `token`.
+    pub fn new(registry: &Registry, token: Token) -> io::Result<Waker> {
+        Ok(Waker { inner: sys::Waker::new(registry.selector(), token)? })
+    }
+
+    /// Makes the poll return (or the next poll, if none is blocked) with the
+    /// waker's event. Costs one system call (an eventfd `write` on Linux).
+    pub fn wake(&self) -> io::Result<()> {
+        self.inner.wake()
+    }
+}
