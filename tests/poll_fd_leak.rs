@@ -1,0 +1,38 @@
+//! Nothing `Poll` opens outlives it. Alone in its own test binary, so no
+//! other test opens descriptors while this one counts them.
+#![cfg(target_os = "linux")]
+
+mod util;
+
+use std::sync::Arc;
+use std::thread;
+
+use groundup::poll::{Events, Interest, IoSource, Poll, Token, Waker};
+use util::{open_fds, tcp_pair};
+
+#[test]
+fn polls_wakers_registries_and_sources_close_everything() {
+    let before = open_fds();
+    for round in 0..3 {
+        let mut poll = Poll::new().unwrap();
+        let clone = poll.registry().try_clone().unwrap();
+        let waker = Arc::new(Waker::new(poll.registry(), Token(0)).unwrap());
+        let mut pairs = Vec::new();
+        for i in 1..=10 {
+            let (client, server) = tcp_pair();
+            let mut server = IoSource::new(server).unwrap();
+            clone.register(&mut server, Token(i), Interest::READABLE).unwrap();
+            pairs.push((client, server));
+        }
+        let remote = Arc::clone(&waker);
+        thread::spawn(move || remote.wake().unwrap()).join().unwrap();
+        let mut events = Events::with_capacity(4);
+        poll.poll(&mut events, None).unwrap();
+        assert!(!events.is_empty(), "round {round}");
+        // Half deregistered, half dropped while registered.
+        for (_, server) in pairs.iter_mut().take(5) {
+            poll.registry().deregister(server).unwrap();
+        }
+    }
+    assert_eq!(open_fds(), before, "descriptors leaked");
+}

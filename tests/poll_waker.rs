@@ -1,0 +1,76 @@
+//! `Waker`: waking a blocked poll from another thread, and coalescing.
+
+mod util;
+
+use std::sync::{Arc, Barrier};
+use std::thread;
+
+use groundup::poll::{Events, Poll, Token, Waker};
+use util::{Expect, expect_events, expect_no_events};
+
+const WAKE: Token = Token(usize::MAX);
+
+#[test]
+fn wake_from_another_thread_unblocks_poll() {
+    let mut poll = Poll::new().unwrap();
+    let waker = Arc::new(Waker::new(poll.registry(), WAKE).unwrap());
+    let remote = Arc::clone(&waker);
+    let waking = thread::spawn(move || remote.wake().unwrap());
+    let mut events = Events::with_capacity(8);
+    expect_events(&mut poll, &mut events, vec![Expect::readable(WAKE)]);
+    waking.join().unwrap();
+}
+
+#[test]
+fn a_wake_before_the_poll_is_not_lost() {
+    let mut poll = Poll::new().unwrap();
+    let waker = Waker::new(poll.registry(), WAKE).unwrap();
+    waker.wake().unwrap();
+    let mut events = Events::with_capacity(8);
+    expect_events(&mut poll, &mut events, vec![Expect::token(WAKE)]);
+}
+
+#[test]
+fn wakes_before_a_poll_coalesce_into_one_event() {
+    let mut poll = Poll::new().unwrap();
+    let waker = Waker::new(poll.registry(), WAKE).unwrap();
+    for _ in 0..10 {
+        waker.wake().unwrap();
+    }
+    let mut events = Events::with_capacity(8);
+    poll.poll(&mut events, Some(util::PATIENCE)).unwrap();
+    assert_eq!(events.iter().filter(|e| e.token() == WAKE).count(), 1, "{events:?}");
+    expect_no_events(&mut poll, &mut events);
+
+    // The waker still works after coalescing.
+    waker.wake().unwrap();
+    expect_events(&mut poll, &mut events, vec![Expect::token(WAKE)]);
+}
+
+#[test]
+fn many_threads_waking_at_once_coalesce() {
+    const THREADS: usize = 8;
+    const WAKES: usize = 1_000;
+    let mut poll = Poll::new().unwrap();
+    let waker = Arc::new(Waker::new(poll.registry(), WAKE).unwrap());
+    let start = Arc::new(Barrier::new(THREADS));
+    let wakers: Vec<_> = (0..THREADS)
+        .map(|_| {
+            let (waker, start) = (Arc::clone(&waker), Arc::clone(&start));
+            thread::spawn(move || {
+                start.wait();
+                for _ in 0..WAKES {
+                    waker.wake().unwrap();
+                }
+            })
+        })
+        .collect();
+    for w in wakers {
+        w.join().unwrap();
+    }
+    // 8,000 wakes, all done before this poll: one event.
+    let mut events = Events::with_capacity(64);
+    poll.poll(&mut events, Some(util::PATIENCE)).unwrap();
+    assert_eq!(events.iter().filter(|e| e.token() == WAKE).count(), 1, "{events:?}");
+    expect_no_events(&mut poll, &mut events);
+}
