@@ -29,9 +29,10 @@
 //! With tracing off a call pays one relaxed `fetch_add` on its own counter and
 //! one relaxed load of the trace switch; the arguments are captured by
 //! `format_args!`, which stores references and formats nothing unless the
-//! trace line is printed. That is a few nanoseconds next to a system call's
-//! hundreds; the Poll benchmark (`cargo bench --bench poll`) shows no
-//! difference with the counters compiled in.
+//! trace line is printed. Measured at about 3 ns per call on the development
+//! machine (`cargo test --release --lib -- --ignored wrapper_overhead
+//! --nocapture`), next to the hundreds of nanoseconds of the cheapest system
+//! call.
 //!
 //! ## Why errno is read inside
 //!
@@ -226,4 +227,51 @@ pub(crate) fn minus_one<T: MinusOne>(
         Err(e) => print_trace(call, args, &format_args!("-1 ({e})"), started),
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static NOOP: Syscall = Syscall::new("groundup_test_noop");
+    static FAILS: Syscall = Syscall::new("groundup_test_fails");
+
+    #[test]
+    fn counts_by_name_and_reports_errno() {
+        let before = snapshot().get("groundup_test_noop").copied().unwrap_or(0);
+        for _ in 0..3 {
+            assert_eq!(minus_one(&NOOP, format_args!(""), || 7i32).unwrap(), 7);
+        }
+        assert_eq!(snapshot()["groundup_test_noop"], before + 3);
+
+        // A failing call: whatever errno holds is reported, untouched.
+        let err = minus_one(&FAILS, format_args!(""), || {
+            // Set errno the portable way: a failing std call on a bad path.
+            let _ = std::fs::metadata("/groundup/does/not/exist");
+            -1isize
+        })
+        .unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::NotFound);
+    }
+
+    /// The wrapper's own cost, tracing off: `cargo test --release --lib --
+    /// --ignored wrapper_overhead --nocapture`.
+    #[test]
+    #[ignore = "a measurement, not a check"]
+    fn wrapper_overhead() {
+        const CALLS: u32 = 50_000_000;
+        set_trace(false);
+        let start = Instant::now();
+        for i in 0..CALLS {
+            let r = minus_one(&NOOP, format_args!("{i}"), || std::hint::black_box(i as i32));
+            std::hint::black_box(r.is_ok());
+        }
+        let wrapped = start.elapsed();
+        let start = Instant::now();
+        for i in 0..CALLS {
+            std::hint::black_box(std::hint::black_box(i as i32) == -1);
+        }
+        let bare = start.elapsed();
+        println!("wrapped {:?}/call, bare {:?}/call", wrapped / CALLS, bare / CALLS);
+    }
 }
