@@ -1,0 +1,199 @@
+use std::any::Any;
+use std::fmt;
+use std::future::Future;
+use std::io;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::sync::atomic::Ordering;
+use std::task::{Context, Poll};
+
+use super::raw::{self, TaskRef};
+use super::state::{COMPLETED, JOIN_INTEREST, OUTPUT_TAKEN};
+
+/// An owned permission to await a spawned task's output.
+///
+/// `JoinHandle<T>` is a `Future<Output = Result<T, JoinError>>`: it resolves
+/// to the task's output, or to a [`JoinError`] if the task panicked or was
+/// cancelled ([`abort`](JoinHandle::abort), or its runtime was dropped).
+///
+/// Dropping a `JoinHandle` *detaches* the task: it keeps running, and its
+/// output is dropped when it finishes.
+///
+/// Like the tasks it joins (which need not be `Send`), a `JoinHandle` stays
+/// on its runtime's thread: it is `!Send`.
+///
+/// ```
+/// let answer = groundup::block_on(async {
+///     let task = groundup::spawn(async { 6 * 7 });
+///     task.await.expect("the task did not panic")
+/// });
+/// assert_eq!(answer, 42);
+/// ```
+pub struct JoinHandle<T> {
+    task: TaskRef,
+    /// `T` is produced here; `*const ()` keeps the handle on its thread.
+    _marker: PhantomData<(T, *const ())>,
+}
+
+impl<T> JoinHandle<T> {
+    /// Wraps the reference counted for the handle at spawn.
+    pub(crate) fn new(task: TaskRef) -> JoinHandle<T> {
+        JoinHandle { task, _marker: PhantomData }
+    }
+
+    /// Cancels the task. If it has not finished, its future is dropped at the
+    /// executor's next turn (never in the middle of its own poll) and this
+    /// handle resolves to a [`JoinError`] that
+    /// [`is_cancelled`](JoinError::is_cancelled). Aborting a finished task
+    /// does nothing: its output stays available.
+    pub fn abort(&self) {
+        raw::close_and_schedule(self.task.ptr());
+    }
+
+    /// Whether the task has finished: completed, panicked, or been
+    /// cancelled and dropped. Awaiting the handle will then not wait.
+    pub fn is_finished(&self) -> bool {
+        self.task.header().state.load(Ordering::Acquire) & COMPLETED != 0
+    }
+}
+
+impl<T> Future for JoinHandle<T> {
+    type Output = Result<T, JoinError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        if !crate::executor::coop::proceed(cx) {
+            return Poll::Pending;
+        }
+        let header = self.task.header();
+        // Acquire: pairs with the executor's Release when it completed the
+        // task, so the output it wrote is visible here.
+        let state = header.state.load(Ordering::Acquire);
+        assert!(state & OUTPUT_TAKEN == 0, "JoinHandle polled after it returned its output");
+        if state & COMPLETED == 0 {
+            // SAFETY: the join waker slot is only touched on the executor
+            // thread, where this `!Send` handle lives; nothing else borrows
+            // it during this poll.
+            let slot = unsafe { &mut *header.join_waker.get() };
+            match slot {
+                Some(waker) if waker.will_wake(cx.waker()) => {}
+                _ => *slot = Some(cx.waker().clone()),
+            }
+            return Poll::Pending;
+        }
+        let mut out = Poll::Pending;
+        // SAFETY: the task is completed and its output not yet taken (checked
+        // above); `out` is a `Poll<Result<T, JoinError>>` for this handle's
+        // `T`, which is the task's output type (they were created together in
+        // `spawn`); we are on the executor thread.
+        unsafe { self.task.take_output((&raw mut out).cast()) };
+        header.state.fetch_or(OUTPUT_TAKEN, Ordering::Relaxed);
+        out
+    }
+}
+
+impl<T> Drop for JoinHandle<T> {
+    fn drop(&mut self) {
+        // Everything that reads JOIN_INTEREST or writes the output runs on
+        // this thread; AcqRel costs nothing extra for an RMW and keeps the
+        // reasoning local.
+        let state = self.task.header().state.fetch_and(!JOIN_INTEREST, Ordering::AcqRel);
+        if state & COMPLETED != 0 && state & OUTPUT_TAKEN == 0 {
+            // SAFETY: on the executor thread (the handle is `!Send`); the
+            // output is present and, without a handle, unreachable.
+            unsafe { self.task.drop_output() };
+        }
+        // Our reference is released when `self.task` drops.
+    }
+}
+
+impl<T> fmt::Debug for JoinHandle<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = self.task.header().state.load(Ordering::Relaxed);
+        f.debug_struct("JoinHandle").field("state", &super::state::describe(state)).finish()
+    }
+}
+
+/// Why a task did not produce its output.
+pub struct JoinError {
+    repr: Repr,
+}
+
+enum Repr {
+    Cancelled,
+    Panic(Box<dyn Any + Send + 'static>),
+}
+
+impl JoinError {
+    pub(crate) fn cancelled() -> JoinError {
+        JoinError { repr: Repr::Cancelled }
+    }
+
+    pub(crate) fn panic(payload: Box<dyn Any + Send + 'static>) -> JoinError {
+        JoinError { repr: Repr::Panic(payload) }
+    }
+
+    /// The task was aborted, or its runtime dropped it unfinished.
+    pub fn is_cancelled(&self) -> bool {
+        matches!(self.repr, Repr::Cancelled)
+    }
+
+    /// The task panicked.
+    pub fn is_panic(&self) -> bool {
+        matches!(self.repr, Repr::Panic(_))
+    }
+
+    /// The panic payload, to resume the panic with
+    /// `std::panic::resume_unwind`.
+    ///
+    /// # Panics
+    ///
+    /// If the task was cancelled rather than panicking; see
+    /// [`try_into_panic`](JoinError::try_into_panic).
+    pub fn into_panic(self) -> Box<dyn Any + Send + 'static> {
+        self.try_into_panic().expect("JoinError::into_panic on a cancelled task, not a panic")
+    }
+
+    /// The panic payload, or the error back if the task was cancelled.
+    pub fn try_into_panic(self) -> Result<Box<dyn Any + Send + 'static>, JoinError> {
+        match self.repr {
+            Repr::Panic(payload) => Ok(payload),
+            Repr::Cancelled => Err(self),
+        }
+    }
+
+    fn panic_message(payload: &(dyn Any + Send)) -> &str {
+        if let Some(s) = payload.downcast_ref::<&'static str>() {
+            s
+        } else if let Some(s) = payload.downcast_ref::<String>() {
+            s
+        } else {
+            "(a non-string payload)"
+        }
+    }
+}
+
+impl fmt::Display for JoinError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.repr {
+            Repr::Cancelled => f.write_str("task was cancelled"),
+            Repr::Panic(p) => write!(f, "task panicked: {}", Self::panic_message(p.as_ref())),
+        }
+    }
+}
+
+impl fmt::Debug for JoinError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.repr {
+            Repr::Cancelled => f.write_str("JoinError::Cancelled"),
+            Repr::Panic(p) => write!(f, "JoinError::Panic({:?})", Self::panic_message(p.as_ref())),
+        }
+    }
+}
+
+impl std::error::Error for JoinError {}
+
+impl From<JoinError> for io::Error {
+    fn from(e: JoinError) -> io::Error {
+        io::Error::other(e.to_string())
+    }
+}

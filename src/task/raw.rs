@@ -1,0 +1,527 @@
+//! A task in memory: one allocation, a type-erased handle, and our own
+//! `RawWakerVTable`.
+//!
+//! ```text
+//!  one Box per task, #[repr(C)]
+//!  ┌──────────────────────────── Header ─────────────────────────────┐
+//!  │ state: AtomicUsize      flags + reference count (see state.rs)  │
+//!  │ vtable: &TaskVTable     poll / cancel / output / dealloc for F  │
+//!  │ queue_next              link in the cross-thread run queue      │
+//!  │ owned_prev, owned_next  links in the executor's list of tasks   │
+//!  │ join_waker              who awaits the JoinHandle               │
+//!  │ executor: Arc<Shared>   where a wake sends the task             │
+//!  ├──────────────────────────── stage ──────────────────────────────┤
+//!  │ Running(F)  →  Finished(Result<F::Output, JoinError>)  →  Taken │
+//!  └─────────────────────────────────────────────────────────────────┘
+//! ```
+//!
+//! The future and its output share storage (an enum), so a task costs one
+//! allocation of `size_of::<Header>() + max(size_of::<F>(), size_of::<Output>())`.
+//! Everything outside this file sees a task only as a `NonNull<Header>`;
+//! the `TaskVTable` stored in the header knows the concrete `F`.
+//!
+//! ## Threads
+//!
+//! A task's future and output are only touched on the executor thread. A
+//! `Waker` may travel anywhere, so what it touches — `state`, `queue_next`,
+//! `vtable`, `executor` — is atomic or immutable; `owned_*`, `join_waker` and
+//! the stage are plain cells that only the executor thread (which also owns
+//! every `JoinHandle`, as they are `!Send`) reads or writes. When the last
+//! reference goes away on another thread, the stage is already `Taken` or an
+//! error, so freeing the memory there drops nothing that belongs to the
+//! executor thread.
+
+use std::any::Any;
+use std::cell::{Cell as StdCell, UnsafeCell};
+use std::future::Future;
+use std::mem::{self, ManuallyDrop};
+use std::panic::{self, AssertUnwindSafe};
+use std::pin::Pin;
+use std::ptr::{self, NonNull};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
+use std::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
+
+use super::JoinError;
+use super::state::{self, CLOSED, COMPLETED, REF_ONE, RUNNING, SCHEDULED};
+use crate::executor::Shared;
+
+/// The type-independent part of every task.
+#[repr(C)]
+pub(crate) struct Header {
+    pub(crate) state: AtomicUsize,
+    pub(crate) vtable: &'static TaskVTable,
+    /// Next task in the cross-thread run queue; only the queue touches it.
+    pub(crate) queue_next: AtomicPtr<Header>,
+    /// Neighbours in the executor's list of live tasks (executor thread only).
+    pub(crate) owned_prev: StdCell<Option<NonNull<Header>>>,
+    pub(crate) owned_next: StdCell<Option<NonNull<Header>>>,
+    /// The waker of whoever awaits the `JoinHandle` (executor thread only).
+    pub(crate) join_waker: UnsafeCell<Option<Waker>>,
+    /// The executor this task is scheduled on. Holding an `Arc` keeps the
+    /// run queue alive for wakers that outlive the runtime.
+    pub(crate) executor: Arc<Shared>,
+}
+
+/// The operations that depend on the future's type, one table per `F`.
+pub(crate) struct TaskVTable {
+    /// Polls the future once; on `Ready` (or a panic) stores the result in
+    /// the stage and returns `Ready`.
+    poll: unsafe fn(NonNull<Header>, &mut Context<'_>) -> Poll<()>,
+    /// Drops the future and stores `Err(Cancelled)`.
+    cancel: unsafe fn(NonNull<Header>),
+    /// Moves the result into `*mut Poll<Result<F::Output, JoinError>>`.
+    take_output: unsafe fn(NonNull<Header>, *mut ()),
+    /// Drops a result nobody will read.
+    drop_output: unsafe fn(NonNull<Header>),
+    /// Frees the allocation.
+    dealloc: unsafe fn(NonNull<Header>),
+}
+
+/// What the task holds: its future, then its result, then nothing.
+enum Stage<F: Future> {
+    Running(F),
+    Finished(Result<F::Output, JoinError>),
+    Taken,
+}
+
+/// The whole allocation for a task whose future is `F`.
+#[repr(C)]
+struct TaskCell<F: Future> {
+    header: Header,
+    stage: UnsafeCell<Stage<F>>,
+}
+
+impl<F: Future> TaskCell<F> {
+    const VTABLE: TaskVTable = TaskVTable {
+        poll: Self::poll,
+        cancel: Self::cancel,
+        take_output: Self::take_output,
+        drop_output: Self::drop_output,
+        dealloc: Self::dealloc,
+    };
+
+    /// # Safety
+    ///
+    /// `ptr` must point to the header of a live `TaskCell<F>` (with this
+    /// very `F`), and the caller must be on the executor thread, which alone
+    /// touches the stage.
+    unsafe fn stage<'a>(ptr: NonNull<Header>) -> &'a mut Stage<F> {
+        // SAFETY: per this function's contract the cell is live and typed
+        // `TaskCell<F>` (the header is its first field, `repr(C)`, and the
+        // pointer came from the `Box` in `allocate`, so it has provenance
+        // over the whole cell). A shared reference is fine: the stage is
+        // behind an `UnsafeCell`.
+        let cell = unsafe { ptr.cast::<TaskCell<F>>().as_ref() };
+        // SAFETY: only the executor thread touches the stage, and it never
+        // holds two borrows of it at once (each vtable entry takes one and
+        // drops it before returning).
+        unsafe { &mut *cell.stage.get() }
+    }
+
+    /// # Safety
+    ///
+    /// As for [`stage`](Self::stage), and the stage must be `Running`.
+    unsafe fn poll(ptr: NonNull<Header>, cx: &mut Context<'_>) -> Poll<()> {
+        // SAFETY: forwarded contract.
+        let stage = unsafe { Self::stage(ptr) };
+        let Stage::Running(future) = stage else {
+            unreachable!("polled a task whose future is gone")
+        };
+        // SAFETY: the future lives inside the heap allocation, which never
+        // moves, and is dropped in place (`finish`, `cancel`), never moved
+        // out: the pin guarantee holds.
+        let future = unsafe { Pin::new_unchecked(future) };
+        let result = match panic::catch_unwind(AssertUnwindSafe(|| future.poll(cx))) {
+            Ok(Poll::Pending) => return Poll::Pending,
+            Ok(Poll::Ready(output)) => Ok(output),
+            Err(payload) => Err(JoinError::panic(payload)),
+        };
+        Self::finish(stage, result);
+        Poll::Ready(())
+    }
+
+    /// Replaces the future by its result. The future is dropped first, in
+    /// place; a panic in its `Drop` is caught and becomes the result.
+    fn finish(stage: &mut Stage<F>, result: Result<F::Output, JoinError>) {
+        let future = mem::replace(stage, Stage::Taken);
+        let result = match drop_catching_panic(future) {
+            Ok(()) => result,
+            Err(payload) => Err(JoinError::panic(payload)),
+        };
+        *stage = Stage::Finished(result);
+    }
+
+    /// # Safety
+    ///
+    /// As for [`stage`](Self::stage), and the stage must be `Running`.
+    unsafe fn cancel(ptr: NonNull<Header>) {
+        // SAFETY: forwarded contract.
+        let stage = unsafe { Self::stage(ptr) };
+        debug_assert!(matches!(stage, Stage::Running(_)));
+        Self::finish(stage, Err(JoinError::cancelled()));
+    }
+
+    /// # Safety
+    ///
+    /// As for [`stage`](Self::stage); `out` must point to a valid
+    /// `Poll<Result<F::Output, JoinError>>`; the stage must be `Finished`.
+    unsafe fn take_output(ptr: NonNull<Header>, out: *mut ()) {
+        // SAFETY: forwarded contract.
+        let stage = unsafe { Self::stage(ptr) };
+        let Stage::Finished(result) = mem::replace(stage, Stage::Taken) else {
+            unreachable!("JoinHandle took an output that is not there")
+        };
+        let out = out.cast::<Poll<Result<F::Output, JoinError>>>();
+        // SAFETY: the caller passes a pointer to its own initialised
+        // `Poll<Result<F::Output, JoinError>>` (typed by the JoinHandle's
+        // `T`, which is this `F::Output`); assignment drops its old value.
+        unsafe { *out = Poll::Ready(result) };
+    }
+
+    /// # Safety
+    ///
+    /// As for [`stage`](Self::stage).
+    unsafe fn drop_output(ptr: NonNull<Header>) {
+        // SAFETY: forwarded contract.
+        let stage = unsafe { Self::stage(ptr) };
+        // A panicking `Drop` of an output nobody reads has nowhere to go.
+        let _ = drop_catching_panic(mem::replace(stage, Stage::Taken));
+    }
+
+    /// # Safety
+    ///
+    /// `ptr` must be the header of a `TaskCell<F>` made by `allocate`, with
+    /// no reference left, and its stage must not hold the future or an
+    /// output (those belong to the executor thread; see the module docs).
+    unsafe fn dealloc(ptr: NonNull<Header>) {
+        let cell = ptr.cast::<TaskCell<F>>();
+        // SAFETY: the pointer came from `Box::into_raw` in `allocate`, and
+        // with the reference count at zero nothing else can reach it.
+        let cell = unsafe { Box::from_raw(cell.as_ptr()) };
+        let stage = cell.stage.into_inner();
+        debug_assert!(
+            !matches!(stage, Stage::Running(_) | Stage::Finished(Ok(_))),
+            "a task's future or output outlived its executor's care"
+        );
+        drop(stage);
+    }
+}
+
+/// Drops `value`, turning a panic in its `Drop` into an `Err`.
+fn drop_catching_panic<T>(value: T) -> Result<(), Box<dyn Any + Send>> {
+    panic::catch_unwind(AssertUnwindSafe(move || drop(value)))
+}
+
+/// Allocates a task for `future`, scheduled and with `refs` references
+/// (one for each handle the caller is about to create), and returns its
+/// header.
+pub(crate) fn allocate<F>(
+    future: F,
+    executor: Arc<Shared>,
+    flags: usize,
+    refs: usize,
+) -> NonNull<Header>
+where
+    F: Future + 'static,
+{
+    let cell = Box::new(TaskCell {
+        header: Header {
+            state: AtomicUsize::new(flags | (refs * REF_ONE)),
+            vtable: &TaskCell::<F>::VTABLE,
+            queue_next: AtomicPtr::new(ptr::null_mut()),
+            owned_prev: StdCell::new(None),
+            owned_next: StdCell::new(None),
+            join_waker: UnsafeCell::new(None),
+            executor,
+        },
+        stage: UnsafeCell::new(Stage::Running(future)),
+    });
+    NonNull::from(Box::leak(cell)).cast::<Header>()
+}
+
+// ---------------------------------------------------------------------------
+// TaskRef: one counted reference
+// ---------------------------------------------------------------------------
+
+/// One counted reference to a task, released on drop. Run queues and the
+/// executor's list of live tasks hold these.
+pub(crate) struct TaskRef {
+    ptr: NonNull<Header>,
+}
+
+impl TaskRef {
+    /// Adopts a reference already counted in the task's state.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` must be a live task header and the caller must own one of the
+    /// references counted in its state, which this `TaskRef` now owns.
+    pub(crate) unsafe fn from_raw(ptr: NonNull<Header>) -> TaskRef {
+        TaskRef { ptr }
+    }
+
+    /// Gives up ownership of the reference without releasing it.
+    pub(crate) fn into_raw(self) -> NonNull<Header> {
+        ManuallyDrop::new(self).ptr
+    }
+
+    pub(crate) fn header(&self) -> &Header {
+        // SAFETY: we own a reference, so the task is alive.
+        unsafe { self.ptr.as_ref() }
+    }
+
+    pub(crate) fn ptr(&self) -> NonNull<Header> {
+        self.ptr
+    }
+
+    /// Polls the future once, with a waker for this task.
+    ///
+    /// # Safety
+    ///
+    /// Executor thread only, the task's state must be `RUNNING` (set by the
+    /// caller), and the future still present.
+    pub(crate) unsafe fn poll(&self) -> Poll<()> {
+        // A waker borrowing our reference: it is not dropped (ManuallyDrop),
+        // and the future must clone it to keep it, which counts a new one.
+        let raw = RawWaker::new(self.ptr.as_ptr().cast_const().cast(), &WAKER_VTABLE);
+        // SAFETY: `WAKER_VTABLE`'s functions uphold the RawWaker contract
+        // for a pointer to a live task header, which `self` keeps alive for
+        // as long as this borrowed waker can be used (the poll below).
+        let waker = ManuallyDrop::new(unsafe { Waker::from_raw(raw) });
+        let mut cx = Context::from_waker(&waker);
+        // SAFETY: forwarded contract (executor thread, future present).
+        unsafe { (self.header().vtable.poll)(self.ptr, &mut cx) }
+    }
+
+    /// Drops the future and records the cancellation as the result.
+    ///
+    /// # Safety
+    ///
+    /// Executor thread only, and the future must still be present.
+    pub(crate) unsafe fn cancel(&self) {
+        // SAFETY: forwarded contract.
+        unsafe { (self.header().vtable.cancel)(self.ptr) }
+    }
+
+    /// Drops the result, which nobody will read.
+    ///
+    /// # Safety
+    ///
+    /// Executor thread only.
+    pub(crate) unsafe fn drop_output(&self) {
+        // SAFETY: forwarded contract.
+        unsafe { (self.header().vtable.drop_output)(self.ptr) }
+    }
+
+    /// Moves the result to `out`, a `*mut Poll<Result<T, JoinError>>` for
+    /// the task's output type `T`.
+    ///
+    /// # Safety
+    ///
+    /// Executor thread only; `out` as described, and the result present.
+    pub(crate) unsafe fn take_output(&self, out: *mut ()) {
+        // SAFETY: forwarded contract.
+        unsafe { (self.header().vtable.take_output)(self.ptr, out) }
+    }
+
+    /// Wakes the task that awaits this task's `JoinHandle`, if any.
+    ///
+    /// # Safety
+    ///
+    /// Executor thread only (the join waker slot is not synchronised).
+    pub(crate) unsafe fn wake_joiner(&self) {
+        // SAFETY: the slot is only touched on the executor thread, and no
+        // borrow of it is live: the JoinHandle only borrows it inside its
+        // own `poll`, which is not running while we are.
+        let waker = unsafe { (*self.header().join_waker.get()).take() };
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+}
+
+impl std::fmt::Debug for TaskRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = self.header().state.load(Ordering::Relaxed);
+        f.debug_struct("TaskRef")
+            .field("ptr", &self.ptr)
+            .field("state", &state::describe(state))
+            .finish()
+    }
+}
+
+impl Drop for TaskRef {
+    fn drop(&mut self) {
+        // SAFETY: we own one counted reference to a live task.
+        unsafe { release(self.ptr) }
+    }
+}
+
+/// Adds one reference (a clone of a waker or handle).
+fn acquire(header: &Header) {
+    // Relaxed, as in `Arc::clone`: a new reference can only be made from an
+    // existing one, which already keeps the task alive and whose owner
+    // already synchronised with everything it needs.
+    let old = header.state.fetch_add(REF_ONE, Ordering::Relaxed);
+    if state::refs(old) >= usize::MAX >> (state::REF_SHIFT + 1) {
+        // Billions of leaked wakers; wrapping would free a live task.
+        std::process::abort();
+    }
+}
+
+/// Releases one reference; frees the task if it was the last.
+///
+/// # Safety
+///
+/// `ptr` must be a live task header whose count includes a reference owned
+/// by the caller, which is given up here.
+unsafe fn release(ptr: NonNull<Header>) {
+    // SAFETY: the caller's reference keeps the header alive until the
+    // decrement below.
+    let header = unsafe { ptr.as_ref() };
+    // Release: everything this owner did with the task happens-before the
+    // free, which runs after the Acquire fence below on whichever thread
+    // drops the last reference (the pattern of `Arc::drop`).
+    let old = header.state.fetch_sub(REF_ONE, Ordering::Release);
+    debug_assert!(state::refs(old) > 0, "task reference count underflow");
+    if state::refs(old) != 1 {
+        return;
+    }
+    std::sync::atomic::fence(Ordering::Acquire);
+    let dealloc = header.vtable.dealloc;
+    // SAFETY: that was the last reference; see `TaskCell::dealloc` for why
+    // the stage holds nothing thread-bound by now.
+    unsafe { dealloc(ptr) }
+}
+
+// ---------------------------------------------------------------------------
+// The waker
+// ---------------------------------------------------------------------------
+
+/// The vtable of every task waker. The data pointer is the task's
+/// `*const Header`, and each `Waker` owns one counted reference.
+///
+/// Contracts (from `core::task::RawWakerVTable`), and how each slot meets
+/// them:
+/// - `clone` must return a waker for the same task and keep the data alive:
+///   it counts one more reference.
+/// - `wake` consumes the waker: it schedules the task, then releases the
+///   waker's reference.
+/// - `wake_by_ref` must not consume: it only schedules.
+/// - `drop` releases the reference; on the last one the task is freed,
+///   which is safe on any thread (see the module docs).
+///
+/// All four may run on any thread: `Waker` is `Send + Sync`. They only touch
+/// the atomic state word, the cross-thread queue and the executor's `Arc`.
+pub(crate) static WAKER_VTABLE: RawWakerVTable =
+    RawWakerVTable::new(waker_clone, waker_wake, waker_wake_by_ref, waker_drop);
+
+/// # Safety
+///
+/// `data` is the header pointer of a live task whose count includes the
+/// reference owned by the waker being cloned.
+unsafe fn waker_clone(data: *const ()) -> RawWaker {
+    // SAFETY: the waker being cloned keeps the task alive.
+    acquire(unsafe { &*data.cast::<Header>() });
+    RawWaker::new(data, &WAKER_VTABLE)
+}
+
+/// # Safety
+///
+/// As for `waker_clone`; the waker's reference is consumed.
+unsafe fn waker_wake(data: *const ()) {
+    // SAFETY: forwarded contract; the waker's reference is still held.
+    unsafe { waker_wake_by_ref(data) };
+    // SAFETY: forwarded contract; this gives the waker's reference up.
+    unsafe { waker_drop(data) };
+}
+
+/// # Safety
+///
+/// As for `waker_clone`.
+unsafe fn waker_wake_by_ref(data: *const ()) {
+    // SAFETY: the waker's reference keeps the header alive (contract), and
+    // it was made from a `NonNull` in `TaskRef::poll` or `waker_clone`.
+    let ptr = unsafe { NonNull::new_unchecked(data.cast_mut().cast::<Header>()) };
+    schedule(ptr);
+}
+
+/// # Safety
+///
+/// As for `waker_clone`; the waker's reference is given up.
+unsafe fn waker_drop(data: *const ()) {
+    // SAFETY: `data` came from a `NonNull` (see `waker_wake_by_ref`).
+    let ptr = unsafe { NonNull::new_unchecked(data.cast_mut().cast::<Header>()) };
+    // SAFETY: forwarded contract: the waker owned this reference.
+    unsafe { release(ptr) }
+}
+
+/// Schedules a task after a wake, from any thread.
+///
+/// A task that is finished, closed, or already scheduled is left alone: many
+/// wakes before a poll make one poll. A task that is running is only marked
+/// `SCHEDULED`; the executor queues it once the current poll returns.
+/// Otherwise one reference is counted for the queue entry and the task is
+/// handed to its executor.
+pub(crate) fn schedule(ptr: NonNull<Header>) {
+    // SAFETY: callers hold a reference (a waker or a handle).
+    let header = unsafe { ptr.as_ref() };
+    let mut current = header.state.load(Ordering::Acquire);
+    loop {
+        if current & (COMPLETED | CLOSED | SCHEDULED) != 0 {
+            return;
+        }
+        let next = if current & RUNNING != 0 {
+            current | SCHEDULED
+        } else {
+            (current | SCHEDULED) + REF_ONE
+        };
+        // AcqRel: Release publishes what the waking thread wrote before the
+        // wake (a channel message, readiness) to the executor, which reads
+        // the state with Acquire before polling; Acquire lets us see the
+        // executor's latest transitions.
+        match header.state.compare_exchange_weak(current, next, Ordering::AcqRel, Ordering::Acquire)
+        {
+            Ok(_) => break,
+            Err(actual) => current = actual,
+        }
+    }
+    if current & RUNNING != 0 {
+        return; // the executor re-queues it after the poll
+    }
+    // SAFETY: the compare-exchange above counted one reference for the
+    // queue entry, which this TaskRef now owns.
+    let task = unsafe { TaskRef::from_raw(ptr) };
+    Shared::schedule(&header.executor, task);
+}
+
+/// Marks a task for cancellation and makes sure the executor will see it.
+/// Returns `false` if it had already finished or been cancelled.
+///
+/// Called by `JoinHandle::abort` (executor thread). Unlike `schedule`, a
+/// closed-but-unfinished task still needs one more visit from the executor
+/// to drop its future, so this queues it even though `CLOSED` is set.
+pub(crate) fn close_and_schedule(ptr: NonNull<Header>) -> bool {
+    // SAFETY: the caller (a JoinHandle) holds a reference.
+    let header = unsafe { ptr.as_ref() };
+    let mut current = header.state.load(Ordering::Acquire);
+    loop {
+        if current & (COMPLETED | CLOSED) != 0 {
+            return false;
+        }
+        let queued = current & (SCHEDULED | RUNNING) != 0;
+        let next = if queued { current | CLOSED } else { (current | CLOSED | SCHEDULED) + REF_ONE };
+        match header.state.compare_exchange_weak(current, next, Ordering::AcqRel, Ordering::Acquire)
+        {
+            Ok(_) => break,
+            Err(actual) => current = actual,
+        }
+    }
+    if current & (SCHEDULED | RUNNING) == 0 {
+        // SAFETY: the compare-exchange counted a reference for the queue.
+        let task = unsafe { TaskRef::from_raw(ptr) };
+        Shared::schedule(&header.executor, task);
+    }
+    true
+}
