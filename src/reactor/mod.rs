@@ -1,0 +1,278 @@
+//! The reactor: a thread that owns the [`Poll`] and turns its events into
+//! task wakes.
+//!
+//! ## Why a thread of its own
+//!
+//! A single-threaded runtime can poll the kernel itself whenever it has
+//! nothing else to do (tokio's `current_thread` does). groundup instead gives
+//! the `Poll` a thread of its own, which buys two things:
+//!
+//! - **Polling overlaps running.** While the executor runs tasks, the reactor
+//!   is already collecting the next events and queueing the tasks they wake;
+//!   the executor finds them in its queue instead of making an `epoll_wait`
+//!   between batches.
+//! - **Wakes are batched.** One `epoll_wait` returns up to 1,024 events; the
+//!   reactor wakes all their tasks, then unparks the executor at most once
+//!   for the whole batch (and not at all if it is busy: see the parking table
+//!   in [`crate::executor`]).
+//!
+//! It costs a cross-thread hand-off when the executor is asleep: the kernel
+//! wakes the reactor, and the reactor wakes the executor.
+//!
+//! ## From event to wake
+//!
+//! ```text
+//!  register:  slab slot i, generation g  ──►  Token(g << 24 | i)  ──►  epoll_ctl(ADD)
+//!  event:     Token  ──►  slot i  ──►  generation still g?  ──►  set readiness, tick += 1
+//!                                                           └─►  wake reader and/or writer
+//! ```
+//!
+//! Each registered source owns a slot in a [`Slab`] of [`ScheduledIo`]: its
+//! readiness word and two wakers (one per direction). The token is the slot
+//! index plus the slot's generation, so an event that arrives for a source
+//! after its slot was reused (same index, or a new socket with the same
+//! descriptor number) fails the generation check and is ignored.
+//!
+//! A leaf future (socket read, accept, …) uses a [`Registration`]:
+//! `poll_ready` returns the readiness if present, or stores the task's
+//! waker; the operation runs; if it returns `WouldBlock`, `clear_readiness`
+//! removes exactly the readiness that was observed (the tick tells whether a
+//! newer event came in meanwhile) and the future waits again.
+//!
+//! ## Shutdown
+//!
+//! Dropping the runtime sets a flag and wakes the reactor through the
+//! `Poll`'s [`Waker`](crate::poll::Waker); the thread exits and is joined.
+//! Every slot still in use is then marked shut down, so an I/O object that
+//! outlives its runtime fails its operations instead of waiting forever.
+
+mod atomic_waker;
+mod registration;
+mod scheduled_io;
+mod slab;
+
+use std::cell::RefCell;
+use std::fmt;
+use std::io;
+use std::ptr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread;
+
+use crate::executor::Shared;
+use crate::poll::{self, Events, Interest, Poll, Registry, Source, Token};
+
+pub(crate) use registration::{Direction, Registration};
+use scheduled_io::{GEN_MASK, GEN_SHIFT, ScheduledIo};
+use slab::{INDEX_BITS, Slab};
+
+/// The token of the reactor's own waker (slot index 0 is never handed out).
+const WAKER: Token = Token(0);
+
+/// Events collected per `epoll_wait`.
+const EVENTS_PER_POLL: usize = 1024;
+
+/// The reactor state shared by its thread and the runtime.
+struct Inner {
+    registry: Registry,
+    waker: poll::Waker,
+    shutdown: AtomicBool,
+    slab: Slab,
+}
+
+/// A handle on the reactor, held by the runtime and by every registration.
+#[derive(Clone)]
+pub(crate) struct Handle {
+    inner: Arc<Inner>,
+}
+
+/// The reactor thread, joined when the runtime drops.
+#[derive(Debug)]
+pub(crate) struct Thread {
+    handle: Handle,
+    join: Option<thread::JoinHandle<()>>,
+}
+
+/// Creates the `Poll` and starts the reactor thread.
+pub(crate) fn start() -> io::Result<Thread> {
+    let poll = Poll::new()?;
+    let inner = Arc::new(Inner {
+        registry: poll.registry().try_clone()?,
+        waker: poll::Waker::new(poll.registry(), WAKER)?,
+        shutdown: AtomicBool::new(false),
+        slab: Slab::new(),
+    });
+    let handle = Handle { inner };
+    let thread_handle = handle.clone();
+    let join = thread::Builder::new()
+        .name("groundup-reactor".into())
+        .spawn(move || run(poll, thread_handle))?;
+    Ok(Thread { handle, join: Some(join) })
+}
+
+/// The reactor loop: poll, dispatch, repeat, until shut down.
+fn run(mut poll: Poll, handle: Handle) {
+    let inner = &*handle.inner;
+    let mut events = Events::with_capacity(EVENTS_PER_POLL);
+    loop {
+        match poll.poll(&mut events, None) {
+            Ok(()) => {}
+            // A signal handler ran: nothing was lost, poll again.
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => panic!("groundup reactor: poll failed, I/O can no longer be driven: {e}"),
+        }
+        let batch = Batch::begin();
+        for event in events.iter() {
+            if event.token() != WAKER {
+                inner.dispatch(event);
+            }
+        }
+        batch.end();
+        if inner.shutdown.load(Ordering::Acquire) {
+            return;
+        }
+    }
+}
+
+impl Inner {
+    /// Records one event in its slot and wakes the waiting directions.
+    fn dispatch(&self, event: &poll::Event) {
+        let (index, generation) = unpack(event.token());
+        let Some(slot) = self.slab.get(index) else { return };
+        let bits = scheduled_io::from_event(event);
+        if slot.set_readiness(generation, bits) {
+            slot.wake(bits);
+        }
+    }
+}
+
+fn pack(index: usize, generation: usize) -> Token {
+    Token(index | (generation & GEN_MASK) << GEN_SHIFT)
+}
+
+fn unpack(token: Token) -> (usize, usize) {
+    (token.0 & ((1 << INDEX_BITS) - 1), token.0 >> GEN_SHIFT)
+}
+
+const _: () = assert!(GEN_SHIFT == INDEX_BITS, "a token is index | generation << INDEX_BITS");
+
+impl Handle {
+    /// Registers `source` for both directions and returns its registration.
+    /// Both directions always: edge-triggered registrations cost nothing
+    /// while idle, and a later `reregister` would cost a system call.
+    pub(crate) fn register(&self, source: &mut impl Source) -> io::Result<Registration> {
+        let inner = &self.inner;
+        let index = inner.slab.allocate().ok_or_else(|| {
+            io::Error::new(io::ErrorKind::OutOfMemory, "groundup reactor: 2^24 sources registered")
+        })?;
+        let slot = inner.slab.get(index).expect("an allocated slot exists");
+        let token = pack(index, slot.generation());
+        if let Err(e) =
+            inner.registry.register(source, token, Interest::READABLE | Interest::WRITABLE)
+        {
+            inner.slab.release(index);
+            return Err(e);
+        }
+        Ok(Registration::new(self.clone(), index))
+    }
+
+    pub(crate) fn slot(&self, index: usize) -> &ScheduledIo {
+        self.inner.slab.get(index).expect("a registration's slot exists")
+    }
+
+    pub(crate) fn deregister(&self, source: &mut impl Source) -> io::Result<()> {
+        self.inner.registry.deregister(source)
+    }
+
+    pub(crate) fn release(&self, index: usize) {
+        self.inner.slab.release(index);
+    }
+}
+
+impl Thread {
+    pub(crate) fn handle(&self) -> &Handle {
+        &self.handle
+    }
+
+    /// Stops and joins the reactor thread, then fails every still-registered
+    /// source's pending operations.
+    pub(crate) fn shutdown(&mut self) {
+        let Some(join) = self.join.take() else { return };
+        let inner = &self.handle.inner;
+        inner.shutdown.store(true, Ordering::Release);
+        if let Err(e) = inner.waker.wake() {
+            // Without the wake the thread never notices; joining would hang.
+            eprintln!("groundup: cannot stop the reactor thread ({e}); leaving it running");
+            return;
+        }
+        if join.join().is_err() {
+            eprintln!("groundup: the reactor thread panicked");
+        }
+        inner.slab.for_each_used(ScheduledIo::shut_down);
+    }
+}
+
+impl Drop for Thread {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Batching unparks
+// ---------------------------------------------------------------------------
+
+thread_local! {
+    /// On the reactor thread, during a dispatch batch: the executors to
+    /// unpark once the batch is done (usually one).
+    static DEFERRED: RefCell<Option<Vec<Arc<Shared>>>> = const { RefCell::new(None) };
+}
+
+/// Unparks `executor` now, or, during a reactor batch on this thread, once
+/// the batch is done.
+pub(crate) fn unpark_or_defer(executor: &Arc<Shared>) {
+    let deferred = DEFERRED.with(|d| match d.borrow_mut().as_mut() {
+        Some(list) => {
+            if !list.iter().any(|e| ptr::eq(Arc::as_ptr(e), Arc::as_ptr(executor))) {
+                list.push(Arc::clone(executor));
+            }
+            true
+        }
+        None => false,
+    });
+    if !deferred {
+        executor.unpark();
+    }
+}
+
+/// One reactor batch: wakes made while it is open defer their unparks.
+struct Batch;
+
+impl Batch {
+    fn begin() -> Batch {
+        DEFERRED.with(|d| *d.borrow_mut() = Some(Vec::new()));
+        Batch
+    }
+
+    fn end(self) {
+        // `Drop` does the work, so a panicking waker still closes the batch.
+    }
+}
+
+impl Drop for Batch {
+    fn drop(&mut self) {
+        let executors = DEFERRED.with(|d| d.borrow_mut().take()).unwrap_or_default();
+        for executor in executors {
+            executor.unpark();
+        }
+    }
+}
+
+impl fmt::Debug for Handle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("reactor::Handle")
+            .field("registry", &self.inner.registry)
+            .field("shutdown", &self.inner.shutdown.load(Ordering::Relaxed))
+            .finish()
+    }
+}

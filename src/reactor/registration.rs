@@ -1,0 +1,136 @@
+//! The bridge between a leaf future and the reactor: wait for readiness,
+//! run the operation, clear what `WouldBlock` disproved.
+
+use std::io;
+use std::marker::PhantomData;
+use std::task::{Context, Poll, ready};
+
+use super::Handle;
+use super::scheduled_io::{ReadyEvent, ScheduledIo, ready};
+use crate::executor::coop;
+use crate::poll::Source;
+
+/// Which way an operation moves data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Direction {
+    Read,
+    Write,
+}
+
+impl Direction {
+    fn interest(self) -> usize {
+        match self {
+            Direction::Read => ready::READ_INTEREST,
+            Direction::Write => ready::WRITE_INTEREST,
+        }
+    }
+}
+
+/// A source's registration with the reactor: its slot, and the handle that
+/// keeps the slot's page alive.
+///
+/// `!Send`: it is created, polled and released on the runtime's thread,
+/// like the task that owns it.
+#[derive(Debug)]
+pub(crate) struct Registration {
+    handle: Handle,
+    index: usize,
+    _not_send: PhantomData<*const ()>,
+}
+
+impl Registration {
+    pub(super) fn new(handle: Handle, index: usize) -> Registration {
+        Registration { handle, index, _not_send: PhantomData }
+    }
+
+    /// Registers `source` with the current runtime's reactor.
+    ///
+    /// # Errors
+    ///
+    /// Outside a runtime, an error that says how to get one; otherwise what
+    /// the `Poll` registration returns.
+    pub(crate) fn with_current(source: &mut impl Source) -> io::Result<Registration> {
+        let handle =
+            crate::executor::with_current(|core| core.reactor.clone()).ok_or_else(|| {
+                io::Error::other(
+                    "no groundup runtime on this thread: create I/O objects inside \
+                 `groundup::block_on(async { ... })` or a task it runs",
+                )
+            })?;
+        handle.register(source)
+    }
+
+    fn slot(&self) -> &ScheduledIo {
+        self.handle.slot(self.index)
+    }
+
+    /// Waits until the source is ready for `direction`.
+    pub(crate) fn poll_ready(
+        &self,
+        cx: &mut Context<'_>,
+        direction: Direction,
+    ) -> Poll<io::Result<ReadyEvent>> {
+        if !coop::proceed(cx) {
+            return Poll::Pending;
+        }
+        let slot = self.slot();
+        let interest = direction.interest();
+        if let Some(event) = slot.ready_for(interest) {
+            return Poll::Ready(check_shutdown(event));
+        }
+        match direction {
+            Direction::Read => slot.reader.register(cx.waker()),
+            Direction::Write => slot.writer.register(cx.waker()),
+        }
+        // Readiness may have arrived between the check and the registration;
+        // the reactor could then have found no waker. Look once more (see
+        // `AtomicWaker` for why this second look cannot miss it).
+        match slot.ready_for(interest) {
+            Some(event) => Poll::Ready(check_shutdown(event)),
+            None => Poll::Pending,
+        }
+    }
+
+    /// Forgets readiness that an operation has just disproved.
+    pub(crate) fn clear_readiness(&self, event: ReadyEvent) {
+        self.slot().clear(event);
+    }
+
+    /// Runs `op` when the source is ready, retrying after each `WouldBlock`
+    /// once readiness comes back. `op` must make one non-blocking attempt.
+    pub(crate) fn poll_io<R>(
+        &self,
+        cx: &mut Context<'_>,
+        direction: Direction,
+        mut op: impl FnMut() -> io::Result<R>,
+    ) -> Poll<io::Result<R>> {
+        loop {
+            let event = ready!(self.poll_ready(cx, direction))?;
+            match op() {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => self.clear_readiness(event),
+                result => return Poll::Ready(result),
+            }
+        }
+    }
+
+    /// Removes `source` from the reactor's `Poll`. The slot itself is
+    /// released when the registration drops.
+    pub(crate) fn deregister(&self, source: &mut impl Source) -> io::Result<()> {
+        self.handle.deregister(source)
+    }
+}
+
+fn check_shutdown(event: ReadyEvent) -> io::Result<ReadyEvent> {
+    if event.ready & ready::SHUTDOWN != 0 {
+        return Err(io::Error::other(
+            "the groundup runtime that drove this I/O object has shut down",
+        ));
+    }
+    Ok(event)
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        self.handle.release(self.index);
+    }
+}
