@@ -28,10 +28,19 @@
 #![deny(unsafe_op_in_unsafe_fn, missing_docs)]
 #![deny(clippy::undocumented_unsafe_blocks)]
 
+pub mod io;
 pub mod poll;
 pub mod stats;
+pub mod task;
+pub mod time;
 
+mod executor;
+mod reactor;
+mod runtime;
 mod sys;
+
+pub use runtime::{Runtime, block_on};
+pub use task::spawn;
 
 /// Raises this process's soft limit on open descriptors to its hard limit
 /// (`setrlimit(RLIMIT_NOFILE)`), and returns the limit now in force.

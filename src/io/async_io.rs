@@ -1,0 +1,161 @@
+use std::fmt;
+use std::future::poll_fn;
+use std::io;
+use std::task::{Context, Poll};
+
+use crate::poll::{IoSource, Source};
+use crate::reactor::{Direction, Registration};
+
+/// A std socket (or any pollable descriptor) registered with the current
+/// runtime, whose operations can be awaited.
+///
+/// `Async::new` makes the socket non-blocking and registers it with the
+/// runtime's reactor, for both directions, once. Each operation is then a
+/// non-blocking attempt retried on readiness:
+///
+/// ```
+/// use std::io::{Read, Write};
+/// use std::net::{TcpListener, TcpStream};
+/// use groundup::io::Async;
+///
+/// groundup::block_on(async {
+///     let listener = TcpListener::bind("127.0.0.1:0")?;
+///     let mut client = TcpStream::connect(listener.local_addr()?)?;
+///     let (server, _) = listener.accept()?;
+///     let server = Async::new(server)?;
+///
+///     std::thread::spawn(move || client.write_all(b"hello"));
+///     let mut buf = [0; 5];
+///     let n = server.read_with(|s| (&*s).read(&mut buf)).await?;
+///     assert_eq!(&buf[..n], &b"hello"[..n]);
+///     std::io::Result::Ok(())
+/// })?;
+/// # std::io::Result::Ok(())
+/// ```
+///
+/// The closure given to [`read_with`](Async::read_with) or
+/// [`write_with`](Async::write_with) must make one non-blocking attempt and
+/// return its result unchanged: `WouldBlock` is how the runtime learns that
+/// the readiness it saw is gone.
+///
+/// `Async` is `!Send`: it belongs to the runtime thread that registered it.
+pub struct Async<T>
+where
+    IoSource<T>: Source,
+{
+    io: IoSource<T>,
+    registration: Registration,
+}
+
+impl<T> Async<T>
+where
+    IoSource<T>: Source,
+{
+    fn from_source(mut io: IoSource<T>) -> io::Result<Async<T>> {
+        let registration = Registration::with_current(&mut io)?;
+        Ok(Async { io, registration })
+    }
+
+    /// The wrapped socket.
+    pub fn get_ref(&self) -> &T {
+        &self.io
+    }
+
+    /// Waits until the socket is readable (or its read half closed, or an
+    /// error is pending). The readiness stays until an operation through
+    /// [`read_with`](Async::read_with) returns `WouldBlock`.
+    pub async fn readable(&self) -> io::Result<()> {
+        poll_fn(|cx| self.poll_readable(cx)).await
+    }
+
+    /// Waits until the socket is writable; see [`readable`](Async::readable).
+    pub async fn writable(&self) -> io::Result<()> {
+        poll_fn(|cx| self.poll_writable(cx)).await
+    }
+
+    /// Polls for read readiness.
+    pub fn poll_readable(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.registration.poll_ready(cx, Direction::Read).map_ok(drop)
+    }
+
+    /// Polls for write readiness.
+    pub fn poll_writable(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.registration.poll_ready(cx, Direction::Write).map_ok(drop)
+    }
+
+    /// Runs a read-like operation until it does not return `WouldBlock`.
+    pub async fn read_with<R>(&self, mut op: impl FnMut(&T) -> io::Result<R>) -> io::Result<R> {
+        poll_fn(|cx| self.poll_read_with(cx, &mut op)).await
+    }
+
+    /// Runs a write-like operation until it does not return `WouldBlock`.
+    pub async fn write_with<R>(&self, mut op: impl FnMut(&T) -> io::Result<R>) -> io::Result<R> {
+        poll_fn(|cx| self.poll_write_with(cx, &mut op)).await
+    }
+
+    /// One poll of [`read_with`](Async::read_with).
+    pub fn poll_read_with<R>(
+        &self,
+        cx: &mut Context<'_>,
+        op: &mut impl FnMut(&T) -> io::Result<R>,
+    ) -> Poll<io::Result<R>> {
+        self.registration.poll_io(cx, Direction::Read, || self.io.do_io(&mut *op))
+    }
+
+    /// One poll of [`write_with`](Async::write_with).
+    pub fn poll_write_with<R>(
+        &self,
+        cx: &mut Context<'_>,
+        op: &mut impl FnMut(&T) -> io::Result<R>,
+    ) -> Poll<io::Result<R>> {
+        self.registration.poll_io(cx, Direction::Write, || self.io.do_io(&mut *op))
+    }
+}
+
+#[cfg(unix)]
+impl<T: std::os::fd::AsRawFd> Async<T> {
+    /// Makes `io` non-blocking and registers it with the current runtime.
+    ///
+    /// # Errors
+    ///
+    /// Outside a runtime, an error that says how to get one; otherwise what
+    /// making the socket non-blocking or registering it returns.
+    pub fn new(io: T) -> io::Result<Async<T>> {
+        Async::from_source(IoSource::new(io)?)
+    }
+
+    /// Deregisters the socket and gives it back (still non-blocking).
+    pub fn into_inner(self) -> io::Result<T> {
+        let mut this = std::mem::ManuallyDrop::new(self);
+        let Async { io, registration } = &mut *this;
+        let result = registration.deregister(io);
+        // SAFETY: `this` is never used again and its destructor never runs
+        // (ManuallyDrop), so this field is moved out exactly once.
+        let io = unsafe { std::ptr::read(&this.io) };
+        // SAFETY: as above, for the other field.
+        let registration = unsafe { std::ptr::read(&this.registration) };
+        drop(registration);
+        result.map(|()| io.into_inner())
+    }
+}
+
+impl<T> Drop for Async<T>
+where
+    IoSource<T>: Source,
+{
+    fn drop(&mut self) {
+        // Closing the socket would remove it from the kernel queue too, but
+        // not if the descriptor was duplicated; deregistering is exact.
+        // Already deregistered (by `into_inner`) is fine.
+        let _ = self.registration.deregister(&mut self.io);
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Async<T>
+where
+    IoSource<T>: Source,
+{
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Async").field("io", &self.io).finish()
+    }
+}

@@ -1,0 +1,143 @@
+//! The runtime: a reactor thread and an executor, put together.
+//!
+//! ```text
+//!            groundup-reactor thread                  your thread (block_on)
+//!  ┌──────────────────────────────────────┐   ┌─────────────────────────────────────┐
+//!  │ loop {                               │   │ loop {                              │
+//!  │   poll.poll(&mut events, None)  ◄────┼───┼── registrations (epoll_ctl)         │
+//!  │   for event: slot.set_readiness()    │   │   run ready tasks (FIFO, budgeted)  │
+//!  │              slot.wake() ────────────┼──►│   take the remote queue             │
+//!  │   unpark the executor, once          │   │   fire due timers                   │
+//!  │ }                                    │   │   park (own Poll) until woken or    │
+//!  └──────────────────────────────────────┘   │   the next timer                    │
+//!                                             │ }                                   │
+//!                                             └─────────────────────────────────────┘
+//! ```
+//!
+//! [`Runtime::new`] starts the reactor thread; [`Runtime::block_on`] runs a
+//! future on the calling thread, together with every task spawned on the
+//! runtime; dropping the runtime drops all remaining tasks (on this thread),
+//! stops and joins the reactor thread, and frees everything. Wakers that
+//! outlive the runtime stay valid: waking one does nothing.
+
+use std::fmt;
+use std::future::Future;
+use std::io;
+use std::marker::PhantomData;
+
+use crate::executor::Core;
+use crate::reactor;
+use crate::task::JoinHandle;
+
+/// A groundup runtime: one reactor thread and a single-threaded executor
+/// running on whichever thread calls [`block_on`](Runtime::block_on).
+///
+/// A runtime is `!Send`: its tasks (which need not be `Send`) belong to the
+/// thread that created it.
+///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// let rt = groundup::Runtime::new()?;
+/// let task = rt.spawn(async { "spawned before block_on" });
+/// let out = rt.block_on(async move { task.await.unwrap() });
+/// assert_eq!(out, "spawned before block_on");
+/// # Ok(())
+/// # }
+/// ```
+pub struct Runtime {
+    core: Core,
+    reactor: reactor::Thread,
+    _not_send: PhantomData<*const ()>,
+}
+
+impl Runtime {
+    /// Creates a runtime and starts its reactor thread.
+    ///
+    /// Costs two kernel event queues (the reactor's and the executor's park
+    /// queue, each with its waker) and one thread.
+    pub fn new() -> io::Result<Runtime> {
+        let reactor = reactor::start()?;
+        let core = Core::new(reactor.handle().clone())?;
+        Ok(Runtime { core, reactor, _not_send: PhantomData })
+    }
+
+    /// Runs `future` to completion on this thread, running the runtime's
+    /// tasks meanwhile, and returns its output.
+    ///
+    /// Tasks still pending when the future completes stay in the runtime and
+    /// continue at the next `block_on`; they are dropped with the runtime.
+    ///
+    /// # Panics
+    ///
+    /// If called from inside a runtime (an `async` block run by another
+    /// `block_on`): the inner call would block the thread that must drive the
+    /// outer tasks. `.await` the future instead. A panic in `future` itself
+    /// propagates; panics in spawned tasks are caught and reported through
+    /// their `JoinHandle`.
+    #[track_caller]
+    pub fn block_on<F: Future>(&self, future: F) -> F::Output {
+        self.core.block_on(future)
+    }
+
+    /// Spawns a task on this runtime from outside it (before or between
+    /// `block_on` calls). Inside the runtime, [`crate::spawn`] does the same.
+    pub fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        self.core.spawn(future)
+    }
+
+    /// Tasks spawned and not yet finished.
+    pub fn live_tasks(&self) -> usize {
+        self.core.live_tasks()
+    }
+
+    /// Timers currently waiting for their deadline.
+    pub fn pending_timers(&self) -> usize {
+        self.core.timers.pending()
+    }
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        // Tasks first, on this thread, while the reactor still runs: their
+        // destructors may deregister sockets. Then the reactor thread.
+        self.core.shutdown();
+        self.reactor.shutdown();
+    }
+}
+
+impl fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Runtime")
+            .field("live_tasks", &self.live_tasks())
+            .field("pending_timers", &self.pending_timers())
+            .field("reactor", &self.reactor)
+            .finish()
+    }
+}
+
+/// Runs `future` on a new [`Runtime`] and drops the runtime afterwards: the
+/// shortest way to run async code from `main`.
+///
+/// # Panics
+///
+/// If the runtime cannot be created (the system refuses an event queue or a
+/// thread), or as [`Runtime::block_on`].
+///
+/// ```
+/// let sum = groundup::block_on(async {
+///     let a = groundup::spawn(async { 1 });
+///     let b = groundup::spawn(async { 2 });
+///     a.await.unwrap() + b.await.unwrap()
+/// });
+/// assert_eq!(sum, 3);
+/// ```
+#[track_caller]
+pub fn block_on<F: Future>(future: F) -> F::Output {
+    let runtime = Runtime::new()
+        .unwrap_or_else(|e| panic!("groundup::block_on: cannot create a runtime: {e}"));
+    runtime.block_on(future)
+}
