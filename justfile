@@ -14,6 +14,11 @@ lint:
 # The zero-dependency benchmarks in benches/ (figures, not tests).
 bench *args:
     cargo bench --bench poll -- {{args}}
+    cargo bench --bench runtime -- {{args}}
+
+# Miri (strict provenance) over the task, waker, executor and epoll tests.
+miri:
+    bash .ci/miri.sh
 
 # API docs for both crates, warnings denied.
 doc:

@@ -129,3 +129,102 @@ pub fn fill(mut writer: impl Write) -> io::Result<usize> {
 pub fn open_fds() -> usize {
     std::fs::read_dir("/proc/self/fd").expect("/proc/self/fd").count()
 }
+
+/// The message of a caught panic (`&str` or `String` payloads).
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        s.to_string()
+    } else {
+        payload.downcast_ref::<String>().cloned().unwrap_or_default()
+    }
+}
+
+/// A one-shot signal between threads: `Signal::wait` is a future that
+/// completes once `Signal::set` was called (on any thread). Built on std
+/// only, so tests do not depend on what they test.
+#[derive(Clone, Default)]
+pub struct Signal {
+    inner: std::sync::Arc<std::sync::Mutex<(bool, Option<std::task::Waker>)>>,
+}
+
+impl Signal {
+    pub fn set(&self) {
+        let waker = {
+            let mut state = self.inner.lock().unwrap();
+            state.0 = true;
+            state.1.take()
+        };
+        if let Some(w) = waker {
+            w.wake();
+        }
+    }
+
+    pub fn is_set(&self) -> bool {
+        self.inner.lock().unwrap().0
+    }
+
+    pub async fn wait(&self) {
+        std::future::poll_fn(|cx| {
+            let mut state = self.inner.lock().unwrap();
+            if state.0 {
+                std::task::Poll::Ready(())
+            } else {
+                state.1 = Some(cx.waker().clone());
+                std::task::Poll::Pending
+            }
+        })
+        .await
+    }
+}
+
+/// Counts polls and drops of the future it wraps.
+pub struct Counted<F> {
+    pub future: std::pin::Pin<Box<F>>,
+    pub polls: std::rc::Rc<std::cell::Cell<usize>>,
+    pub drops: std::rc::Rc<std::cell::Cell<usize>>,
+}
+
+impl<F> Counted<F> {
+    pub fn new(
+        future: F,
+    ) -> (Counted<F>, std::rc::Rc<std::cell::Cell<usize>>, std::rc::Rc<std::cell::Cell<usize>>)
+    {
+        let polls = std::rc::Rc::new(std::cell::Cell::new(0));
+        let drops = std::rc::Rc::new(std::cell::Cell::new(0));
+        let counted =
+            Counted { future: Box::pin(future), polls: polls.clone(), drops: drops.clone() };
+        (counted, polls, drops)
+    }
+}
+
+impl<F: std::future::Future> std::future::Future for Counted<F> {
+    type Output = F::Output;
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<F::Output> {
+        self.polls.set(self.polls.get() + 1);
+        self.future.as_mut().poll(cx)
+    }
+}
+
+impl<F> Drop for Counted<F> {
+    fn drop(&mut self) {
+        self.drops.set(self.drops.get() + 1);
+    }
+}
+
+/// The name under which `groundup::stats` counts the backend's wait call.
+#[cfg(target_os = "linux")]
+pub const WAIT_CALL: &str = "epoll_wait";
+#[cfg(windows)]
+pub const WAIT_CALL: &str = "GetQueuedCompletionStatusEx";
+#[cfg(all(unix, not(target_os = "linux")))]
+pub const WAIT_CALL: &str = "kevent";
+
+/// `n` normally; a small fraction under Miri, which interprets every
+/// instruction and would take hours over the full sizes. The scenario is the
+/// same, only smaller.
+pub const fn scaled(n: usize) -> usize {
+    if cfg!(miri) { if n / 1_000 > 10 { n / 1_000 } else { 10 } } else { n }
+}
