@@ -447,7 +447,9 @@ pub(crate) mod event {
 #[cfg(groundup_waker = "evfilt_user")]
 #[derive(Debug)]
 pub(crate) struct Waker {
-    /// A handle on the poll's kqueue, owned so the waker outlives nothing.
+    /// Its own handle on the poll's kqueue (a `dup`), so a waker kept after
+    /// its `Poll` is dropped still wakes harmlessly instead of touching a
+    /// closed or reused descriptor number.
     kq: Fd,
     token: Token,
 }
