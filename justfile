@@ -11,6 +11,12 @@ lint:
     cargo fmt --all -- --check
     cargo clippy --workspace --all-targets -- -D warnings
 
+# Clippy for a kqueue target, which cannot run here (the GitHub workflow runs
+# it): x86_64-apple-darwin, aarch64-apple-darwin, x86_64-unknown-freebsd,
+# x86_64-unknown-netbsd. Needs `rustup target add <target>` once.
+lint-target target:
+    cargo clippy --workspace --all-targets --target {{target}} -- -D warnings
+
 # The zero-dependency benchmarks in benches/ (figures, not tests).
 bench *args:
     cargo bench --bench poll -- {{args}}

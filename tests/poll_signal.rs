@@ -1,6 +1,8 @@
 //! A signal handler interrupting a blocked poll: `ErrorKind::Interrupted`,
-//! and no event lost for it.
-#![cfg(target_os = "linux")]
+//! and no event lost for it. Neither `epoll_wait` nor `kevent` is restarted
+//! after a handler runs, even though `signal()` installs it with
+//! `SA_RESTART` on glibc and the BSDs.
+#![cfg(unix)]
 
 mod util;
 
@@ -10,9 +12,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use groundup::groundup_ffi::{linux as ffi, unix};
+#[cfg(groundup_backend = "kqueue")]
+use groundup::groundup_ffi::bsd as ffi;
+#[cfg(groundup_backend = "epoll")]
+use groundup::groundup_ffi::linux as ffi;
+use groundup::groundup_ffi::unix;
 use groundup::poll::{Events, Poll, Token, Waker};
 
 extern "C" fn do_nothing(_signal: std::ffi::c_int) {}
@@ -49,8 +55,10 @@ fn a_signal_interrupts_poll_and_the_next_poll_gets_the_event() {
     };
 
     // Signal until a poll has seen it: the first signals may land before the
-    // thread is inside epoll_wait, where they interrupt nothing.
+    // thread is inside epoll_wait or kevent, where they interrupt nothing.
+    let deadline = Instant::now() + util::PATIENCE;
     while !interrupted.load(Ordering::SeqCst) {
+        assert!(Instant::now() < deadline, "no poll returned Interrupted");
         // SAFETY: the poller thread has not been joined, so its pthread_t
         // is valid; the handler for SIGUSR1 is installed above.
         let rc = unsafe { unix::pthread_kill(poller.as_pthread_t(), ffi::SIGUSR1) };

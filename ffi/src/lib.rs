@@ -25,6 +25,7 @@
 //! |---|---|---|
 //! | [`unix`] | every Unix | POSIX calls shared by all: `close`, `read`, `write`, `ioctl`, `fcntl` |
 //! | `linux` | `groundup_backend = "epoll"` | epoll(7), eventfd(2) and the Linux values of POSIX constants |
+//! | `bsd` | `groundup_backend = "kqueue"` | kqueue(2) and the BSD values of POSIX constants, with one file per system where they differ (`struct kevent` has five layouts) |
 //!
 //! Which module exists is decided by the workspace's single `build.rs`, which
 //! maps the target OS to a backend; this crate never lists operating systems
@@ -45,5 +46,8 @@ pub mod unix;
 
 #[cfg(groundup_backend = "epoll")]
 pub mod linux;
+
+#[cfg(groundup_backend = "kqueue")]
+pub mod bsd;
 
 pub use core::ffi::{c_char, c_int, c_long, c_uint, c_ulong, c_void};

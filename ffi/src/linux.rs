@@ -142,6 +142,18 @@ pub const EPOLLET: u32 = 1 << 31;
 /// `EPOLL_CLOEXEC`: close the epoll descriptor across `execve(2)`. Equal to
 /// `O_CLOEXEC`. `<sys/epoll.h>`.
 pub const EPOLL_CLOEXEC: c_int = O_CLOEXEC;
+unsafe extern "C" {
+    /// `int pipe2(int pipefd[2], int flags);`
+    ///
+    /// Header `<unistd.h>`; man page [pipe2(2)](https://man7.org/linux/man-pages/man2/pipe2.2.html)
+    /// (since Linux 2.6.27). Creates a pipe, read end in `pipefd[0]`, write
+    /// end in `pipefd[1]`, with `O_NONBLOCK` and `O_CLOEXEC` applied
+    /// atomically. Returns 0, or -1 with errno. groundup's Linux backend
+    /// wakes with an eventfd; this is here so the pipe waker the kqueue
+    /// backend uses on NetBSD, OpenBSD and DragonFly is tested on Linux too.
+    pub fn pipe2(pipefd: *mut c_int, flags: c_int) -> c_int;
+}
+
 /// `EFD_CLOEXEC`: close the eventfd across `execve(2)`. Equal to `O_CLOEXEC`.
 /// `<sys/eventfd.h>`.
 pub const EFD_CLOEXEC: c_int = O_CLOEXEC;
@@ -239,6 +251,16 @@ pub struct sockaddr_in {
 }
 
 const _: () = assert!(size_of::<sockaddr>() == 16 && size_of::<sockaddr_in>() == 16);
+
+unsafe extern "C" {
+    /// `int socket(int domain, int type, int protocol);`
+    ///
+    /// Header `<sys/socket.h>`; man page [socket(2)](https://man7.org/linux/man-pages/man2/socket.2.html).
+    /// Returns a new socket descriptor, or -1 with errno. `type` may be
+    /// or-ed with `SOCK_NONBLOCK | SOCK_CLOEXEC` to set both flags
+    /// atomically (since Linux 2.6.27).
+    pub fn socket(domain: c_int, ty: c_int, protocol: c_int) -> c_int;
+}
 
 /// `AF_INET`: IPv4. `<sys/socket.h>`.
 pub const AF_INET: c_int = 2;

@@ -57,20 +57,15 @@ unsafe extern "C" {
 /// socket address; 32 bits unsigned on every Unix groundup supports.
 pub type socklen_t = u32;
 
+#[cfg(groundup_backend = "kqueue")]
+pub use crate::bsd::{pthread_t, sa_family_t, sighandler_t, sockaddr, socket};
 /// `typedef unsigned short sa_family_t;` on Linux, `uint8_t` on the BSDs;
-/// each OS family module declares it. Re-exported here for the prototypes.
+/// each OS family module declares it (and `socket`, whose symbol NetBSD
+/// renames). Re-exported here for the prototypes.
 #[cfg(groundup_backend = "epoll")]
-pub use crate::linux::{pthread_t, sa_family_t, sighandler_t, sockaddr};
+pub use crate::linux::{pthread_t, sa_family_t, sighandler_t, sockaddr, socket};
 
 unsafe extern "C" {
-    /// `int socket(int domain, int type, int protocol);`
-    ///
-    /// Header `<sys/socket.h>`; man page [socket(2)](https://man7.org/linux/man-pages/man2/socket.2.html).
-    /// Returns a new socket descriptor, or -1 with errno. Where the OS
-    /// supports it, `type` may be or-ed with `SOCK_NONBLOCK | SOCK_CLOEXEC`
-    /// to set both flags atomically.
-    pub fn socket(domain: c_int, ty: c_int, protocol: c_int) -> c_int;
-
     /// `int connect(int sockfd, const struct sockaddr *addr, socklen_t addrlen);`
     ///
     /// Header `<sys/socket.h>`; man page [connect(2)](https://man7.org/linux/man-pages/man2/connect.2.html).
@@ -94,6 +89,8 @@ unsafe extern "C" {
     pub fn pthread_kill(thread: pthread_t, sig: c_int) -> c_int;
 }
 
+#[cfg(groundup_backend = "kqueue")]
+pub use crate::bsd::{rlim_t, rlimit};
 #[cfg(groundup_backend = "epoll")]
 pub use crate::linux::{rlim_t, rlimit};
 

@@ -14,6 +14,17 @@
 //! `__builtin_types_compatible_p` whether the header's function has that
 //! type. The test also fails if an item in the sources has no check here, so a
 //! new binding cannot slip in unverified.
+//!
+//! Two refinements: integer types whose signedness matters (`rlim_t` is
+//! signed on FreeBSD and unsigned on macOS; `struct kevent`'s `filter` is
+//! signed except on NetBSD) are checked for it too, and prototypes that
+//! glibc only declares with `_GNU_SOURCE` (`pipe2`) are checked in a second
+//! compile that defines it, so the main one keeps glibc's plain POSIX
+//! declarations (with `_GNU_SOURCE`, `getrlimit` takes an enum).
+//!
+//! On macOS and the BSDs the same test runs against their headers (in the
+//! GitHub workflow: no such machine exists where groundup is developed),
+//! reading `bsd.rs` and the one file of `bsd/` compiled for that system.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -29,6 +40,8 @@ struct Checks {
     asserts: Vec<String>,
     /// Rust item names that have a check, to find unchecked ones.
     covered: BTreeSet<String>,
+    /// Functions glibc declares only under `_GNU_SOURCE`.
+    gnu_only: Vec<&'static str>,
 }
 
 impl Checks {
@@ -83,18 +96,36 @@ impl Checks {
         self.covered.insert(name.to_string());
     }
 
-    fn source(&self, prototypes: &[Prototype]) -> String {
-        let mut c = String::from("#include <stddef.h>\n#include <stdint.h>\n");
+    /// Whether the C integer type `c` (a type, or an expression of the type)
+    /// is signed, as groundup-ffi's is (`signed`).
+    fn signedness(&mut self, c: &str, signed: bool) {
+        self.assert(
+            format!("(((__typeof__({c}))-1) < 0) == {}", i32::from(signed)),
+            format!("signedness of {c}: groundup-ffi has signed={signed}"),
+        );
+    }
+
+    /// The C file for the main compile (`gnu == false`) or for the
+    /// `_GNU_SOURCE` one, which holds only the GNU-only prototypes.
+    fn source(&self, prototypes: &[Prototype], gnu: bool) -> String {
+        let mut c = String::new();
+        if gnu {
+            c.push_str("#define _GNU_SOURCE\n");
+        }
+        c.push_str("#include <stddef.h>\n#include <stdint.h>\n");
         for h in &self.headers {
             writeln!(c, "#include <{h}>").unwrap();
         }
         for line in &self.prelude {
             writeln!(c, "{line}").unwrap();
         }
-        for a in &self.asserts {
-            writeln!(c, "{a}").unwrap();
+        if !gnu {
+            for a in &self.asserts {
+                writeln!(c, "{a}").unwrap();
+            }
         }
-        for p in prototypes {
+        let wanted = |p: &&Prototype| self.gnu_only.contains(&p.name.as_str()) == gnu;
+        for p in prototypes.iter().filter(wanted) {
             let ty = p.c_pointer_type();
             writeln!(
                 c,
@@ -128,6 +159,28 @@ macro_rules! field {
 
 fn pointee_size<T>(_: *const T) -> usize {
     size_of::<T>()
+}
+
+/// The Rust integer types the bindings use, and whether each is signed.
+trait Integer {
+    const SIGNED: bool;
+}
+
+macro_rules! integers {
+    ($($ty:ty => $signed:literal),*) => { $(impl Integer for $ty { const SIGNED: bool = $signed; })* };
+}
+integers!(i16 => true, u16 => false, i32 => true, u32 => false, i64 => true, u64 => false,
+    isize => true, usize => false);
+
+/// Whether `T` is signed.
+fn signed<T: Integer>() -> bool {
+    T::SIGNED
+}
+
+/// Whether the field `get` reads is of a signed type.
+#[cfg(groundup_backend = "kqueue")]
+fn signed_field<S, T: Integer>(_get: fn(&S) -> &T) -> bool {
+    T::SIGNED
 }
 
 #[cfg(target_os = "linux")]
@@ -176,6 +229,8 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
     c.layout::<rlimit>("rlimit", "struct rlimit");
     field!(c, rlimit, "struct rlimit", rlim_cur);
     field!(c, rlimit, "struct rlimit", rlim_max);
+    c.signedness("rlim_t", signed::<rlim_t>());
+    c.gnu_only.push("pipe2"); // glibc declares it only under _GNU_SOURCE
 
     let constants: &[(&str, i128)] = &[
         ("EPOLL_CTL_ADD", EPOLL_CTL_ADD.into()),
@@ -209,6 +264,127 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
         c.constant(name, value);
     }
     vec!["unix.rs", "linux.rs"]
+}
+
+/// The file of `bsd/` compiled for this system.
+#[cfg(groundup_backend = "kqueue")]
+const BSD_FILE: &str = if cfg!(target_vendor = "apple") {
+    "bsd/apple.rs"
+} else if cfg!(target_os = "freebsd") {
+    "bsd/freebsd.rs"
+} else if cfg!(target_os = "netbsd") {
+    "bsd/netbsd.rs"
+} else if cfg!(target_os = "openbsd") {
+    "bsd/openbsd.rs"
+} else {
+    "bsd/dragonfly.rs"
+};
+
+/// macOS and the BSDs. On NetBSD 11 and later this compares the 40-byte
+/// `struct kevent` of `__kevent50` with the header's new 72-byte one (which
+/// `kevent` is renamed to `__kevent100` for) and fails; the old layout is
+/// `struct kevent100` there. No NetBSD machine runs this test yet.
+#[cfg(groundup_backend = "kqueue")]
+fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
+    use groundup_ffi::bsd::*;
+    use groundup_ffi::unix::socklen_t;
+
+    for h in [
+        "sys/types.h",
+        "sys/event.h",
+        "sys/time.h",
+        "sys/ioctl.h",
+        "sys/socket.h",
+        "netinet/in.h",
+        "fcntl.h",
+        "unistd.h",
+        "errno.h",
+        "signal.h",
+        "pthread.h",
+        "sys/resource.h",
+        "limits.h",
+        "time.h",
+    ] {
+        c.header(h);
+    }
+    // The BSDs call a handler's type `sig_t`; groundup uses glibc's name.
+    c.prelude("typedef void (*sighandler_t)(int);");
+
+    c.layout::<kevent>("kevent", "struct kevent");
+    field!(c, kevent, "struct kevent", ident);
+    field!(c, kevent, "struct kevent", filter);
+    field!(c, kevent, "struct kevent", flags);
+    field!(c, kevent, "struct kevent", fflags);
+    field!(c, kevent, "struct kevent", data);
+    field!(c, kevent, "struct kevent", udata);
+    #[cfg(target_os = "freebsd")]
+    field!(c, kevent, "struct kevent", ext);
+    c.signedness("((struct kevent *)0)->filter", signed_field(|k: &kevent| &k.filter));
+    c.signedness("((struct kevent *)0)->flags", signed_field(|k: &kevent| &k.flags));
+    c.signedness("((struct kevent *)0)->data", signed_field(|k: &kevent| &k.data));
+    c.layout::<timespec>("timespec", "struct timespec");
+    field!(c, timespec, "struct timespec", tv_sec);
+    field!(c, timespec, "struct timespec", tv_nsec);
+    c.layout::<time_t>("time_t", "time_t");
+    c.signedness("time_t", signed::<time_t>());
+    c.layout::<sockaddr>("sockaddr", "struct sockaddr");
+    field!(c, sockaddr, "struct sockaddr", sa_len);
+    field!(c, sockaddr, "struct sockaddr", sa_family);
+    field!(c, sockaddr, "struct sockaddr", sa_data);
+    c.layout::<in_addr>("in_addr", "struct in_addr");
+    field!(c, in_addr, "struct in_addr", s_addr);
+    c.layout::<sockaddr_in>("sockaddr_in", "struct sockaddr_in");
+    field!(c, sockaddr_in, "struct sockaddr_in", sin_len);
+    field!(c, sockaddr_in, "struct sockaddr_in", sin_family);
+    field!(c, sockaddr_in, "struct sockaddr_in", sin_port);
+    field!(c, sockaddr_in, "struct sockaddr_in", sin_addr);
+    field!(c, sockaddr_in, "struct sockaddr_in", sin_zero);
+    c.layout::<sa_family_t>("sa_family_t", "sa_family_t");
+    c.layout::<socklen_t>("socklen_t", "socklen_t");
+    c.layout::<sighandler_t>("sighandler_t", "sighandler_t");
+    c.layout::<pthread_t>("pthread_t", "pthread_t");
+    c.layout::<rlim_t>("rlim_t", "rlim_t");
+    c.signedness("rlim_t", signed::<rlim_t>());
+    c.layout::<rlimit>("rlimit", "struct rlimit");
+    field!(c, rlimit, "struct rlimit", rlim_cur);
+    field!(c, rlimit, "struct rlimit", rlim_max);
+
+    let constants: &[(&str, i128)] = &[
+        ("EVFILT_READ", EVFILT_READ.into()),
+        ("EVFILT_WRITE", EVFILT_WRITE.into()),
+        ("EVFILT_USER", EVFILT_USER.into()),
+        ("EV_ADD", EV_ADD.into()),
+        ("EV_DELETE", EV_DELETE.into()),
+        ("EV_ENABLE", EV_ENABLE.into()),
+        ("EV_CLEAR", EV_CLEAR.into()),
+        ("EV_RECEIPT", EV_RECEIPT.into()),
+        ("EV_ERROR", EV_ERROR.into()),
+        ("EV_EOF", EV_EOF.into()),
+        ("NOTE_TRIGGER", NOTE_TRIGGER.into()),
+        ("O_NONBLOCK", O_NONBLOCK.into()),
+        ("O_CLOEXEC", O_CLOEXEC.into()),
+        ("F_SETFD", F_SETFD.into()),
+        ("FD_CLOEXEC", FD_CLOEXEC.into()),
+        ("F_DUPFD_CLOEXEC", F_DUPFD_CLOEXEC.into()),
+        ("FIONBIO", FIONBIO.into()),
+        ("AF_INET", AF_INET.into()),
+        ("SOCK_STREAM", SOCK_STREAM.into()),
+        ("EINPROGRESS", EINPROGRESS.into()),
+        ("SIGUSR1", SIGUSR1.into()),
+        ("RLIMIT_NOFILE", RLIMIT_NOFILE.into()),
+        ("RLIM_INFINITY", RLIM_INFINITY.into()),
+        ("OPEN_MAX", OPEN_MAX.into()),
+    ];
+    // The Apple systems have no SOCK_NONBLOCK or SOCK_CLOEXEC.
+    #[cfg(not(target_vendor = "apple"))]
+    let atomic: &[(&str, i128)] =
+        &[("SOCK_NONBLOCK", SOCK_NONBLOCK.into()), ("SOCK_CLOEXEC", SOCK_CLOEXEC.into())];
+    #[cfg(target_vendor = "apple")]
+    let atomic: &[(&str, i128)] = &[];
+    for &(name, value) in constants.iter().chain(atomic) {
+        c.constant(name, value);
+    }
+    vec!["unix.rs", "bsd.rs", BSD_FILE]
 }
 
 /// One `pub fn` from an `extern` block.
@@ -344,22 +520,25 @@ fn layouts_constants_and_prototypes_match_the_system_headers() {
 
     let dir = std::env::temp_dir().join(format!("groundup-abi-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let c_file = dir.join("abi.c");
-    std::fs::write(&c_file, checks.source(&prototypes)).unwrap();
-
     let cc = c_compiler();
-    let output = Command::new(&cc)
-        .args(["-std=gnu11", "-fsyntax-only"])
-        .arg(&c_file)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run the C compiler `{cc}` (set CC): {e}"));
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "the C headers disagree with groundup-ffi ({} checks in {}):\n{stderr}",
-        checks.asserts.len() + prototypes.len(),
-        c_file.display()
-    );
+    // The main compile, then (if any function needs it) the `_GNU_SOURCE` one.
+    let passes = if checks.gnu_only.is_empty() { &[false][..] } else { &[false, true][..] };
+    for &gnu in passes {
+        let c_file = dir.join(if gnu { "abi_gnu.c" } else { "abi.c" });
+        std::fs::write(&c_file, checks.source(&prototypes, gnu)).unwrap();
+        let output = Command::new(&cc)
+            .args(["-std=gnu11", "-fsyntax-only"])
+            .arg(&c_file)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run the C compiler `{cc}` (set CC): {e}"));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            output.status.success(),
+            "the C headers disagree with groundup-ffi ({} checks in {}):\n{stderr}",
+            checks.asserts.len() + prototypes.len(),
+            c_file.display()
+        );
+    }
     eprintln!(
         "{} layout/constant checks and {} prototypes agree with the headers ({cc})",
         checks.asserts.len(),

@@ -11,8 +11,9 @@ use crate::sys;
 /// every backend may report spurious events. Always be prepared for
 /// `WouldBlock`.
 ///
-/// `Event` is the kernel's own record (an `epoll_event` on Linux), viewed in
-/// place: iterating over [`Events`] copies nothing.
+/// `Event` is the kernel's own record (an `epoll_event` on Linux, a
+/// `struct kevent` on macOS and the BSDs), viewed in place: iterating over
+/// [`Events`] copies nothing.
 #[repr(transparent)]
 pub struct Event {
     inner: sys::Event,

@@ -59,8 +59,8 @@ impl Interest {
         self.0.get() & WRITABLE != 0
     }
 
-    /// Includes priority (always `false` where [`Interest::PRIORITY`] does
-    /// not exist).
+    /// Includes priority (always `false` where `Interest::PRIORITY` does
+    /// not exist: on kqueue and IOCP).
     pub const fn is_priority(self) -> bool {
         self.0.get() & PRIORITY != 0
     }

@@ -4,7 +4,7 @@
 //! names (`Poll`, `Registry`, `Token`, `Interest`, `Events`, `Waker`,
 //! `Source`, `SourceFd`) and their meaning are the ones Rust network code
 //! already knows. Underneath is a backend chosen once, in `src/sys/mod.rs`:
-//! epoll on Linux.
+//! epoll on Linux, kqueue on macOS and the BSDs.
 //!
 //! ```
 //! # fn main() -> std::io::Result<()> {
@@ -36,11 +36,15 @@
 //!   source then becomes ready again). Read or write until `WouldBlock`
 //!   before waiting; going through [`IoSource`] makes this work the same on
 //!   every OS. *Spurious* events are allowed: an event is a hint, and the
-//!   operation it suggests may still return `WouldBlock`.
+//!   operation it suggests may still return `WouldBlock`. A source that is
+//!   readable and writable may be reported as one event or as two with the
+//!   same token (kqueue reports each direction separately).
 //! - **Timeouts are never short.** `poll(…, Some(t))` does not return with no
-//!   events before `t` has elapsed: sub-millisecond timeouts are rounded up to
-//!   the backend's resolution (1 ms for epoll). `Some(Duration::ZERO)` only
-//!   collects what is ready and never blocks; `None` blocks until an event.
+//!   events before `t` has elapsed: timeouts are rounded up to the backend's
+//!   resolution (1 ms for epoll; kqueue takes nanoseconds, so nothing is
+//!   rounded), and `poll` itself waits out any remainder if the kernel
+//!   returns early. `Some(Duration::ZERO)` only collects what is ready and
+//!   never blocks; `None` blocks until an event.
 //! - **Bounded batches.** One poll returns at most `events.capacity()`
 //!   events; the rest stay queued for the next call.
 //! - **Uniform registration errors**, in release builds too: registering a
@@ -59,14 +63,16 @@
 //!
 //! ## Portability table
 //!
-//! | | epoll (Linux, Android) |
-//! |---|---|
-//! | trigger | `EPOLLET` on every registration |
-//! | timeout resolution | 1 ms, rounded up |
-//! | `Interest::PRIORITY` | yes (`EPOLLPRI`) |
-//! | read-closed | `EPOLLRDHUP` or `EPOLLHUP` |
-//! | waker | eventfd, one `write` per wake |
-//! | registration errors | from the kernel (`EEXIST`, `ENOENT`) |
+//! | | epoll (Linux, Android) | kqueue (macOS, iOS, FreeBSD, NetBSD, OpenBSD, DragonFly) |
+//! |---|---|---|
+//! | trigger | `EPOLLET` on every registration | `EV_CLEAR` on every knote |
+//! | timeout resolution | 1 ms, rounded up | 1 ns in the call (a `timespec`, exact); the kernel sleeps at least that long (NetBSD: whole clock ticks, rounded up) |
+//! | readable + writable | one event, or two | two events (one per filter) |
+//! | `Interest::PRIORITY` | yes (`EPOLLPRI`) | no |
+//! | read-closed | `EPOLLRDHUP` or `EPOLLHUP` | `EV_EOF` on the read filter |
+//! | error | `EPOLLERR` | `EV_ERROR`, or `EV_EOF` with the socket error in `fflags` |
+//! | waker | eventfd, one `write` per wake | `EVFILT_USER` + `NOTE_TRIGGER` (Apple, FreeBSD); a pipe elsewhere; one call per wake |
+//! | registration errors | from the kernel (`EEXIST`, `ENOENT`) | from a record the backend keeps (kqueue accepts a second `EV_ADD`), checked with the kernel when a descriptor may have been closed |
 //!
 //! ## Threads
 //!
@@ -129,7 +135,7 @@ impl SelectorId {
 }
 
 impl Poll {
-    /// Creates a new kernel event queue (`epoll_create1`).
+    /// Creates a new kernel event queue (`epoll_create1`, or `kqueue`).
     pub fn new() -> io::Result<Poll> {
         let selector = sys::Selector::new()?;
         Ok(Poll { registry: Registry { selector, id: SelectorId::next() } })
@@ -195,8 +201,8 @@ impl Registry {
     /// # Errors
     ///
     /// `ErrorKind::AlreadyExists` if the source is already registered;
-    /// otherwise what the kernel says (`EBADF` for a closed descriptor, `EPERM`
-    /// for a regular file, which epoll refuses as always ready).
+    /// otherwise what the kernel says (`EBADF` for a closed descriptor; on
+    /// epoll `EPERM` for a regular file, which it refuses as always ready).
     pub fn register<S>(&self, source: &mut S, token: Token, interests: Interest) -> io::Result<()>
     where
         S: Source + ?Sized,

@@ -43,7 +43,9 @@ impl Waker {
     }
 
     /// Makes the poll return (or the next poll, if none is blocked) with the
-    /// waker's event. Costs one system call (an eventfd `write` on Linux).
+    /// waker's event. Costs one system call (an eventfd `write` on Linux, a
+    /// `kevent` with `NOTE_TRIGGER` on macOS and FreeBSD, a pipe `write` on
+    /// the other BSDs).
     pub fn wake(&self) -> io::Result<()> {
         self.inner.wake()
     }

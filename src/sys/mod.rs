@@ -23,7 +23,9 @@
 //! `RawSocket`. Everything else is identical.
 //!
 //! Beside the backends sit [`syscall`], the one way any of them makes a system
-//! call, and the helpers shared by the Unix ones.
+//! call, the helpers shared by the Unix ones, and two pieces of the kqueue
+//! backend kept in files of their own so that Linux can test them:
+//! `kqueue_rules` (its decisions, over plain values) and `pipe_waker`.
 
 pub(crate) mod syscall;
 
@@ -34,8 +36,25 @@ pub(crate) mod unix;
 #[path = "epoll.rs"]
 mod backend;
 
-#[cfg(not(any(groundup_backend = "epoll")))]
-compile_error!("groundup does not support this target OS. Supported: Linux and Android (epoll).");
+#[cfg(groundup_backend = "kqueue")]
+#[path = "kqueue.rs"]
+mod backend;
+
+#[cfg(not(any(groundup_backend = "epoll", groundup_backend = "kqueue")))]
+compile_error!(
+    "groundup does not support this target OS. Supported: Linux and Android (epoll); macOS, \
+     iOS, tvOS, watchOS, visionOS, FreeBSD, NetBSD, OpenBSD and DragonFly BSD (kqueue)."
+);
+
+// The kqueue backend's rules, plain Rust over plain values: compiled into
+// every Unix test build as well, so Linux tests what only runs on the BSDs.
+#[cfg(any(groundup_backend = "kqueue", all(test, unix)))]
+mod kqueue_rules;
+
+// The pipe waker (kqueue systems without `EVFILT_USER`): compiled into the
+// Linux test build as well, where its tests run it against epoll.
+#[cfg(any(groundup_waker = "pipe", all(test, groundup_backend = "epoll")))]
+mod pipe_waker;
 
 pub(crate) use backend::{Events, IoSourceState, Selector, Waker, event};
 pub(crate) type Event = backend::Event;

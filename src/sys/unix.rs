@@ -8,6 +8,8 @@ use std::fmt;
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 
+#[cfg(groundup_backend = "kqueue")]
+use groundup_ffi::bsd::{F_DUPFD_CLOEXEC, FIONBIO, OPEN_MAX, RLIMIT_NOFILE};
 #[cfg(groundup_backend = "epoll")]
 use groundup_ffi::linux::{F_DUPFD_CLOEXEC, FIONBIO, RLIMIT_NOFILE};
 use groundup_ffi::unix as ffi;
@@ -111,26 +113,51 @@ pub(crate) fn raise_fd_limit() -> io::Result<u64> {
         // getrlimit writes.
         unsafe { ffi::getrlimit(RLIMIT_NOFILE, &raw mut limit) }
     })?;
-    if limit.rlim_cur == limit.rlim_max {
-        return Ok(widen(limit.rlim_cur));
-    }
     let (cur, max) = (limit.rlim_cur, limit.rlim_max);
-    let raised = ffi::rlimit { rlim_cur: max, rlim_max: max };
+    if cur == max {
+        return Ok(widen(cur));
+    }
+    match set_soft_limit(cur, max, max) {
+        Ok(()) => Ok(widen(max)),
+        // macOS refuses a soft limit above OPEN_MAX (RLIM_INFINITY, its
+        // usual hard limit, included) with EINVAL; its getrlimit(2), under
+        // COMPATIBILITY, says to use min(OPEN_MAX, rlim_max) instead. On the
+        // BSDs the request succeeds, or OPEN_MAX is the small historical 64
+        // or 128 and the retry is skipped because it would raise nothing.
+        #[cfg(groundup_backend = "kqueue")]
+        Err(e) if e.kind() == io::ErrorKind::InvalidInput => {
+            // OPEN_MAX is a small positive int, which every rlim_t holds.
+            let open_max = OPEN_MAX as ffi::rlim_t;
+            if open_max <= cur || open_max >= max {
+                return Err(e);
+            }
+            set_soft_limit(cur, open_max, max)?;
+            Ok(widen(open_max))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// `setrlimit(RLIMIT_NOFILE, {soft, hard})`; `cur` is only for the trace.
+fn set_soft_limit(cur: ffi::rlim_t, soft: ffi::rlim_t, hard: ffi::rlim_t) -> io::Result<()> {
+    let raised = ffi::rlimit { rlim_cur: soft, rlim_max: hard };
     syscall::minus_one(
         &SETRLIMIT,
-        format_args!("RLIMIT_NOFILE, {{{cur} -> {max}, {max}}}"),
+        format_args!("RLIMIT_NOFILE, {{{cur} -> {soft}, {hard}}}"),
         || {
             // SAFETY: `raised` is a live, initialised `struct rlimit` that
             // setrlimit only reads.
             unsafe { ffi::setrlimit(RLIMIT_NOFILE, &raw const raised) }
         },
-    )?;
-    Ok(widen(max))
+    )
+    .map(drop)
 }
 
-/// `rlim_t` is 64 bits on every 64-bit target but `unsigned long` (32 bits)
-/// on 32-bit Linux; widening is lossless either way.
-#[allow(clippy::useless_conversion)]
+/// `rlim_t` is `unsigned long` on Linux (32 bits on 32-bit targets),
+/// `uint64_t` on Apple, NetBSD and OpenBSD, and `int64_t` on FreeBSD and
+/// DragonFly, where no limit is negative (`RLIM_INFINITY` is `2^63 - 1`).
+/// Widening to `u64` is lossless in every case.
+#[allow(clippy::unnecessary_cast)] // a u64 already on 64-bit Linux
 fn widen(limit: ffi::rlim_t) -> u64 {
-    u64::from(limit)
+    limit as u64
 }

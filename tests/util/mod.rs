@@ -27,12 +27,20 @@ pub struct Expect {
     pub readable: Option<bool>,
     pub writable: Option<bool>,
     pub read_closed: Option<bool>,
+    pub write_closed: Option<bool>,
     pub error: Option<bool>,
 }
 
 impl Expect {
     pub fn token(token: Token) -> Expect {
-        Expect { token, readable: None, writable: None, read_closed: None, error: None }
+        Expect {
+            token,
+            readable: None,
+            writable: None,
+            read_closed: None,
+            write_closed: None,
+            error: None,
+        }
     }
     pub fn readable(token: Token) -> Expect {
         Expect { readable: Some(true), ..Expect::token(token) }
@@ -50,6 +58,7 @@ impl Expect {
             && check(self.readable, event.is_readable())
             && check(self.writable, event.is_writable())
             && check(self.read_closed, event.is_read_closed())
+            && check(self.write_closed, event.is_write_closed())
             && check(self.error, event.is_error())
     }
 }
@@ -124,10 +133,17 @@ pub fn fill(mut writer: impl Write) -> io::Result<usize> {
     }
 }
 
-/// The number of open descriptors in this process (`/proc/self/fd`).
-#[cfg(target_os = "linux")]
+/// The number of open descriptors in this process: the entries of
+/// `/proc/self/fd` (Linux) or else of `/dev/fd` (macOS and the BSDs; on
+/// FreeBSD only with fdescfs mounted there, otherwise it lists 0 to 2).
+/// The directory's own descriptor is counted, once per call.
+#[cfg(unix)]
 pub fn open_fds() -> usize {
-    std::fs::read_dir("/proc/self/fd").expect("/proc/self/fd").count()
+    let dir = ["/proc/self/fd", "/dev/fd"]
+        .into_iter()
+        .find(|d| std::path::Path::new(d).is_dir())
+        .expect("neither /proc/self/fd nor /dev/fd exists");
+    std::fs::read_dir(dir).expect(dir).count()
 }
 
 /// The message of a caught panic (`&str` or `String` payloads).

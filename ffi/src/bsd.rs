@@ -1,0 +1,297 @@
+//! macOS (and the other Apple systems) and the BSDs: kqueue(2), and their
+//! values of the POSIX constants groundup passes.
+//!
+//! ## kqueue in one paragraph
+//!
+//! A kqueue is a kernel object holding *knotes*, each identified by a pair
+//! `(ident, filter)`: a descriptor number and `EVFILT_READ`, the same number
+//! and `EVFILT_WRITE`, an arbitrary number and `EVFILT_USER`, and so on.
+//! `kevent(2)` does two things in one call: it applies a *changelist* (add,
+//! delete, enable, trigger knotes) and then copies up to `nevents` triggered
+//! knotes out as `struct kevent`s, waiting up to `timeout` for one. Unlike
+//! epoll, readable and writable are two separate knotes, so a socket that is
+//! both comes back as two events. With `EV_CLEAR` a knote's state is reset
+//! each time it is reported, which makes it edge-triggered. See
+//! [kqueue(2) on FreeBSD](https://man.freebsd.org/cgi/man.cgi?query=kqueue&sektion=2),
+//! [on macOS](https://developer.apple.com/library/archive/documentation/System/Conceptual/ManPages_iPhoneOS/man2/kqueue.2.html),
+//! [on NetBSD](https://man.netbsd.org/kqueue.2) and
+//! [on OpenBSD](https://man.openbsd.org/kqueue.2).
+//!
+//! ## Where the systems differ
+//!
+//! kqueue was written for FreeBSD 4.1 (2000) and copied by the others, each of
+//! which then grew `struct kevent` its own way. Everything that is the same
+//! on every one of them is declared in this file; what differs is declared in
+//! one file per system under `bsd/`, of which exactly one is compiled. This is
+//! the one place in groundup allowed to name operating systems (see
+//! `build.rs`), because these are facts of each system's headers, not choices.
+//!
+//! | 64-bit | Apple | FreeBSD ≥ 12 | NetBSD | OpenBSD | DragonFly |
+//! |---|---|---|---|---|---|
+//! | `sizeof(struct kevent)` | 32 | 64 (`ext[4]`) | 40 | 32 | 32 |
+//! | `filter`, `flags` | `int16_t`, `uint16_t` | `short`, `u_short` | `uint32_t`, `uint32_t` | `short`, `u_short` | `short`, `u_short` |
+//! | `data` | `intptr_t` | `int64_t` | `int64_t` | `int64_t` | `intptr_t` |
+//! | `nchanges`, `nevents` | `int` | `int` | `size_t` | `int` | `int` |
+//! | `EVFILT_READ`, `EVFILT_WRITE` | -1, -2 | -1, -2 | 0, 1 | -1, -2 | -1, -2 |
+//! | `EVFILT_USER` | -10 | -11 | 8 | -10 | -9 |
+//! | `O_CLOEXEC` | `0x1000000` | `0x100000` | `0x400000` | `0x10000` | `0x20000` |
+//! | `F_DUPFD_CLOEXEC` | 67 | 17 | 12 | 10 | 17 |
+//! | `pipe2` | no | yes | yes | yes | yes |
+//!
+//! Symbol versions matter too: FreeBSD 12 changed `struct kevent` and kept
+//! the old layout under the old symbol version, so a program linked today
+//! gets the new `kevent@FBSD_1.5`; NetBSD's header renames `kevent` to
+//! `__kevent50` (and `socket` to `__socket30`), which groundup names
+//! explicitly with `link_name`.
+//!
+//! ## Constants that are the same everywhere
+//!
+//! `O_NONBLOCK` (4), `F_SETFD` (2), `FD_CLOEXEC` (1), `FIONBIO`
+//! (`_IOW('f', 126, int)`), `RLIMIT_NOFILE` (8), `AF_INET` (2), `SOCK_STREAM`
+//! (1), `EINPROGRESS` (36) and `SIGUSR1` (30) come from the common 4.4BSD
+//! ancestor and never diverged. The ABI test checks every one of them
+//! against the headers of the machine it runs on.
+
+use core::ffi::{c_char, c_int, c_long};
+
+#[cfg(target_vendor = "apple")]
+#[path = "bsd/apple.rs"]
+mod os;
+
+#[cfg(target_os = "freebsd")]
+#[path = "bsd/freebsd.rs"]
+mod os;
+
+#[cfg(target_os = "netbsd")]
+#[path = "bsd/netbsd.rs"]
+mod os;
+
+#[cfg(target_os = "openbsd")]
+#[path = "bsd/openbsd.rs"]
+mod os;
+
+#[cfg(target_os = "dragonfly")]
+#[path = "bsd/dragonfly.rs"]
+mod os;
+
+pub use os::*;
+
+// ---------------------------------------------------------------------------
+// kqueue
+// ---------------------------------------------------------------------------
+
+unsafe extern "C" {
+    /// `int kqueue(void);`
+    ///
+    /// Header `<sys/event.h>`; man page
+    /// [kqueue(2)](https://man.freebsd.org/cgi/man.cgi?query=kqueue&sektion=2).
+    /// Returns a new kqueue descriptor, or -1 with errno (`EMFILE`,
+    /// `ENFILE`, `ENOMEM`). The descriptor is not inherited by a child
+    /// created with `fork(2)`, but it does survive `execve(2)` unless
+    /// close-on-exec is set, which takes a second call (`fcntl(F_SETFD,
+    /// FD_CLOEXEC)`): `kqueue1`/`kqueuex` with a close-on-exec flag exist on
+    /// NetBSD, OpenBSD and FreeBSD 14 but not on macOS.
+    pub fn kqueue() -> c_int;
+}
+
+/// `struct timespec { time_t tv_sec; long tv_nsec; };`
+///
+/// Header `<time.h>` (`<sys/_timespec.h>` on FreeBSD). `kevent` reads its
+/// timeout from one: nanoseconds, where `epoll_wait` takes milliseconds.
+/// `time_t` is 64 bits on every 64-bit BSD (and on 32-bit NetBSD and
+/// OpenBSD); see each system's file.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct timespec {
+    /// Whole seconds.
+    pub tv_sec: time_t,
+    /// Nanoseconds, `0..1_000_000_000`; anything else is `EINVAL`.
+    pub tv_nsec: c_long,
+}
+
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(size_of::<timespec>() == 16 && align_of::<timespec>() == 8);
+
+/// `EVFILT_READ`: the descriptor has data to read (for a listening socket:
+/// a connection to accept); `data` holds how much. `EV_EOF` is set when the
+/// peer has shut down writing, with `fflags` holding the socket error if
+/// there is one. `<sys/event.h>`.
+#[cfg(not(target_os = "netbsd"))]
+pub const EVFILT_READ: i16 = -1;
+/// `EVFILT_WRITE`: the descriptor can be written to; `data` holds the
+/// space left. `EV_EOF` is set when the reading side has gone away, with
+/// `fflags` holding the socket error (`ECONNREFUSED` after a refused
+/// connect). `<sys/event.h>`.
+#[cfg(not(target_os = "netbsd"))]
+pub const EVFILT_WRITE: i16 = -2;
+
+/// `EV_ADD`: add the knote, or modify it if it exists (a second `EV_ADD` is
+/// not an error, unlike epoll's `EEXIST`). Implies `EV_ENABLE`.
+/// `<sys/event.h>`.
+#[cfg(not(target_os = "netbsd"))]
+pub const EV_ADD: u16 = 0x0001;
+/// `EV_DELETE`: remove the knote and any event it has queued; `ENOENT` if
+/// there is none. `<sys/event.h>`.
+#[cfg(not(target_os = "netbsd"))]
+pub const EV_DELETE: u16 = 0x0002;
+/// `EV_ENABLE`: let an existing knote report events again; `ENOENT` if
+/// there is none. `<sys/event.h>`.
+#[cfg(not(target_os = "netbsd"))]
+pub const EV_ENABLE: u16 = 0x0004;
+/// `EV_CLEAR`: reset the knote's state after it is reported, so the next
+/// event needs a new change of state: edge-triggered. `<sys/event.h>`.
+#[cfg(not(target_os = "netbsd"))]
+pub const EV_CLEAR: u16 = 0x0020;
+/// `EV_RECEIPT`: return an `EV_ERROR` entry for this change whether it
+/// failed or not (`data` = 0 on success, the errno otherwise), so a list of
+/// changes reports each change's own result, and `kevent` returns without
+/// collecting pending events. `<sys/event.h>`.
+#[cfg(not(target_os = "netbsd"))]
+pub const EV_RECEIPT: u16 = 0x0040;
+/// `EV_ERROR` (returned): this entry reports a change's result, not an
+/// event; `data` holds the errno. `<sys/event.h>`.
+#[cfg(not(target_os = "netbsd"))]
+pub const EV_ERROR: u16 = 0x4000;
+/// `EV_EOF` (returned): end of file: for `EVFILT_READ` the peer shut down
+/// writing, for `EVFILT_WRITE` nobody reads any more. A socket error, if
+/// any, is in `fflags`. `<sys/event.h>`.
+#[cfg(not(target_os = "netbsd"))]
+pub const EV_EOF: u16 = 0x8000;
+
+/// `NOTE_TRIGGER`: in `fflags` of an `EVFILT_USER` change, trigger the
+/// user event, making it report once (and, with `EV_CLEAR`, reset). The same
+/// value on every system that has `EVFILT_USER`. `<sys/event.h>`.
+pub const NOTE_TRIGGER: u32 = 0x0100_0000;
+
+// ---------------------------------------------------------------------------
+// Descriptors
+// ---------------------------------------------------------------------------
+
+/// `O_NONBLOCK`, `<fcntl.h>`: non-blocking I/O on a descriptor.
+pub const O_NONBLOCK: c_int = 0x0004;
+/// `F_SETFD`, `<fcntl.h>`: set the descriptor flags (`FD_CLOEXEC`).
+pub const F_SETFD: c_int = 2;
+/// `FD_CLOEXEC`, `<fcntl.h>`: the descriptor flag that closes it across
+/// `execve(2)`.
+pub const FD_CLOEXEC: c_int = 1;
+/// `FIONBIO`, `<sys/filio.h>` (via `<sys/ioctl.h>`): set or clear
+/// non-blocking mode; the third argument is an `int *`. `_IOW('f', 126,
+/// int)` on every BSD.
+pub const FIONBIO: core::ffi::c_ulong = 0x8004_667e;
+
+// ---------------------------------------------------------------------------
+// Sockets
+// ---------------------------------------------------------------------------
+
+/// `typedef __uint8_t sa_family_t;` — `<sys/socket.h>`. One byte on the
+/// BSDs, which spend the other byte of Linux's `unsigned short` on a length.
+pub type sa_family_t = u8;
+
+/// `struct sockaddr { __uint8_t sa_len; sa_family_t sa_family; char sa_data[14]; };`
+///
+/// Header `<sys/socket.h>`. 4.4BSD added the leading length byte; the kernel
+/// takes the length from the `socklen_t` argument and ignores it.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct sockaddr {
+    /// Total length of the address (informational).
+    pub sa_len: u8,
+    /// Address family (`AF_INET`, …).
+    pub sa_family: sa_family_t,
+    /// Family-specific bytes.
+    pub sa_data: [c_char; 14],
+}
+
+/// `struct in_addr { in_addr_t s_addr; };` — `<netinet/in.h>`. An IPv4
+/// address, in network byte order.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct in_addr {
+    /// The address, big-endian.
+    pub s_addr: u32,
+}
+
+/// `struct sockaddr_in { __uint8_t sin_len; sa_family_t sin_family; in_port_t sin_port; struct in_addr sin_addr; char sin_zero[8]; };`
+///
+/// Header `<netinet/in.h>`; man page
+/// [ip(4)](https://man.freebsd.org/cgi/man.cgi?query=ip&sektion=4).
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct sockaddr_in {
+    /// `sizeof(struct sockaddr_in)`.
+    pub sin_len: u8,
+    /// Always `AF_INET`.
+    pub sin_family: sa_family_t,
+    /// Port, big-endian.
+    pub sin_port: u16,
+    /// Address.
+    pub sin_addr: in_addr,
+    /// Padding to the size of `struct sockaddr`; must be zero.
+    pub sin_zero: [c_char; 8],
+}
+
+const _: () = assert!(size_of::<sockaddr>() == 16 && size_of::<sockaddr_in>() == 16);
+
+/// `AF_INET`: IPv4. `<sys/socket.h>`.
+pub const AF_INET: c_int = 2;
+/// `SOCK_STREAM`: a reliable byte stream (TCP for `AF_INET`). `<sys/socket.h>`.
+pub const SOCK_STREAM: c_int = 1;
+/// `EINPROGRESS`, `<errno.h>`: a non-blocking connect has started.
+pub const EINPROGRESS: c_int = 36;
+
+unsafe extern "C" {
+    /// `int socket(int domain, int type, int protocol);`
+    ///
+    /// Header `<sys/socket.h>`; man page
+    /// [socket(2)](https://man.freebsd.org/cgi/man.cgi?query=socket&sektion=2).
+    /// Returns a new socket descriptor, or -1 with errno. Except on the
+    /// Apple systems, `type` may be or-ed with `SOCK_NONBLOCK |
+    /// SOCK_CLOEXEC`. NetBSD's header renames the function to `__socket30`
+    /// (the socket ABI of NetBSD 3.0); the unversioned symbol is a
+    /// compatibility entry for older binaries.
+    #[cfg_attr(target_os = "netbsd", link_name = "__socket30")]
+    pub fn socket(domain: c_int, ty: c_int, protocol: c_int) -> c_int;
+}
+
+// ---------------------------------------------------------------------------
+// Signals and threads
+// ---------------------------------------------------------------------------
+
+/// `void (*)(int)`: a signal handler. The BSDs call it `sig_t`; glibc's
+/// name `sighandler_t` is used here so the prototypes read the same on
+/// every Unix. Declared as an address so `SIG_DFL` (0) and `SIG_IGN` (1) fit.
+pub type sighandler_t = usize;
+
+/// `pthread_t`, `<pthread.h>`: an opaque pointer in C (`struct
+/// _opaque_pthread_t *` on Apple, `struct pthread *` on FreeBSD and
+/// OpenBSD, `__pthread_st *` on NetBSD). groundup only hands back the value
+/// std's `JoinHandleExt::as_pthread_t` gives out, which is a `usize` on
+/// these targets; a pointer and a `usize` are passed identically.
+pub type pthread_t = usize;
+
+/// `SIGUSR1`, `<signal.h>`: a signal with no predefined meaning.
+pub const SIGUSR1: c_int = 30;
+
+// ---------------------------------------------------------------------------
+// Resource limits
+// ---------------------------------------------------------------------------
+
+/// `struct rlimit { rlim_t rlim_cur; rlim_t rlim_max; };` — `<sys/resource.h>`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct rlimit {
+    /// The soft limit: what is enforced, raisable up to `rlim_max`.
+    pub rlim_cur: rlim_t,
+    /// The hard limit: the ceiling for the soft limit.
+    pub rlim_max: rlim_t,
+}
+
+/// `RLIMIT_NOFILE`, `<sys/resource.h>`: one more than the highest descriptor
+/// number the process may open.
+pub const RLIMIT_NOFILE: c_int = 8;
+
+/// `RLIM_INFINITY`, `<sys/resource.h>`: no limit. `2^63 - 1` everywhere
+/// (spelled `((__uint64_t)1 << 63) - 1` on Apple and FreeBSD, `~((u_quad_t)1
+/// << 63)` on NetBSD), which fits whether the system's `rlim_t` is signed
+/// (FreeBSD, DragonFly) or not.
+pub const RLIM_INFINITY: rlim_t = 0x7fff_ffff_ffff_ffff;

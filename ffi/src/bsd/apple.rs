@@ -1,0 +1,83 @@
+//! The Apple systems (macOS, iOS, tvOS, watchOS, visionOS): what their
+//! headers say where the BSDs differ.
+//!
+//! Source: the macOS SDK's `<sys/event.h>`, `<sys/fcntl.h>`,
+//! `<sys/syslimits.h>`, `<sys/_types/_time_t.h>` and `<sys/resource.h>`
+//! (XNU's `bsd/sys/`). Man page:
+//! [kqueue(2)](https://developer.apple.com/library/archive/documentation/System/Conceptual/ManPages_iPhoneOS/man2/kqueue.2.html).
+
+use core::ffi::{c_int, c_long, c_void};
+
+use super::timespec;
+
+/// `struct kevent { uintptr_t ident; int16_t filter; uint16_t flags; uint32_t fflags; intptr_t data; void *udata; };`
+///
+/// Header `<sys/event.h>`; man page kqueue(2). 32 bytes on 64-bit targets.
+/// (`struct kevent64_s` and `struct kevent_qos_s` are Apple extensions with
+/// their own calls; groundup uses the portable one.)
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct kevent {
+    /// The knote's identifier: a descriptor number for `EVFILT_READ` and
+    /// `EVFILT_WRITE`, any number for `EVFILT_USER`.
+    pub ident: usize,
+    /// `EVFILT_*`.
+    pub filter: i16,
+    /// `EV_*`: actions on input, state on output.
+    pub flags: u16,
+    /// Filter-specific flags (`NOTE_*` on input; a socket error with
+    /// `EV_EOF` on output).
+    pub fflags: u32,
+    /// Filter-specific data (bytes readable or writable; the errno of an
+    /// `EV_ERROR` entry).
+    pub data: isize,
+    /// Opaque user data, returned unchanged with every event.
+    pub udata: *mut c_void,
+}
+
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(size_of::<kevent>() == 32 && align_of::<kevent>() == 8);
+
+unsafe extern "C" {
+    /// `int kevent(int kq, const struct kevent *changelist, int nchanges, struct kevent *eventlist, int nevents, const struct timespec *timeout);`
+    ///
+    /// Header `<sys/event.h>`; man page kqueue(2). Applies `nchanges`
+    /// changes, then waits up to `timeout` (null: forever; zero: not at
+    /// all) for events and copies at most `nevents` into `eventlist`.
+    /// Returns the number of entries written (events, and `EV_ERROR`
+    /// receipts for changes), or -1 with errno: `EINTR` when a signal
+    /// arrived first (the call is not restarted, `SA_RESTART` or not),
+    /// `EBADF`, `EFAULT`, `EINVAL` for a bad timeout. A change that fails
+    /// while there is room in `eventlist` is reported there, not as -1.
+    pub fn kevent(
+        kq: c_int,
+        changelist: *const kevent,
+        nchanges: c_int,
+        eventlist: *mut kevent,
+        nevents: c_int,
+        timeout: *const timespec,
+    ) -> c_int;
+}
+
+/// `EVFILT_USER`: an event with no kernel source, triggered by a
+/// `NOTE_TRIGGER` change (macOS 10.6 and later). `<sys/event.h>`.
+pub const EVFILT_USER: i16 = -10;
+
+/// `typedef long time_t;` (`__darwin_time_t`) — `<sys/_types/_time_t.h>`.
+pub type time_t = c_long;
+
+/// `typedef __uint64_t rlim_t;` — `<sys/resource.h>`.
+pub type rlim_t = u64;
+
+/// `OPEN_MAX`, `<sys/syslimits.h>`: 10240. macOS refuses to set
+/// `RLIMIT_NOFILE`'s soft limit to `RLIM_INFINITY` (or above
+/// `kern.maxfilesperproc`) with `EINVAL`; getrlimit(2) says to use
+/// `min(OPEN_MAX, rlim_max)` instead.
+pub const OPEN_MAX: c_int = 10240;
+
+/// `O_CLOEXEC`, `<sys/fcntl.h>`: set close-on-exec when opening.
+pub const O_CLOEXEC: c_int = 0x0100_0000;
+
+/// `F_DUPFD_CLOEXEC`, `<sys/fcntl.h>`: duplicate a descriptor onto the
+/// lowest free number ≥ the third argument, with close-on-exec set.
+pub const F_DUPFD_CLOEXEC: c_int = 67;

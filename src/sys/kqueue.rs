@@ -1,0 +1,518 @@
+//! The kqueue backend (macOS, iOS, tvOS, watchOS, visionOS, FreeBSD, NetBSD,
+//! OpenBSD, DragonFly BSD).
+//!
+//! ## Design
+//!
+//! kqueue is a more general interface than epoll: it watches descriptors,
+//! processes, signals, timers and user events, each as a *knote* keyed by
+//! `(ident, filter)`, and `kevent(2)` both edits the knotes and waits for
+//! them. groundup uses a small corner of it, and makes that corner behave
+//! exactly like the epoll backend.
+//!
+//! - **Two knotes per descriptor.** Readable interest is an `EVFILT_READ`
+//!   knote, writable an `EVFILT_WRITE` one; register, reregister and
+//!   deregister become short change lists, and a source ready both ways is
+//!   reported as two events with the same token (the `Poll` contract allows
+//!   one event or two).
+//! - **Edge-triggered with `EV_CLEAR`.** "After the event is retrieved by
+//!   the user, its state is reset" (kqueue(2)): a knote reports once per
+//!   change of readiness, as `EPOLLET` does.
+//! - **One call per change list, one receipt per change.** Every change
+//!   carries `EV_RECEIPT`, so the kernel writes one `EV_ERROR` entry per
+//!   change (errno in `data`, 0 for success) and returns without touching
+//!   pending events: a failed change is reported as that change's error,
+//!   never confused with another's or with an event. The call gets a zero
+//!   timeout and exactly as many slots as changes, so it never blocks.
+//! - **Uniform errors from a record.** kqueue accepts a second `EV_ADD`
+//!   silently and cannot list what is registered, but the contract wants
+//!   `AlreadyExists` and `NotFound` as epoll reports them. The backend
+//!   therefore keeps a record of what this queue registered, shared by every
+//!   handle on it (`try_clone`) behind a mutex held across each submission,
+//!   and asks the kernel (a *probe*) when the record may be stale because a
+//!   registered descriptor was closed. The rules, and why, are in
+//!   `kqueue_rules.rs`, which is plain Rust unit-tested on Linux too.
+//! - **The token is the user data.** `udata` carries the `Token` as an
+//!   address without provenance; it is never dereferenced.
+//! - **Timeouts are a `timespec`**, nanoseconds: nothing to round, since
+//!   `Duration` has the same resolution. A wait longer than `i32::MAX`
+//!   seconds is clamped and `Poll::poll` loops.
+//! - **The waker** is an `EVFILT_USER` knote registered with `EV_CLEAR` and
+//!   fired with `NOTE_TRIGGER` where `build.rs` says the system has it
+//!   (`groundup_waker = "evfilt_user"`: the Apple systems and FreeBSD): one
+//!   `kevent` call per wake, and triggers before a poll merge into one event
+//!   because a knote is queued once. Elsewhere (`groundup_waker = "pipe"`)
+//!   it is the pipe of `pipe_waker.rs`.
+//!
+//! ## Portability notes
+//!
+//! - `struct kevent` has five layouts, and `kevent` takes `int` counts
+//!   everywhere but NetBSD (`size_t`); `groundup-ffi` declares each, and
+//!   this file only ever names fields and constants, so one source serves
+//!   all of them.
+//! - Closing a descriptor removes its knotes from every kqueue (kqueue(2)):
+//!   dropping a registered `IoSource` is fine here as on epoll. The record
+//!   learns of it at the descriptor number's next use, through the probe.
+//! - Older macOS (10.10, 10.11) fails `EV_ADD` on a pipe whose other end is
+//!   closed with `EPIPE`, yet registers it; that `EPIPE` is taken as success
+//!   (tokio-rs/mio#582).
+//! - `EINTR` from a change submission means the changes were applied
+//!   (FreeBSD's kqueue(2): "When kevent() call fails with EINTR error, all
+//!   changes in the changelist have been applied"); the receipts that were
+//!   not written read as success. `EINTR` from a wait is returned as
+//!   `ErrorKind::Interrupted`: kevent is never restarted after a signal
+//!   handler, `SA_RESTART` or not.
+//! - `Interest::PRIORITY` does not exist: kqueue's out-of-band reporting
+//!   (`NOTE_OOB`) is neither portable nor what epoll's `EPOLLPRI` means.
+
+use std::fmt;
+use std::io;
+use std::os::fd::RawFd;
+use std::ptr;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use groundup_ffi::bsd as ffi;
+use groundup_ffi::unix as posix;
+
+use super::kqueue_rules::{
+    self as rules, Action, Change, Changes, EventFilter, Filter, MAX_CHANGES, Readiness, Receipt,
+    Receipts, Registrations, Submit,
+};
+use super::syscall::{self, Syscall};
+use super::unix::Fd;
+use crate::poll::{Interest, Token};
+
+static KQUEUE: Syscall = Syscall::new("kqueue");
+static KEVENT: Syscall = Syscall::new("kevent");
+static FCNTL: Syscall = Syscall::new("fcntl");
+
+/// A kqueue, and the record of what it has registered.
+#[derive(Debug)]
+pub(crate) struct Selector {
+    kq: Fd,
+    /// Shared by every handle on this kqueue: see the module docs.
+    registered: Arc<Mutex<Registrations>>,
+}
+
+impl Selector {
+    pub(crate) fn new() -> io::Result<Selector> {
+        let kq = syscall::minus_one(&KQUEUE, format_args!(""), || {
+            // SAFETY: kqueue takes no arguments.
+            unsafe { ffi::kqueue() }
+        })?;
+        // SAFETY: kqueue returned a new descriptor owned by no one else.
+        let kq = unsafe { Fd::from_raw(kq) };
+        let raw = kq.raw();
+        // A kqueue is not inherited across fork(2), but it is across
+        // execve(2) unless close-on-exec is set; macOS has no kqueue1 to do
+        // it in the same call.
+        syscall::minus_one(&FCNTL, format_args!("{raw}, F_SETFD, FD_CLOEXEC"), || {
+            // SAFETY: F_SETFD takes an int third argument; `raw` is open
+            // because `kq` owns it.
+            unsafe { posix::fcntl(raw, ffi::F_SETFD, ffi::FD_CLOEXEC) }
+        })?;
+        Ok(Selector { kq, registered: Arc::default() })
+    }
+
+    /// A second handle on the same kqueue (a `dup` of its descriptor) and
+    /// the same record.
+    pub(crate) fn try_clone(&self) -> io::Result<Selector> {
+        Ok(Selector { kq: self.kq.try_clone()?, registered: Arc::clone(&self.registered) })
+    }
+
+    pub(crate) fn as_raw_fd(&self) -> RawFd {
+        self.kq.raw()
+    }
+
+    /// Waits for events, filling `events` up to its capacity.
+    pub(crate) fn select(&self, events: &mut Events, timeout: Option<Duration>) -> io::Result<()> {
+        events.clear();
+        let timespec = rules::timeout(timeout).map(|(secs, nanos)| ffi::timespec {
+            // At most i32::MAX (see `rules::timeout`), which every time_t holds.
+            tv_sec: secs.try_into().unwrap_or(ffi::time_t::MAX),
+            // Below 10^9, which a C long (32 bits at least) holds.
+            tv_nsec: nanos as core::ffi::c_long,
+        });
+        let wait = timespec.as_ref().map_or(ptr::null(), ptr::from_ref);
+        let (kq, buf, cap) =
+            (self.kq.raw(), events.as_mut_ptr().cast::<ffi::kevent>(), events.capacity());
+        let n = syscall::minus_one(
+            &KEVENT,
+            format_args!("{kq}, NULL, 0, {buf:p}, {cap}, {}", Timeout(timespec.as_ref())),
+            || {
+                // SAFETY: `buf` is the Vec's allocation of `cap` `Event`s,
+                // each a `repr(transparent)` `struct kevent`, which the
+                // kernel may overwrite (at most `count(cap)` ≤ `cap` of
+                // them); the Vec is exclusively borrowed meanwhile. No
+                // changes are passed. `wait` is null or points to
+                // `timespec`, alive until the call returns.
+                unsafe { ffi::kevent(kq, ptr::null(), count(0), buf, count(cap), wait) }
+            },
+        )?;
+        // SAFETY: kevent initialised exactly `n` (0 ≤ n ≤ cap) entries at
+        // the start of the buffer; a non-negative c_int fits a usize.
+        unsafe { events.set_len(n as usize) };
+        Ok(())
+    }
+
+    pub(crate) fn register(&self, fd: RawFd, token: Token, interests: Interest) -> io::Result<()> {
+        self.record().register(&mut Kq(self.kq.raw()), fd, token, interests)
+    }
+
+    pub(crate) fn reregister(
+        &self,
+        fd: RawFd,
+        token: Token,
+        interests: Interest,
+    ) -> io::Result<()> {
+        self.record().reregister(&mut Kq(self.kq.raw()), fd, token, interests)
+    }
+
+    pub(crate) fn deregister(&self, fd: RawFd) -> io::Result<()> {
+        self.record().deregister(&mut Kq(self.kq.raw()), fd)
+    }
+
+    /// The record, locked for one registration call. A panic while it was
+    /// held (there is none to expect: its methods only update a map after
+    /// a system call) leaves it as consistent as after any call, so the
+    /// poison is cleared rather than passed on to every later caller.
+    fn record(&self) -> MutexGuard<'_, Registrations> {
+        self.registered.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// `nchanges` and `nevents`: an `int` on most systems, a `size_t` on NetBSD.
+/// Clamped to `i32::MAX`, which both hold, so the conversion cannot fail
+/// (a buffer that large would be returned in several polls anyway).
+fn count<T: TryFrom<usize>>(n: usize) -> T {
+    match T::try_from(n.min(i32::MAX as usize)) {
+        Ok(n) => n,
+        Err(_) => unreachable!("i32::MAX fits both int and size_t"),
+    }
+}
+
+/// A `struct kevent` for `ident` carrying `token`, every other field zero.
+fn new_kevent(ident: usize, token: Token) -> ffi::kevent {
+    // SAFETY: every field of every system's `struct kevent` is an integer,
+    // an array of integers or a raw pointer, for all of which all-zero
+    // bytes are a valid value.
+    let mut kev: ffi::kevent = unsafe { std::mem::zeroed() };
+    kev.ident = ident;
+    kev.udata = ptr::without_provenance_mut(token.0);
+    kev
+}
+
+/// `change` for descriptor `fd`, as a `struct kevent`.
+fn change_kevent(fd: RawFd, token: Token, change: Change) -> ffi::kevent {
+    // A negative `fd` becomes an ident no descriptor has: EBADF.
+    let mut kev = new_kevent(fd as usize, token);
+    kev.filter = match change.filter {
+        Filter::Read => ffi::EVFILT_READ,
+        Filter::Write => ffi::EVFILT_WRITE,
+    };
+    kev.flags = ffi::EV_RECEIPT
+        | match change.action {
+            Action::Add => ffi::EV_ADD | ffi::EV_CLEAR,
+            Action::Delete => ffi::EV_DELETE,
+            // The registration restated, plus EV_ENABLE instead of EV_ADD:
+            // whatever fields a kernel copies from it, nothing changes.
+            Action::Probe => ffi::EV_ENABLE | ffi::EV_CLEAR,
+        };
+    kev
+}
+
+/// The result one `EV_RECEIPT` entry reports.
+fn receipt(kev: &ffi::kevent) -> Receipt {
+    if kev.flags & ffi::EV_ERROR != 0 && kev.data != 0 {
+        // An errno always fits; anything else becomes an unknown error.
+        Err(i32::try_from(kev.data).unwrap_or(i32::MAX))
+    } else {
+        Ok(())
+    }
+}
+
+/// Submits `changes`, each with `EV_RECEIPT`, and returns one receipt per
+/// change. The one place the kqueue backend applies changes, so the one
+/// place `EINTR` is handled for them.
+fn apply(kq: RawFd, changes: &[ffi::kevent]) -> io::Result<[Receipt; MAX_CHANGES]> {
+    debug_assert!(changes.len() <= MAX_CHANGES);
+    // SAFETY: as in `new_kevent`: all-zero is a valid `struct kevent`, and
+    // its flags (no EV_ERROR) read as a successful receipt.
+    let mut out: [ffi::kevent; MAX_CHANGES] = unsafe { std::mem::zeroed() };
+    let n = changes.len().min(MAX_CHANGES);
+    let zero = ffi::timespec { tv_sec: 0, tv_nsec: 0 };
+    let result = syscall::minus_one(
+        &KEVENT,
+        format_args!("{kq}, {}, {n}, _, {n}, {{0, 0}}", ChangeList(&changes[..n])),
+        || {
+            // SAFETY: `changes[..n]` is `n` initialised kevents that the
+            // kernel only reads; `out` has room for `n` ≥ the receipts it
+            // may write; `zero` outlives the call. With every change
+            // carrying EV_RECEIPT the receipts fill `out` and the kernel
+            // returns without collecting events, and the zero timeout means
+            // it could not wait if it did.
+            unsafe {
+                ffi::kevent(
+                    kq,
+                    changes.as_ptr(),
+                    count(n),
+                    out.as_mut_ptr(),
+                    count(n),
+                    &raw const zero,
+                )
+            }
+        },
+    );
+    match result {
+        Ok(_) => {}
+        // "When kevent() call fails with EINTR error, all changes in the
+        // changelist have been applied" (FreeBSD kqueue(2)); receipts not
+        // written stay zero and read as success.
+        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+        Err(e) => return Err(e),
+    }
+    let mut receipts = [Ok(()); MAX_CHANGES];
+    for (r, kev) in receipts.iter_mut().zip(&out[..n]) {
+        *r = receipt(kev);
+    }
+    Ok(receipts)
+}
+
+/// The kernel side of `Registrations`: one kqueue descriptor.
+struct Kq(RawFd);
+
+impl Submit for Kq {
+    fn submit(&mut self, fd: RawFd, token: Token, changes: &Changes) -> io::Result<Receipts> {
+        // SAFETY: as in `new_kevent`.
+        let mut list: [ffi::kevent; MAX_CHANGES] = unsafe { std::mem::zeroed() };
+        let changes = changes.as_slice();
+        for (kev, change) in list.iter_mut().zip(changes) {
+            *kev = change_kevent(fd, token, *change);
+        }
+        apply(self.0, &list[..changes.len()])
+    }
+}
+
+/// The changes of one `kevent` call, for trace lines.
+struct ChangeList<'a>(&'a [ffi::kevent]);
+
+impl fmt::Display for ChangeList<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[")?;
+        for (i, kev) in self.0.iter().enumerate() {
+            let sep = if i == 0 { "" } else { ", " };
+            write!(
+                f,
+                "{sep}{{{}, {}, fflags={:#x}, udata={:#x}}}",
+                kev.ident,
+                Names(kev),
+                kev.fflags,
+                kev.udata.addr()
+            )?;
+        }
+        f.write_str("]")
+    }
+}
+
+/// The timeout argument of a wait, for trace lines.
+struct Timeout<'a>(Option<&'a ffi::timespec>);
+
+impl fmt::Display for Timeout<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            None => f.write_str("NULL"),
+            Some(t) => write!(f, "{{{}, {}}}", t.tv_sec, t.tv_nsec),
+        }
+    }
+}
+
+/// Names a kevent's filter and set flags: `EVFILT_READ|EV_EOF`.
+struct Names<'a>(&'a ffi::kevent);
+
+impl fmt::Display for Names<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kev = self.0;
+        match event_filter(kev) {
+            EventFilter::Read => f.write_str("EVFILT_READ")?,
+            EventFilter::Write => f.write_str("EVFILT_WRITE")?,
+            EventFilter::User => f.write_str("EVFILT_USER")?,
+            EventFilter::Other => write!(f, "filter {}", kev.filter)?,
+        }
+        let names = [
+            (ffi::EV_ADD, "EV_ADD"),
+            (ffi::EV_DELETE, "EV_DELETE"),
+            (ffi::EV_ENABLE, "EV_ENABLE"),
+            (ffi::EV_CLEAR, "EV_CLEAR"),
+            (ffi::EV_RECEIPT, "EV_RECEIPT"),
+            (ffi::EV_ERROR, "EV_ERROR"),
+            (ffi::EV_EOF, "EV_EOF"),
+        ];
+        for (bit, name) in names {
+            if kev.flags & bit != 0 {
+                write!(f, "|{name}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Which filter a kevent is for.
+fn event_filter(kev: &ffi::kevent) -> EventFilter {
+    if kev.filter == ffi::EVFILT_READ {
+        EventFilter::Read
+    } else if kev.filter == ffi::EVFILT_WRITE {
+        EventFilter::Write
+    } else if is_user(kev) {
+        EventFilter::User
+    } else {
+        EventFilter::Other
+    }
+}
+
+#[cfg(groundup_waker = "evfilt_user")]
+fn is_user(kev: &ffi::kevent) -> bool {
+    kev.filter == ffi::EVFILT_USER
+}
+
+#[cfg(not(groundup_waker = "evfilt_user"))]
+fn is_user(_: &ffi::kevent) -> bool {
+    false
+}
+
+/// One event, exactly as the kernel wrote it.
+///
+/// A newtype rather than `ffi::kevent` itself only to be `Send` and `Sync`,
+/// which the raw `udata` pointer prevents by default.
+#[repr(transparent)]
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Event(ffi::kevent);
+
+// SAFETY: `udata` is a token stored as an address; nothing ever dereferences
+// it, so sharing or sending an event shares or sends integers only.
+unsafe impl Send for Event {}
+// SAFETY: as for `Send`; an `&Event` only reads those integers.
+unsafe impl Sync for Event {}
+
+/// The buffer `kevent` fills.
+pub(crate) type Events = Vec<Event>;
+
+/// Reading an [`Event`]: which source, and what happened.
+pub(crate) mod event {
+    use super::{Event, Names, Readiness, event_filter, ffi, rules};
+    use crate::poll::Token;
+
+    pub(crate) fn token(event: &Event) -> Token {
+        Token(event.0.udata.addr())
+    }
+
+    fn readiness(event: &Event) -> Readiness {
+        let kev = &event.0;
+        let eof = kev.flags & ffi::EV_EOF != 0;
+        let error = kev.flags & ffi::EV_ERROR != 0;
+        rules::readiness(event_filter(kev), eof, error, kev.fflags)
+    }
+
+    pub(crate) fn is_readable(event: &Event) -> bool {
+        readiness(event).is_readable()
+    }
+
+    pub(crate) fn is_writable(event: &Event) -> bool {
+        readiness(event).is_writable()
+    }
+
+    pub(crate) fn is_error(event: &Event) -> bool {
+        readiness(event).is_error()
+    }
+
+    pub(crate) fn is_read_closed(event: &Event) -> bool {
+        readiness(event).is_read_closed()
+    }
+
+    pub(crate) fn is_write_closed(event: &Event) -> bool {
+        readiness(event).is_write_closed()
+    }
+
+    /// kqueue has no priority filter.
+    pub(crate) fn is_priority(_: &Event) -> bool {
+        false
+    }
+
+    pub(crate) fn debug_flags(event: &Event) -> impl std::fmt::Display {
+        Names(&event.0)
+    }
+}
+
+/// Wakes a blocked `kevent` from any thread by triggering an `EVFILT_USER`
+/// knote.
+#[cfg(groundup_waker = "evfilt_user")]
+#[derive(Debug)]
+pub(crate) struct Waker {
+    /// Its own handle on the poll's kqueue (a `dup`), so a waker kept after
+    /// its `Poll` is dropped still wakes harmlessly instead of touching a
+    /// closed or reused descriptor number.
+    kq: Fd,
+    token: Token,
+}
+
+/// The ident of the waker's user knote. `EVFILT_USER` idents are a
+/// namespace of their own, apart from descriptor numbers.
+#[cfg(groundup_waker = "evfilt_user")]
+const WAKER_IDENT: usize = 0;
+
+#[cfg(groundup_waker = "evfilt_user")]
+impl Waker {
+    pub(crate) fn new(selector: &Selector, token: Token) -> io::Result<Waker> {
+        let waker = Waker { kq: selector.kq.try_clone()?, token };
+        // EV_CLEAR: once reported, the trigger is reset, so it is reported
+        // once per batch of wakes. Adding it again for a second waker would
+        // only change its token: one waker per Poll (see `poll::Waker`).
+        let mut add = waker.user_kevent();
+        add.flags = ffi::EV_ADD | ffi::EV_CLEAR | ffi::EV_RECEIPT;
+        waker.submit(add)?;
+        Ok(waker)
+    }
+
+    /// Triggers the user knote: one `kevent` call; triggers before the next
+    /// poll merge into one event.
+    pub(crate) fn wake(&self) -> io::Result<()> {
+        // No action flag (the knote exists); NOTE_TRIGGER in fflags.
+        let mut trigger = self.user_kevent();
+        trigger.flags = ffi::EV_RECEIPT;
+        trigger.fflags = ffi::NOTE_TRIGGER;
+        self.submit(trigger)
+    }
+
+    /// A change to the waker's user knote, flags still to be set.
+    fn user_kevent(&self) -> ffi::kevent {
+        let mut kev = new_kevent(WAKER_IDENT, self.token);
+        kev.filter = ffi::EVFILT_USER;
+        kev
+    }
+
+    /// Submits one change and checks its receipt.
+    fn submit(&self, change: ffi::kevent) -> io::Result<()> {
+        match apply(self.kq.raw(), &[change])?[0] {
+            Ok(()) => Ok(()),
+            Err(errno) => Err(io::Error::from_raw_os_error(errno)),
+        }
+    }
+}
+
+#[cfg(groundup_waker = "pipe")]
+pub(crate) use super::pipe_waker::Waker;
+
+/// Per-`IoSource` state. kqueue needs none: an `EV_CLEAR` knote is re-armed
+/// by the kernel whenever readiness changes.
+#[derive(Debug)]
+pub(crate) struct IoSourceState;
+
+impl IoSourceState {
+    pub(crate) fn new() -> IoSourceState {
+        IoSourceState
+    }
+
+    /// Runs one I/O operation on the source.
+    pub(crate) fn do_io<T, R>(&self, f: impl FnOnce(&T) -> io::Result<R>, io: &T) -> io::Result<R> {
+        f(io)
+    }
+}
