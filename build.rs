@@ -56,6 +56,19 @@ const WAKERS: &[(&str, &[&str])] = &[
 const ATOMIC_SOCKET_FLAGS: &[&str] =
     &["linux", "android", "freebsd", "netbsd", "openbsd", "dragonfly"];
 
+/// How a write to a socket whose peer has gone is kept from raising
+/// `SIGPIPE` (which would kill the process by default):
+///
+/// - `msg_nosignal`: pass `MSG_NOSIGNAL` to every `send` (Linux, the BSDs);
+/// - `so_nosigpipe`: set the `SO_NOSIGPIPE` option once per socket (the Apple
+///   systems, which have no `MSG_NOSIGNAL`);
+/// - `none`: Windows has no signals.
+const SIGPIPE: &[(&str, &[&str])] = &[
+    ("msg_nosignal", &["linux", "android", "freebsd", "netbsd", "openbsd", "dragonfly"]),
+    ("so_nosigpipe", &["macos", "ios", "tvos", "watchos", "visionos"]),
+    ("none", &["windows"]),
+];
+
 fn lookup(table: &[(&'static str, &[&str])], os: &str) -> &'static str {
     table.iter().find(|(_, systems)| systems.contains(&os)).map_or("unsupported", |(name, _)| name)
 }
@@ -75,9 +88,13 @@ fn main() {
         wakers.collect::<Vec<_>>().join(", ")
     );
     println!("cargo::rustc-check-cfg=cfg(groundup_atomic_socket_flags)");
+    println!(
+        "cargo::rustc-check-cfg=cfg(groundup_sigpipe, values(\"msg_nosignal\", \"so_nosigpipe\", \"none\", \"unsupported\"))"
+    );
 
     println!("cargo::rustc-cfg=groundup_backend=\"{}\"", lookup(BACKENDS, &os));
     println!("cargo::rustc-cfg=groundup_waker=\"{}\"", lookup(WAKERS, &os));
+    println!("cargo::rustc-cfg=groundup_sigpipe=\"{}\"", lookup(SIGPIPE, &os));
     if ATOMIC_SOCKET_FLAGS.contains(&os.as_str()) {
         println!("cargo::rustc-cfg=groundup_atomic_socket_flags");
     }

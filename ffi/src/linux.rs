@@ -252,6 +252,118 @@ pub struct sockaddr_in {
 
 const _: () = assert!(size_of::<sockaddr>() == 16 && size_of::<sockaddr_in>() == 16);
 
+/// `struct in6_addr { uint8_t s6_addr[16]; };` — `<netinet/in.h>`. An IPv6
+/// address in network byte order. glibc declares it as a union that also
+/// holds `uint32_t[4]`, hence the 4-byte alignment.
+#[repr(C, align(4))]
+#[derive(Clone, Copy, Debug)]
+pub struct in6_addr {
+    /// The 16 address bytes.
+    pub s6_addr: [u8; 16],
+}
+
+/// `struct sockaddr_in6 { sa_family_t sin6_family; in_port_t sin6_port; uint32_t sin6_flowinfo; struct in6_addr sin6_addr; uint32_t sin6_scope_id; };`
+///
+/// Header `<netinet/in.h>`; man page [ipv6(7)](https://man7.org/linux/man-pages/man7/ipv6.7.html).
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct sockaddr_in6 {
+    /// Always `AF_INET6`.
+    pub sin6_family: sa_family_t,
+    /// Port, big-endian.
+    pub sin6_port: u16,
+    /// Flow label (big-endian), usually 0.
+    pub sin6_flowinfo: u32,
+    /// Address.
+    pub sin6_addr: in6_addr,
+    /// Interface index for link-local addresses, else 0.
+    pub sin6_scope_id: u32,
+}
+
+/// `struct sockaddr_un { sa_family_t sun_family; char sun_path[108]; };`
+///
+/// Header `<sys/un.h>`; man page [unix(7)](https://man7.org/linux/man-pages/man7/unix.7.html).
+/// The path need not be NUL-terminated when it fills the array; the length
+/// passed with the address says where it ends. A path starting with a NUL
+/// byte is Linux's "abstract" namespace.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct sockaddr_un {
+    /// Always `AF_UNIX`.
+    pub sun_family: sa_family_t,
+    /// The path's bytes.
+    pub sun_path: [core::ffi::c_char; 108],
+}
+
+/// `struct sockaddr_storage` — `<sys/socket.h>`: room and alignment for any
+/// socket address. glibc: `sa_family_t ss_family; char __ss_padding[…]; unsigned long __ss_align;`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct sockaddr_storage {
+    /// The family of the address stored.
+    pub ss_family: sa_family_t,
+    /// Padding to 128 bytes.
+    pub __ss_padding: [u8; 128 - 2 - size_of::<c_ulong>()],
+    /// Forces the alignment of `unsigned long`.
+    pub __ss_align: c_ulong,
+}
+
+const _: () = assert!(size_of::<sockaddr_in6>() == 28 && size_of::<sockaddr_un>() == 110);
+const _: () = assert!(size_of::<sockaddr_storage>() == 128);
+
+/// `AF_UNIX`: local (Unix-domain) sockets. `<sys/socket.h>`.
+pub const AF_UNIX: c_int = 1;
+/// `AF_INET6`: IPv6. `<sys/socket.h>`.
+pub const AF_INET6: c_int = 10;
+
+/// `SOL_SOCKET`: the level of socket-generic options. `<sys/socket.h>`.
+#[cfg(not(any(target_arch = "mips", target_arch = "mips64", target_arch = "sparc64")))]
+pub const SOL_SOCKET: c_int = 1;
+/// `SOL_SOCKET` (MIPS and SPARC value, shared with the BSDs).
+#[cfg(any(target_arch = "mips", target_arch = "mips64", target_arch = "sparc64"))]
+pub const SOL_SOCKET: c_int = 0xffff;
+/// `SO_REUSEADDR`: allow binding an address in `TIME_WAIT`. `<sys/socket.h>`.
+#[cfg(not(any(target_arch = "mips", target_arch = "mips64", target_arch = "sparc64")))]
+pub const SO_REUSEADDR: c_int = 2;
+/// `SO_REUSEADDR` (MIPS and SPARC value).
+#[cfg(any(target_arch = "mips", target_arch = "mips64", target_arch = "sparc64"))]
+pub const SO_REUSEADDR: c_int = 0x0004;
+/// `SO_ERROR`: read and clear the pending error (an `int`). `<sys/socket.h>`.
+#[cfg(not(any(target_arch = "mips", target_arch = "mips64", target_arch = "sparc64")))]
+pub const SO_ERROR: c_int = 4;
+/// `SO_ERROR` (MIPS and SPARC value).
+#[cfg(any(target_arch = "mips", target_arch = "mips64", target_arch = "sparc64"))]
+pub const SO_ERROR: c_int = 0x1007;
+
+/// `SOCK_DGRAM`: datagrams (UDP for `AF_INET`). `<sys/socket.h>`.
+#[cfg(not(any(target_arch = "mips", target_arch = "mips64")))]
+pub const SOCK_DGRAM: c_int = 2;
+/// `SOCK_DGRAM` (MIPS value).
+#[cfg(any(target_arch = "mips", target_arch = "mips64"))]
+pub const SOCK_DGRAM: c_int = 1;
+
+/// `IPPROTO_TCP`, `<netinet/in.h>`: the level of TCP options.
+pub const IPPROTO_TCP: c_int = 6;
+/// `TCP_NODELAY`, `<netinet/tcp.h>`: send small segments at once instead of
+/// waiting to coalesce them (Nagle's algorithm off).
+pub const TCP_NODELAY: c_int = 1;
+/// `IPPROTO_IPV6`, `<netinet/in.h>`: the level of IPv6 options.
+pub const IPPROTO_IPV6: c_int = 41;
+/// `IPV6_V6ONLY`, `<netinet/in.h>`: an IPv6 socket does not accept IPv4
+/// connections (mapped addresses).
+pub const IPV6_V6ONLY: c_int = 26;
+
+/// `SHUT_RD`, `<sys/socket.h>`: no more receptions.
+pub const SHUT_RD: c_int = 0;
+/// `SHUT_WR`, `<sys/socket.h>`: no more transmissions (sends a FIN).
+pub const SHUT_WR: c_int = 1;
+/// `SHUT_RDWR`, `<sys/socket.h>`: both.
+pub const SHUT_RDWR: c_int = 2;
+
+/// `MSG_NOSIGNAL`, `<sys/socket.h>`: a `send` to a closed peer returns
+/// `EPIPE` without raising `SIGPIPE`.
+pub const MSG_NOSIGNAL: c_int = 0x4000;
+
 unsafe extern "C" {
     /// `int socket(int domain, int type, int protocol);`
     ///

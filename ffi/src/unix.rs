@@ -66,6 +66,134 @@ pub use crate::bsd::{pthread_t, sa_family_t, sighandler_t, sockaddr, socket};
 pub use crate::linux::{pthread_t, sa_family_t, sighandler_t, sockaddr, socket};
 
 unsafe extern "C" {
+    /// `int socketpair(int domain, int type, int protocol, int sv[2]);`
+    ///
+    /// Header `<sys/socket.h>`; man page [socketpair(2)](https://man7.org/linux/man-pages/man2/socketpair.2.html).
+    /// Returns 0 and two connected sockets in `sv`, or -1 with errno.
+    /// `AF_UNIX` only, in practice.
+    pub fn socketpair(domain: c_int, ty: c_int, protocol: c_int, sv: *mut c_int) -> c_int;
+
+    /// `int bind(int sockfd, const struct sockaddr *addr, socklen_t addrlen);`
+    ///
+    /// Header `<sys/socket.h>`; man page [bind(2)](https://man7.org/linux/man-pages/man2/bind.2.html).
+    /// Returns 0, or -1 with errno (`EADDRINUSE` when the address is taken).
+    pub fn bind(sockfd: c_int, addr: *const sockaddr, addrlen: socklen_t) -> c_int;
+
+    /// `int listen(int sockfd, int backlog);`
+    ///
+    /// Header `<sys/socket.h>`; man page [listen(2)](https://man7.org/linux/man-pages/man2/listen.2.html).
+    /// Returns 0, or -1 with errno. `backlog` is capped by the system
+    /// (`net.core.somaxconn` on Linux, `kern.ipc.somaxconn` on the BSDs).
+    pub fn listen(sockfd: c_int, backlog: c_int) -> c_int;
+
+    /// `int accept(int sockfd, struct sockaddr *addr, socklen_t *addrlen);`
+    ///
+    /// Header `<sys/socket.h>`; man page [accept(2)](https://man7.org/linux/man-pages/man2/accept.2.html).
+    /// Returns a new socket for the next pending connection, or -1 with
+    /// errno (`EAGAIN` when none is pending on a non-blocking listener).
+    /// `*addrlen` is in-out: the buffer's size in, the address's size out.
+    /// The new socket does *not* inherit `O_NONBLOCK` on Linux; groundup uses
+    /// `accept4` where it exists and this plus `ioctl`/`fcntl` elsewhere.
+    pub fn accept(sockfd: c_int, addr: *mut sockaddr, addrlen: *mut socklen_t) -> c_int;
+
+    /// `int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int flags);`
+    ///
+    /// Header `<sys/socket.h>`; man page [accept4(2)](https://man7.org/linux/man-pages/man2/accept.2.html).
+    /// As `accept`, with `SOCK_NONBLOCK | SOCK_CLOEXEC` applied to the new
+    /// socket atomically. Linux 2.6.28, FreeBSD 10, NetBSD 8, OpenBSD 5.7,
+    /// DragonFly 4.3; not on the Apple systems.
+    #[cfg(groundup_atomic_socket_flags)]
+    pub fn accept4(
+        sockfd: c_int,
+        addr: *mut sockaddr,
+        addrlen: *mut socklen_t,
+        flags: c_int,
+    ) -> c_int;
+
+    /// `int getsockopt(int sockfd, int level, int optname, void *optval, socklen_t *optlen);`
+    ///
+    /// Header `<sys/socket.h>`; man page [getsockopt(2)](https://man7.org/linux/man-pages/man2/getsockopt.2.html).
+    /// Returns 0, or -1 with errno. `*optlen` is in-out, like `accept`'s.
+    pub fn getsockopt(
+        sockfd: c_int,
+        level: c_int,
+        optname: c_int,
+        optval: *mut c_void,
+        optlen: *mut socklen_t,
+    ) -> c_int;
+
+    /// `int setsockopt(int sockfd, int level, int optname, const void *optval, socklen_t optlen);`
+    ///
+    /// Header `<sys/socket.h>`; man page [setsockopt(2)](https://man7.org/linux/man-pages/man2/getsockopt.2.html).
+    /// Returns 0, or -1 with errno.
+    pub fn setsockopt(
+        sockfd: c_int,
+        level: c_int,
+        optname: c_int,
+        optval: *const c_void,
+        optlen: socklen_t,
+    ) -> c_int;
+
+    /// `int getsockname(int sockfd, struct sockaddr *addr, socklen_t *addrlen);`
+    ///
+    /// Header `<sys/socket.h>`; man page [getsockname(2)](https://man7.org/linux/man-pages/man2/getsockname.2.html).
+    /// Returns 0, or -1 with errno. The local address the socket is bound to.
+    pub fn getsockname(sockfd: c_int, addr: *mut sockaddr, addrlen: *mut socklen_t) -> c_int;
+
+    /// `int getpeername(int sockfd, struct sockaddr *addr, socklen_t *addrlen);`
+    ///
+    /// Header `<sys/socket.h>`; man page [getpeername(2)](https://man7.org/linux/man-pages/man2/getpeername.2.html).
+    /// Returns 0, or -1 with errno (`ENOTCONN` on an unconnected socket).
+    pub fn getpeername(sockfd: c_int, addr: *mut sockaddr, addrlen: *mut socklen_t) -> c_int;
+
+    /// `int shutdown(int sockfd, int how);`
+    ///
+    /// Header `<sys/socket.h>`; man page [shutdown(2)](https://man7.org/linux/man-pages/man2/shutdown.2.html).
+    /// Returns 0, or -1 with errno. `SHUT_WR` sends a FIN: the peer reads end
+    /// of file, and may go on writing (a half-close).
+    pub fn shutdown(sockfd: c_int, how: c_int) -> c_int;
+
+    /// `ssize_t recv(int sockfd, void *buf, size_t len, int flags);`
+    ///
+    /// Header `<sys/socket.h>`; man page [recv(2)](https://man7.org/linux/man-pages/man2/recv.2.html).
+    /// Returns the bytes received (0: the peer shut down, or a zero-length
+    /// datagram), or -1 with errno.
+    pub fn recv(sockfd: c_int, buf: *mut c_void, len: usize, flags: c_int) -> isize;
+
+    /// `ssize_t send(int sockfd, const void *buf, size_t len, int flags);`
+    ///
+    /// Header `<sys/socket.h>`; man page [send(2)](https://man7.org/linux/man-pages/man2/send.2.html).
+    /// Returns the bytes sent, or -1 with errno (`EPIPE` after the peer
+    /// closed, with `SIGPIPE` raised unless `MSG_NOSIGNAL` or `SO_NOSIGPIPE`).
+    pub fn send(sockfd: c_int, buf: *const c_void, len: usize, flags: c_int) -> isize;
+
+    /// `ssize_t recvfrom(int sockfd, void *buf, size_t len, int flags, struct sockaddr *src_addr, socklen_t *addrlen);`
+    ///
+    /// Header `<sys/socket.h>`; man page [recvfrom(2)](https://man7.org/linux/man-pages/man2/recv.2.html).
+    /// As `recv`, also writing the sender's address. A datagram longer than
+    /// `len` is truncated.
+    pub fn recvfrom(
+        sockfd: c_int,
+        buf: *mut c_void,
+        len: usize,
+        flags: c_int,
+        src_addr: *mut sockaddr,
+        addrlen: *mut socklen_t,
+    ) -> isize;
+
+    /// `ssize_t sendto(int sockfd, const void *buf, size_t len, int flags, const struct sockaddr *dest_addr, socklen_t addrlen);`
+    ///
+    /// Header `<sys/socket.h>`; man page [sendto(2)](https://man7.org/linux/man-pages/man2/send.2.html).
+    /// As `send`, to `dest_addr` (a datagram socket need not be connected).
+    pub fn sendto(
+        sockfd: c_int,
+        buf: *const c_void,
+        len: usize,
+        flags: c_int,
+        dest_addr: *const sockaddr,
+        addrlen: socklen_t,
+    ) -> isize;
+
     /// `int connect(int sockfd, const struct sockaddr *addr, socklen_t addrlen);`
     ///
     /// Header `<sys/socket.h>`; man page [connect(2)](https://man7.org/linux/man-pages/man2/connect.2.html).

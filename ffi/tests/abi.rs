@@ -193,6 +193,8 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
         "sys/eventfd.h",
         "sys/ioctl.h",
         "sys/socket.h",
+        "sys/un.h",
+        "netinet/tcp.h",
         "netinet/in.h",
         "fcntl.h",
         "unistd.h",
@@ -221,6 +223,19 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
     field!(c, sockaddr_in, "struct sockaddr_in", sin_port);
     field!(c, sockaddr_in, "struct sockaddr_in", sin_addr);
     field!(c, sockaddr_in, "struct sockaddr_in", sin_zero);
+    c.layout::<in6_addr>("in6_addr", "struct in6_addr");
+    field!(c, in6_addr, "struct in6_addr", s6_addr);
+    c.layout::<sockaddr_in6>("sockaddr_in6", "struct sockaddr_in6");
+    field!(c, sockaddr_in6, "struct sockaddr_in6", sin6_family);
+    field!(c, sockaddr_in6, "struct sockaddr_in6", sin6_port);
+    field!(c, sockaddr_in6, "struct sockaddr_in6", sin6_flowinfo);
+    field!(c, sockaddr_in6, "struct sockaddr_in6", sin6_addr);
+    field!(c, sockaddr_in6, "struct sockaddr_in6", sin6_scope_id);
+    c.layout::<sockaddr_un>("sockaddr_un", "struct sockaddr_un");
+    field!(c, sockaddr_un, "struct sockaddr_un", sun_family);
+    field!(c, sockaddr_un, "struct sockaddr_un", sun_path);
+    c.layout::<sockaddr_storage>("sockaddr_storage", "struct sockaddr_storage");
+    field!(c, sockaddr_storage, "struct sockaddr_storage", ss_family);
     c.layout::<sa_family_t>("sa_family_t", "sa_family_t");
     c.layout::<socklen_t>("socklen_t", "socklen_t");
     c.layout::<sighandler_t>("sighandler_t", "sighandler_t");
@@ -231,6 +246,7 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
     field!(c, rlimit, "struct rlimit", rlim_max);
     c.signedness("rlim_t", signed::<rlim_t>());
     c.gnu_only.push("pipe2"); // glibc declares it only under _GNU_SOURCE
+    c.gnu_only.push("accept4"); // likewise
 
     let constants: &[(&str, i128)] = &[
         ("EPOLL_CTL_ADD", EPOLL_CTL_ADD.into()),
@@ -256,6 +272,20 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
         ("SOCK_NONBLOCK", SOCK_NONBLOCK.into()),
         ("SOCK_CLOEXEC", SOCK_CLOEXEC.into()),
         ("EINPROGRESS", EINPROGRESS.into()),
+        ("AF_UNIX", AF_UNIX.into()),
+        ("AF_INET6", AF_INET6.into()),
+        ("SOCK_DGRAM", SOCK_DGRAM.into()),
+        ("SOL_SOCKET", SOL_SOCKET.into()),
+        ("SO_REUSEADDR", SO_REUSEADDR.into()),
+        ("SO_ERROR", SO_ERROR.into()),
+        ("IPPROTO_TCP", IPPROTO_TCP.into()),
+        ("TCP_NODELAY", TCP_NODELAY.into()),
+        ("IPPROTO_IPV6", IPPROTO_IPV6.into()),
+        ("IPV6_V6ONLY", IPV6_V6ONLY.into()),
+        ("SHUT_RD", SHUT_RD.into()),
+        ("SHUT_WR", SHUT_WR.into()),
+        ("SHUT_RDWR", SHUT_RDWR.into()),
+        ("MSG_NOSIGNAL", MSG_NOSIGNAL.into()),
         ("SIGUSR1", SIGUSR1.into()),
         ("RLIMIT_NOFILE", RLIMIT_NOFILE.into()),
         ("RLIM_INFINITY", RLIM_INFINITY.into()),
