@@ -56,6 +56,11 @@ where
         Ok(Async { io, registration })
     }
 
+    /// Registers a socket that is already non-blocking.
+    pub(crate) fn from_nonblocking(io: T) -> io::Result<Async<T>> {
+        Async::from_source(IoSource::from_nonblocking(io))
+    }
+
     /// The wrapped socket.
     pub fn get_ref(&self) -> &T {
         &self.io
@@ -100,6 +105,34 @@ where
         op: &mut impl FnMut(&T) -> io::Result<R>,
     ) -> Poll<io::Result<R>> {
         self.registration.poll_io(cx, Direction::Read, || self.io.do_io(&mut *op))
+    }
+
+    /// Reads from a *stream* into `buf`. A read shorter than `buf` means the
+    /// socket's buffer was drained, so the readiness is cleared at once and
+    /// the next read waits for a new event instead of first making a
+    /// `recv` that can only say `WouldBlock` (tokio makes the same saving).
+    /// Not on IOCP, where only a `WouldBlock` re-arms the AFD poll.
+    pub(crate) fn poll_read_stream(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+        mut op: impl FnMut(&T, &mut [u8]) -> io::Result<usize>,
+    ) -> Poll<io::Result<usize>> {
+        let len = buf.len();
+        self.registration
+            .poll_transfer(cx, Direction::Read, len, || self.io.do_io(|io| op(io, buf)))
+    }
+
+    /// Writes to a stream; a short write clears write readiness likewise.
+    pub(crate) fn poll_write_stream(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+        mut op: impl FnMut(&T, &[u8]) -> io::Result<usize>,
+    ) -> Poll<io::Result<usize>> {
+        let len = buf.len();
+        self.registration
+            .poll_transfer(cx, Direction::Write, len, || self.io.do_io(|io| op(io, buf)))
     }
 
     /// One poll of [`write_with`](Async::write_with).

@@ -49,11 +49,17 @@ impl<T: std::os::fd::AsRawFd> IoSource<T> {
     /// Takes `io` and sets it non-blocking (one `ioctl(FIONBIO)`).
     pub fn new(io: T) -> io::Result<IoSource<T>> {
         sys::unix::set_nonblocking(io.as_raw_fd(), true)?;
-        Ok(IoSource { state: sys::IoSourceState::new(), registered_with: None, inner: io })
+        Ok(IoSource::from_nonblocking(io))
     }
 }
 
 impl<T> IoSource<T> {
+    /// Wraps a socket that is already non-blocking (groundup's own sockets
+    /// are born that way), saving the system call `new` would make.
+    pub(crate) fn from_nonblocking(io: T) -> IoSource<T> {
+        IoSource { state: sys::IoSourceState::new(), registered_with: None, inner: io }
+    }
+
     /// Runs one I/O operation on the socket.
     ///
     /// `f` must perform at most one non-blocking operation and return its

@@ -10,6 +10,10 @@ use super::scheduled_io::{ReadyEvent, ScheduledIo, ready};
 use crate::executor::coop;
 use crate::poll::Source;
 
+/// Whether a short stream transfer proves the readiness gone (see
+/// `poll_transfer`).
+const SHORT_TRANSFER_CLEARS: bool = !cfg!(groundup_backend = "iocp");
+
 /// Which way an operation moves data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Direction {
@@ -107,6 +111,32 @@ impl Registration {
         loop {
             let event = ready!(self.poll_ready(cx, direction))?;
             match op() {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => self.clear_readiness(event),
+                result => return Poll::Ready(result),
+            }
+        }
+    }
+
+    /// Like [`poll_io`](Self::poll_io) for one transfer of up to `len` bytes
+    /// on a stream: a transfer shorter than `len` (but not 0) also clears the
+    /// readiness, because an edge-triggered stream that did not fill the
+    /// buffer has nothing more for now; a newer event moves the tick, so the
+    /// clear cannot lose it. IOCP re-arms only on `WouldBlock`, so there a
+    /// short transfer leaves the readiness alone.
+    pub(crate) fn poll_transfer(
+        &self,
+        cx: &mut Context<'_>,
+        direction: Direction,
+        len: usize,
+        mut op: impl FnMut() -> io::Result<usize>,
+    ) -> Poll<io::Result<usize>> {
+        loop {
+            let event = ready!(self.poll_ready(cx, direction))?;
+            match op() {
+                Ok(n) if SHORT_TRANSFER_CLEARS && n > 0 && n < len => {
+                    self.clear_readiness(event);
+                    return Poll::Ready(Ok(n));
+                }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => self.clear_readiness(event),
                 result => return Poll::Ready(result),
             }

@@ -102,15 +102,10 @@ impl Selector {
         })?;
         // SAFETY: kqueue returned a new descriptor owned by no one else.
         let kq = unsafe { Fd::from_raw(kq) };
-        let raw = kq.raw();
         // A kqueue is not inherited across fork(2), but it is across
         // execve(2) unless close-on-exec is set; macOS has no kqueue1 to do
         // it in the same call.
-        syscall::minus_one(&FCNTL, format_args!("{raw}, F_SETFD, FD_CLOEXEC"), || {
-            // SAFETY: F_SETFD takes an int third argument; `raw` is open
-            // because `kq` owns it.
-            unsafe { posix::fcntl(raw, ffi::F_SETFD, ffi::FD_CLOEXEC) }
-        })?;
+        super::unix::set_cloexec(kq.raw())?;
         Ok(Selector { kq, registered: Arc::default() })
     }
 

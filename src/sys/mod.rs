@@ -27,6 +27,7 @@
 //! backend kept in files of their own so that Linux can test them:
 //! `kqueue_rules` (its decisions, over plain values) and `pipe_waker`.
 
+pub(crate) mod net;
 pub(crate) mod syscall;
 
 #[cfg(unix)]

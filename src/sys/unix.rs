@@ -43,6 +43,11 @@ impl Fd {
         self.0
     }
 
+    /// Gives up ownership: the caller must close the descriptor.
+    pub(crate) fn into_raw(self) -> RawFd {
+        std::mem::ManuallyDrop::new(self).0
+    }
+
     /// A new descriptor for the same open file, with close-on-exec set.
     pub(crate) fn try_clone(&self) -> io::Result<Fd> {
         let fd = self.0;
@@ -89,6 +94,20 @@ impl fmt::Debug for Fd {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_tuple("Fd").field(&self.0).finish()
     }
+}
+
+/// Sets close-on-exec on `fd` (`fcntl(F_SETFD, FD_CLOEXEC)`), for the
+/// kqueue systems' calls that cannot set it as they create the descriptor
+/// (`kqueue()`, and `socket`/`accept` on the Apple systems).
+#[cfg(groundup_backend = "kqueue")]
+pub(crate) fn set_cloexec(fd: RawFd) -> io::Result<()> {
+    use groundup_ffi::bsd::{F_SETFD, FD_CLOEXEC};
+    syscall::minus_one(&FCNTL, format_args!("{fd}, F_SETFD, FD_CLOEXEC"), || {
+        // SAFETY: F_SETFD takes an int third argument and only changes the
+        // descriptor's flags; a bad `fd` is reported as EBADF.
+        unsafe { ffi::fcntl(fd, F_SETFD, FD_CLOEXEC) }
+    })
+    .map(drop)
 }
 
 /// Sets or clears `O_NONBLOCK` on `fd` with one `ioctl(FIONBIO)` (rather than

@@ -1,0 +1,41 @@
+//! Sockets through groundup's own FFI: create, bind, connect, accept, send
+//! and receive, every call counted and traceable like the rest.
+//!
+//! std's `TcpStream` could carry the bytes, but its system calls would be
+//! invisible to `groundup::stats` and its connect blocks. So the network
+//! types of `groundup::net` sit on this small socket layer instead: one
+//! [`Socket`] type that owns a descriptor (a `SOCKET` on Windows) and makes
+//! each call through `sys::syscall`.
+//!
+//! Every socket is created **non-blocking and close-on-exec**, in one call
+//! where the system allows (`SOCK_NONBLOCK | SOCK_CLOEXEC` on Linux and the
+//! BSDs), and **without `SIGPIPE`**: a write to a closed connection must
+//! return `EPIPE`, not kill the process (`MSG_NOSIGNAL` per send, or
+//! `SO_NOSIGPIPE` per socket on the Apple systems; `build.rs` says which).
+//!
+//! [`SockAddr`] is a socket address in the kernel's own layout, with the
+//! conversions to and from `std::net::SocketAddr` and Unix paths.
+
+#[cfg(unix)]
+mod unix;
+
+#[cfg(unix)]
+pub(crate) use unix::{SockAddr, Socket};
+
+/// What kind of socket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// A byte stream (TCP, or a Unix stream socket).
+    Stream,
+    /// Datagrams (UDP, or a Unix datagram socket).
+    Datagram,
+}
+
+/// How `connect` on a non-blocking socket went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Connect {
+    /// Connected at once (usual for Unix-domain sockets).
+    Done,
+    /// Under way: wait for writability, then ask `take_error`.
+    InProgress,
+}

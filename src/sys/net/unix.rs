@@ -1,0 +1,546 @@
+//! The socket layer on Unix (Linux and the BSDs): POSIX socket calls, with
+//! the per-family constants from `groundup-ffi`'s `linux` or `bsd` module.
+
+use std::ffi::OsStr;
+use std::fmt;
+use std::io::{self, Read, Write};
+use std::mem;
+use std::net::{Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, SocketAddrV4, SocketAddrV6};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, IntoRawFd, RawFd};
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+
+use core::ffi::{c_int, c_void};
+#[cfg(groundup_backend = "kqueue")]
+use groundup_ffi::bsd as os;
+#[cfg(groundup_backend = "epoll")]
+use groundup_ffi::linux as os;
+use groundup_ffi::unix as posix;
+use groundup_ffi::unix::socklen_t;
+
+use super::{Connect, Kind};
+use crate::sys::syscall::{self, Syscall};
+use crate::sys::unix::Fd;
+
+static SOCKET: Syscall = Syscall::new("socket");
+static SOCKETPAIR: Syscall = Syscall::new("socketpair");
+static BIND: Syscall = Syscall::new("bind");
+static LISTEN: Syscall = Syscall::new("listen");
+static ACCEPT: Syscall =
+    Syscall::new(if cfg!(groundup_atomic_socket_flags) { "accept4" } else { "accept" });
+static CONNECT: Syscall = Syscall::new("connect");
+static GETSOCKOPT: Syscall = Syscall::new("getsockopt");
+static SETSOCKOPT: Syscall = Syscall::new("setsockopt");
+static GETSOCKNAME: Syscall = Syscall::new("getsockname");
+static GETPEERNAME: Syscall = Syscall::new("getpeername");
+static SHUTDOWN: Syscall = Syscall::new("shutdown");
+static RECV: Syscall = Syscall::new("recv");
+static SEND: Syscall = Syscall::new("send");
+static RECVFROM: Syscall = Syscall::new("recvfrom");
+static SENDTO: Syscall = Syscall::new("sendto");
+
+/// Flags for every `send`: no `SIGPIPE` where the system can say so per call.
+#[cfg(groundup_sigpipe = "msg_nosignal")]
+const SEND_FLAGS: c_int = os::MSG_NOSIGNAL;
+#[cfg(not(groundup_sigpipe = "msg_nosignal"))]
+const SEND_FLAGS: c_int = 0;
+
+// ---------------------------------------------------------------------------
+// Addresses
+// ---------------------------------------------------------------------------
+
+/// A socket address as the kernel reads and writes it: a
+/// `sockaddr_storage` and the number of its bytes in use.
+#[derive(Clone, Copy)]
+pub(crate) struct SockAddr {
+    storage: os::sockaddr_storage,
+    len: socklen_t,
+}
+
+fn socklen_of<T>() -> socklen_t {
+    // Every sockaddr type is at most 128 bytes.
+    size_of::<T>() as socklen_t
+}
+
+impl SockAddr {
+    /// An empty buffer for the kernel to fill (`accept`, `getsockname`, …).
+    fn empty() -> SockAddr {
+        // SAFETY: `sockaddr_storage` is plain old data (integers and byte
+        // arrays), for which all-zero bytes are a valid value.
+        let storage = unsafe { mem::zeroed::<os::sockaddr_storage>() };
+        SockAddr { storage, len: socklen_of::<os::sockaddr_storage>() }
+    }
+
+    /// Copies a specific sockaddr type into the storage.
+    fn from_raw<T: Copy>(raw: T) -> SockAddr {
+        const { assert!(size_of::<T>() <= size_of::<os::sockaddr_storage>()) };
+        let mut addr = SockAddr::empty();
+        // SAFETY: `T` fits in the storage (asserted above at compile time),
+        // the storage is at least as aligned as any sockaddr type (that is
+        // its purpose), and both are plain old data.
+        unsafe { (&raw mut addr.storage).cast::<T>().write(raw) };
+        addr.len = socklen_of::<T>();
+        addr
+    }
+
+    pub(crate) fn from_std(addr: &SocketAddr) -> SockAddr {
+        match addr {
+            SocketAddr::V4(v4) => SockAddr::from_raw(sockaddr_in(v4)),
+            SocketAddr::V6(v6) => SockAddr::from_raw(sockaddr_in6(v6)),
+        }
+    }
+
+    /// A Unix-domain address for `path`.
+    pub(crate) fn from_path(path: &Path) -> io::Result<SockAddr> {
+        // SAFETY: `sockaddr_un` is plain old data; all zeroes is valid (and
+        // leaves the path NUL-terminated when it is shorter than the array).
+        let mut un = unsafe { mem::zeroed::<os::sockaddr_un>() };
+        let bytes = path.as_os_str().as_bytes();
+        if bytes.contains(&0) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "socket path contains a NUL byte",
+            ));
+        }
+        if bytes.len() >= un.sun_path.len() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("socket path is longer than {} bytes", un.sun_path.len() - 1),
+            ));
+        }
+        un.sun_family = os::AF_UNIX as os::sa_family_t;
+        for (dst, &src) in un.sun_path.iter_mut().zip(bytes) {
+            *dst = src as core::ffi::c_char;
+        }
+        let len = mem::offset_of!(os::sockaddr_un, sun_path) + bytes.len() + 1;
+        set_sun_len(&mut un, len);
+        let mut addr = SockAddr::from_raw(un);
+        addr.len = len as socklen_t;
+        Ok(addr)
+    }
+
+    fn family(&self) -> c_int {
+        c_int::from(self.storage.ss_family)
+    }
+
+    /// The address as an IP socket address, if it is one.
+    pub(crate) fn as_std(&self) -> Option<SocketAddr> {
+        match self.family() {
+            os::AF_INET => {
+                // SAFETY: the family says the storage holds a sockaddr_in,
+                // and the storage is aligned for any sockaddr type.
+                let sin = unsafe { &*(&raw const self.storage).cast::<os::sockaddr_in>() };
+                let ip = Ipv4Addr::from(u32::from_be(sin.sin_addr.s_addr));
+                Some(SocketAddr::V4(SocketAddrV4::new(ip, u16::from_be(sin.sin_port))))
+            }
+            os::AF_INET6 => {
+                // SAFETY: as above, for sockaddr_in6.
+                let sin6 = unsafe { &*(&raw const self.storage).cast::<os::sockaddr_in6>() };
+                let ip = Ipv6Addr::from(sin6.sin6_addr.s6_addr);
+                let port = u16::from_be(sin6.sin6_port);
+                let flow = u32::from_be(sin6.sin6_flowinfo);
+                Some(SocketAddr::V6(SocketAddrV6::new(ip, port, flow, sin6.sin6_scope_id)))
+            }
+            _ => None,
+        }
+    }
+
+    /// The path of a Unix-domain address; `None` for an unnamed one (or a
+    /// non-Unix address).
+    pub(crate) fn as_path(&self) -> Option<&Path> {
+        if self.family() != os::AF_UNIX {
+            return None;
+        }
+        // SAFETY: the family says the storage holds a sockaddr_un.
+        let un = unsafe { &*(&raw const self.storage).cast::<os::sockaddr_un>() };
+        let start = mem::offset_of!(os::sockaddr_un, sun_path);
+        let used = (self.len as usize).saturating_sub(start).min(un.sun_path.len());
+        // SAFETY: `c_char` and `u8` have the same size and alignment, and the
+        // slice stays within `sun_path`.
+        let path = unsafe { std::slice::from_raw_parts(un.sun_path.as_ptr().cast::<u8>(), used) };
+        let path = path.split(|&b| b == 0).next().unwrap_or(&[]);
+        (!path.is_empty()).then(|| Path::new(OsStr::from_bytes(path)))
+    }
+
+    fn as_ptr(&self) -> *const posix::sockaddr {
+        (&raw const self.storage).cast()
+    }
+}
+
+fn sockaddr_in(addr: &SocketAddrV4) -> os::sockaddr_in {
+    // SAFETY: plain old data; all zeroes is valid and zeroes `sin_zero`.
+    let mut sin = unsafe { mem::zeroed::<os::sockaddr_in>() };
+    sin.sin_family = os::AF_INET as os::sa_family_t;
+    sin.sin_port = addr.port().to_be();
+    sin.sin_addr.s_addr = u32::from(*addr.ip()).to_be();
+    set_sin_len(&mut sin);
+    sin
+}
+
+fn sockaddr_in6(addr: &SocketAddrV6) -> os::sockaddr_in6 {
+    // SAFETY: plain old data; all zeroes is valid.
+    let mut sin6 = unsafe { mem::zeroed::<os::sockaddr_in6>() };
+    sin6.sin6_family = os::AF_INET6 as os::sa_family_t;
+    sin6.sin6_port = addr.port().to_be();
+    sin6.sin6_flowinfo = addr.flowinfo().to_be();
+    sin6.sin6_addr.s6_addr = addr.ip().octets();
+    sin6.sin6_scope_id = addr.scope_id();
+    set_sin6_len(&mut sin6);
+    sin6
+}
+
+// The BSD socket addresses start with a length byte (4.4BSD's `sa_len`);
+// Linux's do not.
+#[cfg(groundup_backend = "kqueue")]
+fn set_sin_len(sin: &mut os::sockaddr_in) {
+    sin.sin_len = size_of::<os::sockaddr_in>() as u8;
+}
+#[cfg(groundup_backend = "kqueue")]
+fn set_sin6_len(sin6: &mut os::sockaddr_in6) {
+    sin6.sin6_len = size_of::<os::sockaddr_in6>() as u8;
+}
+#[cfg(groundup_backend = "kqueue")]
+fn set_sun_len(un: &mut os::sockaddr_un, len: usize) {
+    un.sun_len = len as u8;
+}
+#[cfg(not(groundup_backend = "kqueue"))]
+fn set_sin_len(_: &mut os::sockaddr_in) {}
+#[cfg(not(groundup_backend = "kqueue"))]
+fn set_sin6_len(_: &mut os::sockaddr_in6) {}
+#[cfg(not(groundup_backend = "kqueue"))]
+fn set_sun_len(_: &mut os::sockaddr_un, _: usize) {}
+
+impl fmt::Debug for SockAddr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.as_std(), self.as_path()) {
+            (Some(addr), _) => write!(f, "{addr}"),
+            (None, Some(path)) => write!(f, "{}", path.display()),
+            (None, None) => write!(f, "(unnamed, family {})", self.family()),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The socket
+// ---------------------------------------------------------------------------
+
+/// An owned, non-blocking, close-on-exec socket.
+pub(crate) struct Socket {
+    fd: Fd,
+}
+
+fn domain_of(addr: &SocketAddr) -> c_int {
+    if addr.is_ipv4() { os::AF_INET } else { os::AF_INET6 }
+}
+
+fn sock_type(kind: Kind) -> c_int {
+    match kind {
+        Kind::Stream => os::SOCK_STREAM,
+        Kind::Datagram => os::SOCK_DGRAM,
+    }
+}
+
+impl Socket {
+    /// A socket for talking to (or listening on) `addr`.
+    pub(crate) fn for_addr(addr: &SocketAddr, kind: Kind) -> io::Result<Socket> {
+        Socket::new(domain_of(addr), kind)
+    }
+
+    /// A Unix-domain socket.
+    pub(crate) fn unix(kind: Kind) -> io::Result<Socket> {
+        Socket::new(os::AF_UNIX, kind)
+    }
+
+    fn new(domain: c_int, kind: Kind) -> io::Result<Socket> {
+        let ty = sock_type(kind) | born_flags();
+        let fd = syscall::minus_one(&SOCKET, format_args!("{domain}, {ty:#x}, 0"), || {
+            // SAFETY: socket takes no pointers.
+            unsafe { posix::socket(domain, ty, 0) }
+        })?;
+        // SAFETY: a new descriptor, owned by nothing else.
+        let socket = Socket { fd: unsafe { Fd::from_raw(fd) } };
+        socket.finish_setup()?;
+        Ok(socket)
+    }
+
+    /// Two connected Unix-domain sockets.
+    pub(crate) fn pair(kind: Kind) -> io::Result<(Socket, Socket)> {
+        let ty = sock_type(kind) | born_flags();
+        let mut fds = [-1 as c_int; 2];
+        let out = fds.as_mut_ptr();
+        syscall::minus_one(&SOCKETPAIR, format_args!("AF_UNIX, {ty:#x}, 0, {out:p}"), || {
+            // SAFETY: `out` points to two writable ints, as socketpair needs.
+            unsafe { posix::socketpair(os::AF_UNIX, ty, 0, out) }
+        })?;
+        // SAFETY: socketpair returned two new descriptors owned by no one.
+        let a = Socket { fd: unsafe { Fd::from_raw(fds[0]) } };
+        // SAFETY: as above, the second one.
+        let b = Socket { fd: unsafe { Fd::from_raw(fds[1]) } };
+        a.finish_setup()?;
+        b.finish_setup()?;
+        Ok((a, b))
+    }
+
+    /// What `socket(2)` could not do in the same call on this system.
+    fn finish_setup(&self) -> io::Result<()> {
+        #[cfg(not(groundup_atomic_socket_flags))]
+        {
+            crate::sys::unix::set_nonblocking(self.fd.raw(), true)?;
+            crate::sys::unix::set_cloexec(self.fd.raw())?;
+        }
+        #[cfg(groundup_sigpipe = "so_nosigpipe")]
+        self.setsockopt(os::SOL_SOCKET, os::SO_NOSIGPIPE, 1, "SOL_SOCKET, SO_NOSIGPIPE")?;
+        Ok(())
+    }
+
+    pub(crate) fn bind(&self, addr: &SockAddr) -> io::Result<()> {
+        let (fd, ptr, len) = (self.fd.raw(), addr.as_ptr(), addr.len);
+        syscall::minus_one(&BIND, format_args!("{fd}, {addr:?}, {len}"), || {
+            // SAFETY: `ptr` points to `len` initialised bytes of `addr`,
+            // alive for the call.
+            unsafe { posix::bind(fd, ptr, len) }
+        })
+        .map(drop)
+    }
+
+    pub(crate) fn listen(&self, backlog: c_int) -> io::Result<()> {
+        let fd = self.fd.raw();
+        syscall::minus_one(&LISTEN, format_args!("{fd}, {backlog}"), || {
+            // SAFETY: listen takes no pointers.
+            unsafe { posix::listen(fd, backlog) }
+        })
+        .map(drop)
+    }
+
+    /// Accepts a pending connection; `WouldBlock` when none is pending.
+    pub(crate) fn accept(&self) -> io::Result<(Socket, SockAddr)> {
+        let mut peer = SockAddr::empty();
+        let fd = self.fd.raw();
+        let (ptr, len) = ((&raw mut peer.storage).cast(), &raw mut peer.len);
+        let new =
+            syscall::minus_one(&ACCEPT, format_args!("{fd}, {ptr:p}, [{}]", peer.len), || {
+                accept_raw(fd, ptr, len)
+            })?;
+        // SAFETY: accept returned a new descriptor owned by no one else.
+        let socket = Socket { fd: unsafe { Fd::from_raw(new) } };
+        socket.finish_setup()?;
+        Ok((socket, peer))
+    }
+
+    /// Starts connecting. On a non-blocking socket this is usually
+    /// `InProgress`: wait until writable, then check [`take_error`](Self::take_error).
+    pub(crate) fn connect(&self, addr: &SockAddr) -> io::Result<Connect> {
+        let (fd, ptr, len) = (self.fd.raw(), addr.as_ptr(), addr.len);
+        let result = syscall::minus_one(&CONNECT, format_args!("{fd}, {addr:?}, {len}"), || {
+            // SAFETY: `ptr` points to `len` initialised bytes of `addr`.
+            unsafe { posix::connect(fd, ptr, len) }
+        });
+        match result {
+            Ok(_) => Ok(Connect::Done),
+            Err(e) if e.raw_os_error() == Some(os::EINPROGRESS) => Ok(Connect::InProgress),
+            // A Unix socket whose listener's backlog is full: retry later.
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(Connect::InProgress),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Reads and clears the pending error (`SO_ERROR`).
+    pub(crate) fn take_error(&self) -> io::Result<Option<io::Error>> {
+        let code = self.getsockopt(os::SOL_SOCKET, os::SO_ERROR, "SOL_SOCKET, SO_ERROR")?;
+        Ok((code != 0).then(|| io::Error::from_raw_os_error(code)))
+    }
+
+    pub(crate) fn local_addr(&self) -> io::Result<SockAddr> {
+        self.name(&GETSOCKNAME, |fd, ptr, len| {
+            // SAFETY: `ptr`/`len` describe a live sockaddr_storage and its
+            // size, which getsockname writes within.
+            unsafe { posix::getsockname(fd, ptr, len) }
+        })
+    }
+
+    pub(crate) fn peer_addr(&self) -> io::Result<SockAddr> {
+        self.name(&GETPEERNAME, |fd, ptr, len| {
+            // SAFETY: as in `local_addr`.
+            unsafe { posix::getpeername(fd, ptr, len) }
+        })
+    }
+
+    fn name(
+        &self,
+        call: &'static Syscall,
+        f: impl FnOnce(c_int, *mut posix::sockaddr, *mut socklen_t) -> c_int,
+    ) -> io::Result<SockAddr> {
+        let mut addr = SockAddr::empty();
+        let fd = self.fd.raw();
+        let (ptr, len) = ((&raw mut addr.storage).cast(), &raw mut addr.len);
+        syscall::minus_one(call, format_args!("{fd}, {ptr:p}, [{}]", addr.len), || {
+            f(fd, ptr, len)
+        })?;
+        Ok(addr)
+    }
+
+    pub(crate) fn set_nodelay(&self, on: bool) -> io::Result<()> {
+        self.setsockopt(os::IPPROTO_TCP, os::TCP_NODELAY, on.into(), "IPPROTO_TCP, TCP_NODELAY")
+    }
+
+    pub(crate) fn nodelay(&self) -> io::Result<bool> {
+        Ok(self.getsockopt(os::IPPROTO_TCP, os::TCP_NODELAY, "IPPROTO_TCP, TCP_NODELAY")? != 0)
+    }
+
+    /// Lets a listener bind an address whose old connections linger in
+    /// `TIME_WAIT` (the usual server setting on Unix; Windows' option of the
+    /// same name means something else, so it is Unix only).
+    pub(crate) fn set_reuse_address(&self) -> io::Result<()> {
+        self.setsockopt(os::SOL_SOCKET, os::SO_REUSEADDR, 1, "SOL_SOCKET, SO_REUSEADDR")
+    }
+
+    fn getsockopt(&self, level: c_int, name: c_int, names: &str) -> io::Result<c_int> {
+        let mut value: c_int = 0;
+        let mut len = socklen_of::<c_int>();
+        let fd = self.fd.raw();
+        let (vptr, lptr) = ((&raw mut value).cast::<c_void>(), &raw mut len);
+        syscall::minus_one(&GETSOCKOPT, format_args!("{fd}, {names}, _, [{}]", len), || {
+            // SAFETY: `vptr` points to a live int and `lptr` to its size,
+            // which is what these int-valued options write.
+            unsafe { posix::getsockopt(fd, level, name, vptr, lptr) }
+        })?;
+        Ok(value)
+    }
+
+    fn setsockopt(&self, level: c_int, name: c_int, value: c_int, names: &str) -> io::Result<()> {
+        let fd = self.fd.raw();
+        let (vptr, len) = ((&raw const value).cast::<c_void>(), socklen_of::<c_int>());
+        syscall::minus_one(&SETSOCKOPT, format_args!("{fd}, {names}, [{value}], {len}"), || {
+            // SAFETY: `vptr` points to a live int of `len` bytes, only read.
+            unsafe { posix::setsockopt(fd, level, name, vptr, len) }
+        })
+        .map(drop)
+    }
+
+    pub(crate) fn shutdown(&self, how: Shutdown) -> io::Result<()> {
+        let (how, name) = match how {
+            Shutdown::Read => (os::SHUT_RD, "SHUT_RD"),
+            Shutdown::Write => (os::SHUT_WR, "SHUT_WR"),
+            Shutdown::Both => (os::SHUT_RDWR, "SHUT_RDWR"),
+        };
+        let fd = self.fd.raw();
+        syscall::minus_one(&SHUTDOWN, format_args!("{fd}, {name}"), || {
+            // SAFETY: shutdown takes no pointers.
+            unsafe { posix::shutdown(fd, how) }
+        })
+        .map(drop)
+    }
+
+    pub(crate) fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
+        let (fd, ptr, len) = (self.fd.raw(), buf.as_mut_ptr().cast::<c_void>(), buf.len());
+        syscall::minus_one(&RECV, format_args!("{fd}, {ptr:p}, {len}, 0"), || {
+            // SAFETY: `ptr` points to `len` writable bytes of `buf`, which
+            // is exclusively borrowed for the call.
+            unsafe { posix::recv(fd, ptr, len, 0) }
+        })
+        .map(|n| n as usize)
+    }
+
+    pub(crate) fn send(&self, buf: &[u8]) -> io::Result<usize> {
+        let (fd, ptr, len) = (self.fd.raw(), buf.as_ptr().cast::<c_void>(), buf.len());
+        syscall::minus_one(&SEND, format_args!("{fd}, {ptr:p}, {len}, {SEND_FLAGS:#x}"), || {
+            // SAFETY: `ptr` points to `len` readable bytes of `buf`.
+            unsafe { posix::send(fd, ptr, len, SEND_FLAGS) }
+        })
+        .map(|n| n as usize)
+    }
+
+    pub(crate) fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SockAddr)> {
+        let mut from = SockAddr::empty();
+        let (fd, ptr, len) = (self.fd.raw(), buf.as_mut_ptr().cast::<c_void>(), buf.len());
+        let (aptr, alen) = ((&raw mut from.storage).cast(), &raw mut from.len);
+        let n = syscall::minus_one(
+            &RECVFROM,
+            format_args!("{fd}, {ptr:p}, {len}, 0, {aptr:p}"),
+            || {
+                // SAFETY: `ptr` points to `len` writable bytes; `aptr`/`alen` to
+                // a live sockaddr_storage and its size.
+                unsafe { posix::recvfrom(fd, ptr, len, 0, aptr, alen) }
+            },
+        )?;
+        Ok((n as usize, from))
+    }
+
+    pub(crate) fn send_to(&self, buf: &[u8], to: &SockAddr) -> io::Result<usize> {
+        let (fd, ptr, len) = (self.fd.raw(), buf.as_ptr().cast::<c_void>(), buf.len());
+        let (aptr, alen) = (to.as_ptr(), to.len);
+        syscall::minus_one(
+            &SENDTO,
+            format_args!("{fd}, {ptr:p}, {len}, {SEND_FLAGS:#x}, {to:?}"),
+            || {
+                // SAFETY: `ptr` points to `len` readable bytes, `aptr` to
+                // `alen` initialised bytes of `to`.
+                unsafe { posix::sendto(fd, ptr, len, SEND_FLAGS, aptr, alen) }
+            },
+        )
+        .map(|n| n as usize)
+    }
+}
+
+/// The flags a socket can be created with in the same call, where the
+/// system allows it.
+fn born_flags() -> c_int {
+    #[cfg(groundup_atomic_socket_flags)]
+    return os::SOCK_NONBLOCK | os::SOCK_CLOEXEC;
+    #[cfg(not(groundup_atomic_socket_flags))]
+    return 0;
+}
+
+fn accept_raw(fd: c_int, addr: *mut posix::sockaddr, len: *mut socklen_t) -> c_int {
+    #[cfg(groundup_atomic_socket_flags)]
+    {
+        // SAFETY: `addr`/`len` describe a live sockaddr_storage and its size
+        // (the caller's `peer`), which accept4 writes within.
+        unsafe { posix::accept4(fd, addr, len, os::SOCK_NONBLOCK | os::SOCK_CLOEXEC) }
+    }
+    #[cfg(not(groundup_atomic_socket_flags))]
+    {
+        // SAFETY: as above, for accept.
+        unsafe { posix::accept(fd, addr, len) }
+    }
+}
+
+impl Read for &Socket {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.recv(buf)
+    }
+}
+
+impl Write for &Socket {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.send(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl AsRawFd for Socket {
+    fn as_raw_fd(&self) -> RawFd {
+        self.fd.raw()
+    }
+}
+
+impl AsFd for Socket {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.fd.as_fd()
+    }
+}
+
+impl IntoRawFd for Socket {
+    fn into_raw_fd(self) -> RawFd {
+        self.fd.into_raw()
+    }
+}
+
+impl fmt::Debug for Socket {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Socket").field(&self.fd.raw()).finish()
+    }
+}
