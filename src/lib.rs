@@ -29,6 +29,7 @@
 #![deny(clippy::undocumented_unsafe_blocks)]
 
 pub mod io;
+pub mod net;
 pub mod poll;
 pub mod stats;
 pub mod task;

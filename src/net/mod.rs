@@ -1,0 +1,48 @@
+//! Networking: TCP, UDP and Unix-domain sockets as futures.
+//!
+//! The shapes are tokio's, so code moves over easily:
+//!
+//! | type | create | use |
+//! |---|---|---|
+//! | [`TcpListener`] | `bind(addr).await` | `accept().await`, `local_addr()` |
+//! | [`TcpStream`] | `connect(addr).await` | `AsyncRead`/`AsyncWrite`, `into_split()`, `set_nodelay()` |
+//! | [`UdpSocket`] | `bind(addr).await` | `send_to`/`recv_from`, `connect` + `send`/`recv` |
+//! | [`UnixListener`] | `bind(path)` | `accept().await` |
+//! | [`UnixStream`] | `connect(path).await`, `pair()` | `AsyncRead`/`AsyncWrite` |
+//! | [`UnixDatagram`] | `bind(path)`, `unbound()`, `pair()` | `send_to`/`recv_from`, `send`/`recv` |
+//!
+//! ## How a read works
+//!
+//! Every socket here is created non-blocking through groundup's own
+//! bindings and registered with the reactor once, for both directions. A
+//! read then:
+//!
+//! 1. looks at the socket's readiness, as last set by the reactor thread;
+//! 2. if readable, calls `recv(2)`; if that returns `EAGAIN`, clears the
+//!    readiness it saw (unless a newer event arrived meanwhile) and goes
+//!    back to 1;
+//! 3. if not readable, leaves the task's waker with the socket's slot and
+//!    returns `Pending`; the reactor wakes the task when `epoll_wait` reports
+//!    the socket.
+//!
+//! A read that returns fewer bytes than asked also clears the readiness:
+//! the socket was drained, so the next read waits for an event instead of
+//! spending a `recv` to learn `EAGAIN`.
+//!
+//! Addresses are anything [`ToSocketAddrs`] takes (the same types as std's);
+//! host names are resolved on a separate thread, never on the runtime's.
+//!
+//! Like the runtime's tasks, these types are `!Send`: they belong to the
+//! runtime thread that created them.
+
+mod addr;
+mod tcp;
+mod udp;
+#[cfg(unix)]
+mod unix;
+
+pub use addr::ToSocketAddrs;
+pub use tcp::{OwnedReadHalf, OwnedWriteHalf, ReadHalf, TcpListener, TcpStream, WriteHalf};
+pub use udp::UdpSocket;
+#[cfg(unix)]
+pub use unix::{SocketAddr as UnixSocketAddr, UnixDatagram, UnixListener, UnixStream};

@@ -1,0 +1,256 @@
+//! Unix-domain sockets: streams and datagrams addressed by file system paths.
+
+use std::fmt;
+use std::future::poll_fn;
+use std::io;
+use std::net::Shutdown;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
+
+use crate::io::{Async, AsyncRead, AsyncWrite};
+use crate::sys::net::{Connect, Kind, SockAddr, Socket};
+
+/// The address of a Unix-domain socket: a path, or nothing (an unnamed
+/// socket, such as either end of a pair or a connecting client).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct SocketAddr {
+    path: Option<PathBuf>,
+}
+
+impl SocketAddr {
+    fn from_sys(addr: &SockAddr) -> SocketAddr {
+        SocketAddr { path: addr.as_path().map(Path::to_path_buf) }
+    }
+
+    /// The path, if the socket is bound to one.
+    pub fn as_pathname(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Whether the socket has no address.
+    pub fn is_unnamed(&self) -> bool {
+        self.path.is_none()
+    }
+}
+
+impl fmt::Debug for SocketAddr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.path {
+            Some(path) => write!(f, "{path:?} (pathname)"),
+            None => f.write_str("(unnamed)"),
+        }
+    }
+}
+
+/// A Unix-domain socket listening for connections.
+///
+/// ```
+/// use groundup::io::{AsyncReadExt, AsyncWriteExt};
+/// use groundup::net::{UnixListener, UnixStream};
+///
+/// groundup::block_on(async {
+///     let path = std::env::temp_dir().join(format!("groundup-doc-{}.sock", std::process::id()));
+///     let _ = std::fs::remove_file(&path);
+///     let listener = UnixListener::bind(&path)?;
+///     let mut client = UnixStream::connect(&path).await?;
+///     let (mut server, _) = listener.accept().await?;
+///     client.write_all(b"hi").await?;
+///     let mut buf = [0; 2];
+///     server.read_exact(&mut buf).await?;
+///     assert_eq!(&buf, b"hi");
+///     std::fs::remove_file(&path)
+/// })?;
+/// # std::io::Result::Ok(())
+/// ```
+pub struct UnixListener {
+    io: Async<Socket>,
+}
+
+impl UnixListener {
+    /// Creates a socket bound to `path` and listening. Not `async`: binding a
+    /// Unix socket never waits. The path must not exist yet.
+    pub fn bind(path: impl AsRef<Path>) -> io::Result<UnixListener> {
+        let socket = Socket::unix(Kind::Stream)?;
+        socket.bind(&SockAddr::from_path(path.as_ref())?)?;
+        socket.listen(1024)?;
+        Ok(UnixListener { io: Async::from_nonblocking(socket)? })
+    }
+
+    /// Waits for a connection.
+    pub async fn accept(&self) -> io::Result<(UnixStream, SocketAddr)> {
+        poll_fn(|cx| self.poll_accept(cx)).await
+    }
+
+    /// Polls for a connection.
+    pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(UnixStream, SocketAddr)>> {
+        let (socket, peer) = ready!(self.io.poll_read_with(cx, &mut |s: &Socket| s.accept()))?;
+        let stream = UnixStream { io: Async::from_nonblocking(socket)? };
+        Poll::Ready(Ok((stream, SocketAddr::from_sys(&peer))))
+    }
+
+    /// The address the listener is bound to.
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        Ok(SocketAddr::from_sys(&self.io.get_ref().local_addr()?))
+    }
+}
+
+/// A connected Unix-domain stream socket.
+pub struct UnixStream {
+    io: Async<Socket>,
+}
+
+impl UnixStream {
+    /// Connects to the listener at `path`.
+    pub async fn connect(path: impl AsRef<Path>) -> io::Result<UnixStream> {
+        let addr = SockAddr::from_path(path.as_ref())?;
+        let io = Async::from_nonblocking(Socket::unix(Kind::Stream)?)?;
+        if io.get_ref().connect(&addr)? == Connect::InProgress {
+            io.writable().await?;
+            if let Some(e) = io.get_ref().take_error()? {
+                return Err(e);
+            }
+        }
+        Ok(UnixStream { io })
+    }
+
+    /// Two connected streams (`socketpair(2)`).
+    pub fn pair() -> io::Result<(UnixStream, UnixStream)> {
+        let (a, b) = Socket::pair(Kind::Stream)?;
+        Ok((
+            UnixStream { io: Async::from_nonblocking(a)? },
+            UnixStream { io: Async::from_nonblocking(b)? },
+        ))
+    }
+
+    /// This end's address.
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        Ok(SocketAddr::from_sys(&self.io.get_ref().local_addr()?))
+    }
+
+    /// The other end's address.
+    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+        Ok(SocketAddr::from_sys(&self.io.get_ref().peer_addr()?))
+    }
+}
+
+impl AsyncRead for UnixStream {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
+        self.io.poll_read_stream(cx, buf, |s, buf| s.recv(buf))
+    }
+}
+
+impl AsyncWrite for UnixStream {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        self.io.poll_write_stream(cx, buf, |s, buf| s.send(buf))
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(self.io.get_ref().shutdown(Shutdown::Write))
+    }
+}
+
+/// A Unix-domain datagram socket.
+///
+/// ```
+/// use groundup::net::UnixDatagram;
+///
+/// groundup::block_on(async {
+///     let (a, b) = UnixDatagram::pair()?;
+///     a.send(b"one").await?;
+///     let mut buf = [0; 8];
+///     let n = b.recv(&mut buf).await?;
+///     assert_eq!(&buf[..n], b"one");
+///     std::io::Result::Ok(())
+/// })?;
+/// # std::io::Result::Ok(())
+/// ```
+pub struct UnixDatagram {
+    io: Async<Socket>,
+}
+
+impl UnixDatagram {
+    fn wrap(socket: Socket) -> io::Result<UnixDatagram> {
+        Ok(UnixDatagram { io: Async::from_nonblocking(socket)? })
+    }
+
+    /// A socket bound to `path`.
+    pub fn bind(path: impl AsRef<Path>) -> io::Result<UnixDatagram> {
+        let socket = Socket::unix(Kind::Datagram)?;
+        socket.bind(&SockAddr::from_path(path.as_ref())?)?;
+        UnixDatagram::wrap(socket)
+    }
+
+    /// A socket bound to nothing (it can still send, and receive replies
+    /// if it connects).
+    pub fn unbound() -> io::Result<UnixDatagram> {
+        UnixDatagram::wrap(Socket::unix(Kind::Datagram)?)
+    }
+
+    /// Two connected datagram sockets.
+    pub fn pair() -> io::Result<(UnixDatagram, UnixDatagram)> {
+        let (a, b) = Socket::pair(Kind::Datagram)?;
+        Ok((UnixDatagram::wrap(a)?, UnixDatagram::wrap(b)?))
+    }
+
+    /// Sets the default peer for `send` and `recv`.
+    pub fn connect(&self, path: impl AsRef<Path>) -> io::Result<()> {
+        self.io.get_ref().connect(&SockAddr::from_path(path.as_ref())?).map(drop)
+    }
+
+    /// Sends one datagram to `path`.
+    pub async fn send_to(&self, buf: &[u8], path: impl AsRef<Path>) -> io::Result<usize> {
+        let to = SockAddr::from_path(path.as_ref())?;
+        self.io.write_with(|s| s.send_to(buf, &to)).await
+    }
+
+    /// Receives one datagram and its sender's address.
+    pub async fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
+        let (n, from) = self.io.read_with(|s| s.recv_from(buf)).await?;
+        Ok((n, SocketAddr::from_sys(&from)))
+    }
+
+    /// Sends one datagram to the connected peer.
+    pub async fn send(&self, buf: &[u8]) -> io::Result<usize> {
+        self.io.write_with(|s| s.send(buf)).await
+    }
+
+    /// Receives one datagram from the connected peer.
+    pub async fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.io.read_with(|s| s.recv(buf)).await
+    }
+
+    /// This socket's address.
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        Ok(SocketAddr::from_sys(&self.io.get_ref().local_addr()?))
+    }
+
+    /// The connected peer's address.
+    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+        Ok(SocketAddr::from_sys(&self.io.get_ref().peer_addr()?))
+    }
+}
+
+macro_rules! debug_socket {
+    ($($ty:ident),*) => {$(
+        impl fmt::Debug for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct(stringify!($ty)).field("socket", self.io.get_ref()).finish()
+            }
+        }
+    )*};
+}
+
+debug_socket!(UnixListener, UnixStream, UnixDatagram);
