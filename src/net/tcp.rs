@@ -116,8 +116,14 @@ impl TcpStream {
 
     async fn connect_one(addr: SocketAddr) -> io::Result<TcpStream> {
         let socket = Socket::for_addr(&addr, Kind::Stream)?;
+        // Connect first, register second: a TCP socket that is not yet
+        // connecting polls as hung up (`EPOLLHUP` for state CLOSE, see
+        // `tcp_poll` in Linux's net/ipv4/tcp.c), and if the reactor saw that
+        // the socket would be marked closed for good. mio orders it the same
+        // way (its connect returns an unregistered socket).
+        let state = socket.connect(&SockAddr::from_std(&addr))?;
         let io = Async::from_nonblocking(socket)?;
-        if io.get_ref().connect(&SockAddr::from_std(&addr))? == Connect::InProgress {
+        if state == Connect::InProgress {
             io.writable().await?;
             if let Some(e) = io.get_ref().take_error()? {
                 return Err(e);

@@ -104,8 +104,12 @@ impl UnixStream {
     /// Connects to the listener at `path`.
     pub async fn connect(path: impl AsRef<Path>) -> io::Result<UnixStream> {
         let addr = SockAddr::from_path(path.as_ref())?;
-        let io = Async::from_nonblocking(Socket::unix(Kind::Stream)?)?;
-        if io.get_ref().connect(&addr)? == Connect::InProgress {
+        let socket = Socket::unix(Kind::Stream)?;
+        // Connect before registering, as `TcpStream::connect` does and for
+        // the same reason: an unconnected stream socket polls as hung up.
+        let state = socket.connect(&addr)?;
+        let io = Async::from_nonblocking(socket)?;
+        if state == Connect::InProgress {
             io.writable().await?;
             if let Some(e) = io.get_ref().take_error()? {
                 return Err(e);
