@@ -37,7 +37,7 @@ pub mod time;
 
 mod executor;
 mod reactor;
-mod runtime;
+pub mod runtime;
 mod sys;
 
 pub use runtime::{Runtime, block_on};

@@ -24,6 +24,7 @@ use std::fmt;
 use std::future::Future;
 use std::io;
 use std::marker::PhantomData;
+use std::time::Duration;
 
 use crate::executor::Core;
 use crate::reactor;
@@ -56,9 +57,7 @@ impl Runtime {
     /// Costs two kernel event queues (the reactor's and the executor's park
     /// queue, each with its waker) and one thread.
     pub fn new() -> io::Result<Runtime> {
-        let reactor = reactor::start()?;
-        let core = Core::new(reactor.handle().clone())?;
-        Ok(Runtime { core, reactor, _not_send: PhantomData })
+        Builder::new().build()
     }
 
     /// Runs `future` to completion on this thread, running the runtime's
@@ -116,6 +115,54 @@ impl fmt::Debug for Runtime {
             .field("pending_timers", &self.pending_timers())
             .field("reactor", &self.reactor)
             .finish()
+    }
+}
+
+/// Configures a [`Runtime`] before creating it.
+///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// use std::time::Duration;
+///
+/// let rt = groundup::runtime::Builder::new()
+///     .spin_before_park(Duration::ZERO) // never spin: park at once when idle
+///     .build()?;
+/// assert_eq!(rt.block_on(async { 1 + 1 }), 2);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+pub struct Builder {
+    spin: Duration,
+}
+
+impl Builder {
+    /// The defaults: see each setting.
+    pub fn new() -> Builder {
+        Builder { spin: crate::executor::spin::DEFAULT_SPIN }
+    }
+
+    /// How long an idle executor may spin, waiting for a wake, before it
+    /// parks in the kernel (default 50 µs). Spinning is adaptive: it is only
+    /// tried while recent spins found work (see the executor's `spin`
+    /// module). `Duration::ZERO` turns it off, for a runtime that must
+    /// never use CPU while idle.
+    pub fn spin_before_park(&mut self, spin: Duration) -> &mut Builder {
+        self.spin = spin;
+        self
+    }
+
+    /// Creates the runtime and starts its reactor thread.
+    pub fn build(&self) -> io::Result<Runtime> {
+        let reactor = reactor::start()?;
+        let core = Core::new(reactor.handle().clone(), self.spin)?;
+        Ok(Runtime { core, reactor, _not_send: PhantomData })
+    }
+}
+
+impl Default for Builder {
+    fn default() -> Builder {
+        Builder::new()
     }
 }
 

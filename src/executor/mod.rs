@@ -52,6 +52,7 @@
 pub(crate) mod coop;
 mod owned;
 mod queue;
+pub(crate) mod spin;
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -214,6 +215,7 @@ pub(crate) struct Core {
     local: RefCell<VecDeque<TaskRef>>,
     owned: OwnedTasks,
     park: RefCell<Parker>,
+    spin: spin::Spin,
     pub(crate) reactor: reactor::Handle,
     pub(crate) timers: time::Driver,
 }
@@ -261,7 +263,7 @@ impl Drop for Enter<'_> {
 }
 
 impl Core {
-    pub(crate) fn new(reactor: reactor::Handle) -> io::Result<Core> {
+    pub(crate) fn new(reactor: reactor::Handle, spin: Duration) -> io::Result<Core> {
         let poll = poll::Poll::new()?;
         let unparker = poll::Waker::new(poll.registry(), Token(0))?;
         let shared = Arc::new(Shared {
@@ -276,6 +278,7 @@ impl Core {
             local: RefCell::new(VecDeque::new()),
             owned: OwnedTasks::default(),
             park: RefCell::new(Parker { poll, events: Events::with_capacity(4) }),
+            spin: spin::Spin::new(spin),
             reactor,
             timers: time::Driver::new(),
         })
@@ -425,6 +428,16 @@ impl Core {
             return;
         }
         let state = &self.shared.park_state;
+        // While spinning the state stays RUNNING, so a waker only records
+        // NOTIFIED (no system call), which is what the spin watches for.
+        if self.spin.spin(timeout, || state.load(Ordering::Relaxed) == PARK_NOTIFIED) {
+            // A swap, not a store: reading the NOTIFIED a waker wrote (with
+            // Release) makes its queue push visible to `collect_remote`, and
+            // a wake landing between the load and here is not overwritten
+            // unseen (it either precedes this swap or leaves NOTIFIED).
+            state.swap(PARK_RUNNING, Ordering::AcqRel);
+            return;
+        }
         // Acquire: pairs with the Release in `unpark`, so the remote pushes
         // made before the notification are visible to `collect_remote`.
         if state
