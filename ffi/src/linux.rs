@@ -407,6 +407,26 @@ pub type sighandler_t = usize;
 /// `typedef unsigned long int pthread_t;` — `<pthread.h>` (glibc and musl).
 pub type pthread_t = c_ulong;
 
+/// `typedef int pid_t;` — `<sys/types.h>`: a process or thread id.
+pub type pid_t = c_int;
+
+unsafe extern "C" {
+    /// `pid_t getpid(void);`
+    ///
+    /// Header `<unistd.h>`; man page [getpid(2)](https://man7.org/linux/man-pages/man2/getpid.2.html).
+    /// Always succeeds. The tests use it with `tgkill`.
+    pub fn getpid() -> pid_t;
+
+    /// `int tgkill(pid_t tgid, pid_t tid, int sig);`
+    ///
+    /// Header `<signal.h>` (glibc 2.30, `_GNU_SOURCE`); man page
+    /// [tgkill(2)](https://man7.org/linux/man-pages/man2/tgkill.2.html).
+    /// Returns 0, or -1 with errno. Sends `sig` to one thread, named by its
+    /// kernel thread id (as in `/proc/self/task/<tid>`); the tests use it to
+    /// interrupt the reactor thread, whose `pthread_t` they cannot see.
+    pub fn tgkill(tgid: pid_t, tid: pid_t, sig: c_int) -> c_int;
+}
+
 /// `SIGUSR1`, `<signal.h>`: a signal with no predefined meaning.
 #[cfg(not(any(target_arch = "mips", target_arch = "mips64", target_arch = "sparc64")))]
 pub const SIGUSR1: c_int = 10;

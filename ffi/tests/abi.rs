@@ -239,6 +239,7 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
     c.layout::<sa_family_t>("sa_family_t", "sa_family_t");
     c.layout::<socklen_t>("socklen_t", "socklen_t");
     c.layout::<sighandler_t>("sighandler_t", "sighandler_t");
+    c.layout::<pid_t>("pid_t", "pid_t");
     c.layout::<pthread_t>("pthread_t", "pthread_t");
     c.layout::<rlim_t>("rlim_t", "rlim_t");
     c.layout::<rlimit>("rlimit", "struct rlimit");
@@ -247,6 +248,7 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
     c.signedness("rlim_t", signed::<rlim_t>());
     c.gnu_only.push("pipe2"); // glibc declares it only under _GNU_SOURCE
     c.gnu_only.push("accept4"); // likewise
+    c.gnu_only.push("tgkill"); // likewise
 
     let constants: &[(&str, i128)] = &[
         ("EPOLL_CTL_ADD", EPOLL_CTL_ADD.into()),

@@ -388,7 +388,11 @@ unsafe fn release(ptr: NonNull<Header>) {
     if state::refs(old) != 1 {
         return;
     }
-    std::sync::atomic::fence(Ordering::Acquire);
+    // Acquire: synchronise with every earlier Release decrement, so all
+    // other owners' uses of the task happen-before the free. A load rather
+    // than `Arc`'s fence: the same guarantee here, and ThreadSanitizer
+    // understands loads but not fences.
+    header.state.load(Ordering::Acquire);
     let dealloc = header.vtable.dealloc;
     // SAFETY: that was the last reference; see `TaskCell::dealloc` for why
     // the stage holds nothing thread-bound by now.

@@ -109,8 +109,12 @@ impl Driver {
         let now = self.current_tick();
         let mut fired = std::mem::take(&mut *self.inner.fired.borrow_mut());
         self.inner.wheel.borrow_mut().advance(now, &mut fired);
-        // Wake outside the borrows: a wake may run arbitrary code.
-        fired.drain(..).for_each(Waker::wake);
+        // Wake outside the borrows: a wake may run arbitrary code, and may
+        // panic (a future polled with a foreign waker); contain that, so the
+        // wheel and the other timers stay intact.
+        for waker in fired.drain(..) {
+            crate::reactor::survive_panic("a timer's waker", || waker.wake());
+        }
         *self.inner.fired.borrow_mut() = fired;
     }
 
