@@ -37,20 +37,36 @@
 //! | `O_CLOEXEC` | `0x1000000` | `0x100000` | `0x400000` | `0x10000` | `0x20000` |
 //! | `F_DUPFD_CLOEXEC` | 67 | 17 | 12 | 10 | 17 |
 //! | `pipe2` | no | yes | yes | yes | yes |
+//! | `AF_INET6` | 30 | 28 | 24 | 24 | 28 |
+//! | `SOCK_NONBLOCK`, `SOCK_CLOEXEC` | none | `0x20000000`, `0x10000000` | same as FreeBSD | `0x4000`, `0x8000` | same as FreeBSD |
+//! | no `SIGPIPE` | `SO_NOSIGPIPE` (`0x1022`) | `MSG_NOSIGNAL` (`0x20000`) | `MSG_NOSIGNAL` (`0x400`) | `MSG_NOSIGNAL` (`0x400`) | `MSG_NOSIGNAL` (`0x400`) |
+//! | `sizeof(struct sockaddr_storage)` | 128 | 128 | 128 | 256 | 128 |
 //!
 //! Symbol versions matter too: FreeBSD 12 changed `struct kevent` and kept
 //! the old layout under the old symbol version, so a program linked today
 //! gets the new `kevent@FBSD_1.5`; NetBSD's header renames `kevent` to
 //! `__kevent50` (and `socket` to `__socket30`), which groundup names
-//! explicitly with `link_name`.
+//! explicitly with `link_name`. The other socket calls keep their plain
+//! names everywhere: in NetBSD's `<sys/socket.h>` (revision 1.129) `socket`
+//! is the only one with a `__RENAME` (`accept`, `accept4`, `getsockopt`,
+//! `setsockopt`, `socketpair`, `recvfrom` and the rest have none); the
+//! other headers rename none of them; and the `$UNIX2003` variants of
+//! Apple's `<sys/socket.h>` (`__DARWIN_ALIAS`) exist only for 32-bit x86,
+//! which groundup does not target.
 //!
 //! ## Constants that are the same everywhere
 //!
 //! `O_NONBLOCK` (4), `F_SETFD` (2), `FD_CLOEXEC` (1), `FIONBIO`
-//! (`_IOW('f', 126, int)`), `RLIMIT_NOFILE` (8), `AF_INET` (2), `SOCK_STREAM`
-//! (1), `EINPROGRESS` (36) and `SIGUSR1` (30) come from the common 4.4BSD
-//! ancestor and never diverged. The ABI test checks every one of them
-//! against the headers of the machine it runs on.
+//! (`_IOW('f', 126, int)`), `RLIMIT_NOFILE` (8), `AF_INET` (2), `AF_UNIX`
+//! (1), `SOCK_STREAM` (1), `SOCK_DGRAM` (2), `SOL_SOCKET` (`0xffff`),
+//! `SO_REUSEADDR` (4), `SO_ERROR` (`0x1007`), `SHUT_RD`/`WR`/`RDWR` (0, 1,
+//! 2), `EINPROGRESS` (36) and `SIGUSR1` (30) come from the common 4.4BSD
+//! ancestor and never diverged; `IPPROTO_TCP` (6), `IPPROTO_IPV6` (41),
+//! `TCP_NODELAY` (1) and `IPV6_V6ONLY` (27) from the shared KAME IPv6 code.
+//! Socket addresses all start with a length byte (`sa_len`, `sin_len`,
+//! `sin6_len`, `sun_len`) followed by a one-byte `sa_family_t`, and
+//! `sun_path` is 104 bytes. The ABI test checks every one of them against
+//! the headers of the machine it runs on.
 
 use core::ffi::{c_char, c_int, c_long};
 
@@ -232,12 +248,141 @@ pub struct sockaddr_in {
 
 const _: () = assert!(size_of::<sockaddr>() == 16 && size_of::<sockaddr_in>() == 16);
 
+/// `struct in6_addr { union { uint8_t __u6_addr8[16]; uint16_t __u6_addr16[8]; uint32_t __u6_addr32[4]; } __u6_addr; };`
+///
+/// Header `<netinet6/in6.h>` (included by `<netinet/in.h>`), the KAME
+/// declaration every BSD and Apple share; `s6_addr` is a macro for
+/// `__u6_addr.__u6_addr8`. An IPv6 address in network byte order. groundup
+/// only uses the byte view, so the union is declared as its bytes with the
+/// 4-byte alignment its `uint32_t` member gives it.
+#[repr(C, align(4))]
+#[derive(Clone, Copy, Debug)]
+pub struct in6_addr {
+    /// The 16 address bytes.
+    pub s6_addr: [u8; 16],
+}
+
+/// `struct sockaddr_in6 { uint8_t sin6_len; sa_family_t sin6_family; in_port_t sin6_port; uint32_t sin6_flowinfo; struct in6_addr sin6_addr; uint32_t sin6_scope_id; };`
+///
+/// Header `<netinet6/in6.h>` (via `<netinet/in.h>`); man page
+/// [inet6(4)](https://man.freebsd.org/cgi/man.cgi?query=inet6&sektion=4),
+/// [on NetBSD](https://man.netbsd.org/inet6.4). 28 bytes everywhere, as on
+/// Linux, where the length byte and the one-byte family share the space of
+/// Linux's two-byte family.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct sockaddr_in6 {
+    /// `sizeof(struct sockaddr_in6)`.
+    pub sin6_len: u8,
+    /// Always `AF_INET6`.
+    pub sin6_family: sa_family_t,
+    /// Port, big-endian.
+    pub sin6_port: u16,
+    /// Flow label (big-endian), usually 0.
+    pub sin6_flowinfo: u32,
+    /// Address.
+    pub sin6_addr: in6_addr,
+    /// Interface index for link-local addresses, else 0.
+    pub sin6_scope_id: u32,
+}
+
+/// `struct sockaddr_un { unsigned char sun_len; sa_family_t sun_family; char sun_path[104]; };`
+///
+/// Header `<sys/un.h>`; man page
+/// [unix(4)](https://man.freebsd.org/cgi/man.cgi?query=unix&sektion=4),
+/// [on NetBSD](https://man.netbsd.org/unix.4). The path is 104 bytes on
+/// every BSD and Apple system (108 on Linux), so the longest path is 103
+/// bytes plus the NUL. `sun_len` is "sockaddr len including null" (Apple's
+/// and FreeBSD's comment); the kernel takes the length from the `socklen_t`
+/// argument. Apple, NetBSD and DragonFly spell `sun_len` `uint8_t` or
+/// `unsigned char`, OpenBSD `u_int8_t`: the same byte. There is no abstract
+/// namespace.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct sockaddr_un {
+    /// Length of the address in use (informational).
+    pub sun_len: u8,
+    /// Always `AF_UNIX`.
+    pub sun_family: sa_family_t,
+    /// The path's bytes.
+    pub sun_path: [c_char; 104],
+}
+
+/// `struct sockaddr_storage { uint8_t ss_len; sa_family_t ss_family; char __ss_pad1[6]; int64_t __ss_align; char __ss_pad2[112]; };`
+///
+/// Header `<sys/socket.h>` (`<sys/_sockaddr_storage.h>` on FreeBSD): room
+/// and alignment for any socket address (RFC 2553). `_SS_MAXSIZE` is 128 and
+/// `_SS_ALIGNSIZE` is `sizeof(int64_t)` on Apple, FreeBSD, NetBSD and
+/// DragonFly, giving pads of 6 and 112 bytes. OpenBSD's is 256 bytes and
+/// declared in its own file.
+#[cfg(not(target_os = "openbsd"))]
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct sockaddr_storage {
+    /// The length of the address stored.
+    pub ss_len: u8,
+    /// The family of the address stored.
+    pub ss_family: sa_family_t,
+    /// Padding up to the alignment member.
+    pub __ss_pad1: [c_char; 6],
+    /// Forces 64-bit alignment.
+    pub __ss_align: i64,
+    /// Padding to 128 bytes.
+    pub __ss_pad2: [c_char; 112],
+}
+
+const _: () = assert!(size_of::<in6_addr>() == 16 && align_of::<in6_addr>() == 4);
+const _: () = assert!(size_of::<sockaddr_in6>() == 28 && align_of::<sockaddr_in6>() == 4);
+const _: () = assert!(size_of::<sockaddr_un>() == 106 && align_of::<sockaddr_un>() == 1);
+#[cfg(not(target_os = "openbsd"))]
+const _: () = assert!(size_of::<sockaddr_storage>() == 128);
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(align_of::<sockaddr_storage>() == 8);
+// Every address groundup stores must fit in the storage.
+const _: () = assert!(size_of::<sockaddr_un>() <= size_of::<sockaddr_storage>());
+
 /// `AF_INET`: IPv4. `<sys/socket.h>`.
 pub const AF_INET: c_int = 2;
+/// `AF_UNIX`: local (Unix-domain) sockets; `AF_LOCAL` is the same. `<sys/socket.h>`.
+pub const AF_UNIX: c_int = 1;
 /// `SOCK_STREAM`: a reliable byte stream (TCP for `AF_INET`). `<sys/socket.h>`.
 pub const SOCK_STREAM: c_int = 1;
+/// `SOCK_DGRAM`: datagrams (UDP for `AF_INET`). `<sys/socket.h>`.
+pub const SOCK_DGRAM: c_int = 2;
 /// `EINPROGRESS`, `<errno.h>`: a non-blocking connect has started.
 pub const EINPROGRESS: c_int = 36;
+
+/// `SOL_SOCKET`: the level of socket-generic options (`0xffff`, the value
+/// Linux uses only on MIPS and SPARC). `<sys/socket.h>`; man page
+/// [getsockopt(2)](https://man.freebsd.org/cgi/man.cgi?query=getsockopt&sektion=2).
+pub const SOL_SOCKET: c_int = 0xffff;
+/// `SO_REUSEADDR`: allow binding a local address whose old connections are
+/// in `TIME_WAIT`. `<sys/socket.h>`.
+pub const SO_REUSEADDR: c_int = 0x0004;
+/// `SO_ERROR`: read and clear the pending error (an `int`). `<sys/socket.h>`.
+pub const SO_ERROR: c_int = 0x1007;
+
+/// `IPPROTO_TCP`, `<netinet/in.h>`: the level of TCP options (the IANA
+/// protocol number).
+pub const IPPROTO_TCP: c_int = 6;
+/// `TCP_NODELAY`, `<netinet/tcp.h>`: send small segments at once instead
+/// of waiting to coalesce them (Nagle's algorithm off); man page
+/// [tcp(4)](https://man.freebsd.org/cgi/man.cgi?query=tcp&sektion=4).
+pub const TCP_NODELAY: c_int = 1;
+/// `IPPROTO_IPV6`, `<netinet/in.h>`: the level of IPv6 options.
+pub const IPPROTO_IPV6: c_int = 41;
+/// `IPV6_V6ONLY`, `<netinet6/in6.h>`: an IPv6 socket does not accept IPv4
+/// (mapped) traffic. 27 on the BSDs and Apple (26 on Linux). OpenBSD has
+/// no mapped addresses: the option is always on there and cannot be cleared.
+pub const IPV6_V6ONLY: c_int = 27;
+
+/// `SHUT_RD`, `<sys/socket.h>`: no more receptions; man page
+/// [shutdown(2)](https://man.freebsd.org/cgi/man.cgi?query=shutdown&sektion=2).
+pub const SHUT_RD: c_int = 0;
+/// `SHUT_WR`, `<sys/socket.h>`: no more transmissions (sends a FIN).
+pub const SHUT_WR: c_int = 1;
+/// `SHUT_RDWR`, `<sys/socket.h>`: both.
+pub const SHUT_RDWR: c_int = 2;
 
 unsafe extern "C" {
     /// `int socket(int domain, int type, int protocol);`
@@ -248,7 +393,9 @@ unsafe extern "C" {
     /// Apple systems, `type` may be or-ed with `SOCK_NONBLOCK |
     /// SOCK_CLOEXEC`. NetBSD's header renames the function to `__socket30`
     /// (the socket ABI of NetBSD 3.0); the unversioned symbol is a
-    /// compatibility entry for older binaries.
+    /// compatibility entry for older binaries. It is the only socket call
+    /// NetBSD renames (see `<sys/socket.h>`), so the prototypes in `unix`
+    /// need no `link_name`.
     #[cfg_attr(target_os = "netbsd", link_name = "__socket30")]
     pub fn socket(domain: c_int, ty: c_int, protocol: c_int) -> c_int;
 }

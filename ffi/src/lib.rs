@@ -25,7 +25,7 @@
 //! |---|---|---|
 //! | [`unix`] | every Unix | POSIX calls shared by all: `close`, `read`, `write`, `ioctl`, `fcntl` |
 //! | `linux` | `groundup_backend = "epoll"` | epoll(7), eventfd(2) and the Linux values of POSIX constants |
-//! | `bsd` | `groundup_backend = "kqueue"` | kqueue(2) and the BSD values of POSIX constants, with one file per system where they differ (`struct kevent` has five layouts) |
+//! | `bsd` | `groundup_backend = "kqueue"` | kqueue(2), the BSD socket addresses (with their length byte) and the BSD values of POSIX constants, with one file per system where they differ (`struct kevent` has five layouts, `AF_INET6` three values) |
 //!
 //! Which module exists is decided by the workspace's single `build.rs`, which
 //! maps the target OS to a backend; this crate never lists operating systems

@@ -42,6 +42,11 @@ struct Checks {
     covered: BTreeSet<String>,
     /// Functions glibc declares only under `_GNU_SOURCE`.
     gnu_only: Vec<&'static str>,
+    /// Functions the sources declare behind a cfg that is off for this
+    /// target, so this system's headers do not have them (`accept4` on the
+    /// Apple systems). The source parser does not evaluate `#[cfg]`, so
+    /// their prototypes are left out by name.
+    absent: Vec<&'static str>,
 }
 
 impl Checks {
@@ -124,7 +129,10 @@ impl Checks {
                 writeln!(c, "{a}").unwrap();
             }
         }
-        let wanted = |p: &&Prototype| self.gnu_only.contains(&p.name.as_str()) == gnu;
+        let wanted = |p: &&Prototype| {
+            !self.absent.contains(&p.name.as_str())
+                && self.gnu_only.contains(&p.name.as_str()) == gnu
+        };
         for p in prototypes.iter().filter(wanted) {
             let ty = p.c_pointer_type();
             writeln!(
@@ -327,7 +335,9 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
         "sys/time.h",
         "sys/ioctl.h",
         "sys/socket.h",
+        "sys/un.h",
         "netinet/in.h",
+        "netinet/tcp.h",
         "fcntl.h",
         "unistd.h",
         "errno.h",
@@ -371,12 +381,37 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
     field!(c, sockaddr_in, "struct sockaddr_in", sin_port);
     field!(c, sockaddr_in, "struct sockaddr_in", sin_addr);
     field!(c, sockaddr_in, "struct sockaddr_in", sin_zero);
+    // `s6_addr` is a macro for `__u6_addr.__u6_addr8`, which offsetof and
+    // sizeof accept.
+    c.layout::<in6_addr>("in6_addr", "struct in6_addr");
+    field!(c, in6_addr, "struct in6_addr", s6_addr);
+    c.layout::<sockaddr_in6>("sockaddr_in6", "struct sockaddr_in6");
+    field!(c, sockaddr_in6, "struct sockaddr_in6", sin6_len);
+    field!(c, sockaddr_in6, "struct sockaddr_in6", sin6_family);
+    field!(c, sockaddr_in6, "struct sockaddr_in6", sin6_port);
+    field!(c, sockaddr_in6, "struct sockaddr_in6", sin6_flowinfo);
+    field!(c, sockaddr_in6, "struct sockaddr_in6", sin6_addr);
+    field!(c, sockaddr_in6, "struct sockaddr_in6", sin6_scope_id);
+    c.layout::<sockaddr_un>("sockaddr_un", "struct sockaddr_un");
+    field!(c, sockaddr_un, "struct sockaddr_un", sun_len);
+    field!(c, sockaddr_un, "struct sockaddr_un", sun_family);
+    field!(c, sockaddr_un, "struct sockaddr_un", sun_path);
+    c.layout::<sockaddr_storage>("sockaddr_storage", "struct sockaddr_storage");
+    field!(c, sockaddr_storage, "struct sockaddr_storage", ss_len);
+    field!(c, sockaddr_storage, "struct sockaddr_storage", ss_family);
+    #[cfg(not(target_os = "openbsd"))]
+    field!(c, sockaddr_storage, "struct sockaddr_storage", __ss_align);
+    #[cfg(target_os = "openbsd")]
+    field!(c, sockaddr_storage, "struct sockaddr_storage", __ss_pad2);
     c.layout::<sa_family_t>("sa_family_t", "sa_family_t");
     c.layout::<socklen_t>("socklen_t", "socklen_t");
     c.layout::<sighandler_t>("sighandler_t", "sighandler_t");
     c.layout::<pthread_t>("pthread_t", "pthread_t");
     c.layout::<rlim_t>("rlim_t", "rlim_t");
     c.signedness("rlim_t", signed::<rlim_t>());
+    // Declared in `unix.rs` only where `groundup_atomic_socket_flags` is set.
+    #[cfg(not(groundup_atomic_socket_flags))]
+    c.absent.push("accept4");
     c.layout::<rlimit>("rlimit", "struct rlimit");
     field!(c, rlimit, "struct rlimit", rlim_cur);
     field!(c, rlimit, "struct rlimit", rlim_max);
@@ -402,18 +437,35 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
         ("AF_INET", AF_INET.into()),
         ("SOCK_STREAM", SOCK_STREAM.into()),
         ("EINPROGRESS", EINPROGRESS.into()),
+        ("AF_UNIX", AF_UNIX.into()),
+        ("AF_INET6", AF_INET6.into()),
+        ("SOCK_DGRAM", SOCK_DGRAM.into()),
+        ("SOL_SOCKET", SOL_SOCKET.into()),
+        ("SO_REUSEADDR", SO_REUSEADDR.into()),
+        ("SO_ERROR", SO_ERROR.into()),
+        ("IPPROTO_TCP", IPPROTO_TCP.into()),
+        ("TCP_NODELAY", TCP_NODELAY.into()),
+        ("IPPROTO_IPV6", IPPROTO_IPV6.into()),
+        ("IPV6_V6ONLY", IPV6_V6ONLY.into()),
+        ("SHUT_RD", SHUT_RD.into()),
+        ("SHUT_WR", SHUT_WR.into()),
+        ("SHUT_RDWR", SHUT_RDWR.into()),
         ("SIGUSR1", SIGUSR1.into()),
         ("RLIMIT_NOFILE", RLIMIT_NOFILE.into()),
         ("RLIM_INFINITY", RLIM_INFINITY.into()),
         ("OPEN_MAX", OPEN_MAX.into()),
     ];
-    // The Apple systems have no SOCK_NONBLOCK or SOCK_CLOEXEC.
+    // The Apple systems have no SOCK_NONBLOCK or SOCK_CLOEXEC, and groundup
+    // declares SO_NOSIGPIPE for them where the BSDs get MSG_NOSIGNAL.
     #[cfg(not(target_vendor = "apple"))]
-    let atomic: &[(&str, i128)] =
-        &[("SOCK_NONBLOCK", SOCK_NONBLOCK.into()), ("SOCK_CLOEXEC", SOCK_CLOEXEC.into())];
+    let per_os: &[(&str, i128)] = &[
+        ("SOCK_NONBLOCK", SOCK_NONBLOCK.into()),
+        ("SOCK_CLOEXEC", SOCK_CLOEXEC.into()),
+        ("MSG_NOSIGNAL", MSG_NOSIGNAL.into()),
+    ];
     #[cfg(target_vendor = "apple")]
-    let atomic: &[(&str, i128)] = &[];
-    for &(name, value) in constants.iter().chain(atomic) {
+    let per_os: &[(&str, i128)] = &[("SO_NOSIGPIPE", SO_NOSIGPIPE.into())];
+    for &(name, value) in constants.iter().chain(per_os) {
         c.constant(name, value);
     }
     vec!["unix.rs", "bsd.rs", BSD_FILE]

@@ -72,7 +72,6 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use groundup_ffi::bsd as ffi;
-use groundup_ffi::unix as posix;
 
 use super::kqueue_rules::{
     self as rules, Action, Change, Changes, EventFilter, Filter, MAX_CHANGES, Readiness, Receipt,
@@ -84,7 +83,6 @@ use crate::poll::{Interest, Token};
 
 static KQUEUE: Syscall = Syscall::new("kqueue");
 static KEVENT: Syscall = Syscall::new("kevent");
-static FCNTL: Syscall = Syscall::new("fcntl");
 
 /// A kqueue, and the record of what it has registered.
 #[derive(Debug)]

@@ -2,8 +2,8 @@
 //! headers say where the BSDs differ.
 //!
 //! Source: the macOS SDK's `<sys/event.h>`, `<sys/fcntl.h>`,
-//! `<sys/syslimits.h>`, `<sys/_types/_time_t.h>` and `<sys/resource.h>`
-//! (XNU's `bsd/sys/`). Man page:
+//! `<sys/syslimits.h>`, `<sys/_types/_time_t.h>`, `<sys/resource.h>` and
+//! `<sys/socket.h>` (XNU's `bsd/sys/`). Man page:
 //! [kqueue(2)](https://developer.apple.com/library/archive/documentation/System/Conceptual/ManPages_iPhoneOS/man2/kqueue.2.html).
 
 use core::ffi::{c_int, c_long, c_void};
@@ -81,3 +81,17 @@ pub const O_CLOEXEC: c_int = 0x0100_0000;
 /// `F_DUPFD_CLOEXEC`, `<sys/fcntl.h>`: duplicate a descriptor onto the
 /// lowest free number ≥ the third argument, with close-on-exec set.
 pub const F_DUPFD_CLOEXEC: c_int = 67;
+
+/// `AF_INET6`: IPv6. `<sys/socket.h>` (30 on Apple; the BSDs numbered
+/// their address families independently after 4.4BSD).
+pub const AF_INET6: c_int = 30;
+
+/// `SO_NOSIGPIPE` (`0x1022`, "APPLE: No SIGPIPE on EPIPE"), `<sys/socket.h>`:
+/// a socket option (`int`, at `SOL_SOCKET`) after which a write to a socket
+/// whose peer has gone fails with `EPIPE` without raising `SIGPIPE`. Set
+/// once per socket, including each accepted one. Recent XNU headers also
+/// declare `MSG_NOSIGNAL` (`0x80000`) for `send`, but older releases do
+/// not, so groundup sets this option instead (`build.rs`,
+/// `groundup_sigpipe = "so_nosigpipe"`). FreeBSD and NetBSD have an option
+/// of the same name with another value (`0x0800`), unused by groundup.
+pub const SO_NOSIGPIPE: c_int = 0x1022;

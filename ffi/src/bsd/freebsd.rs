@@ -104,3 +104,12 @@ pub const SOCK_CLOEXEC: c_int = 0x1000_0000;
 /// `SOCK_NONBLOCK`, `<sys/socket.h>`: or-ed into `socket`'s type, creates
 /// the socket non-blocking.
 pub const SOCK_NONBLOCK: c_int = 0x2000_0000;
+
+/// `AF_INET6`: IPv6. `<sys/socket.h>`.
+pub const AF_INET6: c_int = 28;
+
+/// `MSG_NOSIGNAL` (`0x20000`), `<sys/socket.h>` (visible when
+/// `__POSIX_VISIBLE >= 200809`): a `send` to a socket whose peer has gone
+/// fails with `EPIPE` without raising `SIGPIPE`. Man page
+/// [send(2)](https://man.freebsd.org/cgi/man.cgi?query=send&sektion=2).
+pub const MSG_NOSIGNAL: c_int = 0x0002_0000;

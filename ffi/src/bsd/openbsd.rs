@@ -10,6 +10,8 @@
 
 use core::ffi::{c_int, c_void};
 
+use super::sa_family_t;
+
 use super::timespec;
 
 /// `struct kevent { __uintptr_t ident; short filter; unsigned short flags; unsigned int fflags; __int64_t data; void *udata; };`
@@ -93,3 +95,33 @@ pub const SOCK_CLOEXEC: c_int = 0x8000;
 /// `SOCK_NONBLOCK`, `<sys/socket.h>`: or-ed into `socket`'s type, creates
 /// the socket non-blocking.
 pub const SOCK_NONBLOCK: c_int = 0x4000;
+
+/// `AF_INET6`: IPv6. `<sys/socket.h>`.
+pub const AF_INET6: c_int = 24;
+
+/// `MSG_NOSIGNAL` (`0x400`), `<sys/socket.h>`: a `send` to a socket whose
+/// peer has gone fails with `EPIPE` without raising `SIGPIPE`. Man page
+/// [send(2)](https://man.openbsd.org/send.2).
+pub const MSG_NOSIGNAL: c_int = 0x0400;
+
+/// `struct sockaddr_storage { u_int8_t ss_len; sa_family_t ss_family; unsigned char __ss_pad1[6]; u_int64_t __ss_pad2; unsigned char __ss_pad3[240]; };`
+///
+/// Header `<sys/socket.h>`. OpenBSD's storage is **256 bytes**, twice the
+/// others' (its comment: "pad to a total of 256 bytes"), and its alignment
+/// member is the unsigned `__ss_pad2`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct sockaddr_storage {
+    /// The length of the address stored.
+    pub ss_len: u8,
+    /// The family of the address stored.
+    pub ss_family: sa_family_t,
+    /// Padding up to the alignment member ("align to quad").
+    pub __ss_pad1: [u8; 6],
+    /// Forces 64-bit alignment.
+    pub __ss_pad2: u64,
+    /// Padding to 256 bytes.
+    pub __ss_pad3: [u8; 240],
+}
+
+const _: () = assert!(size_of::<sockaddr_storage>() == 256);

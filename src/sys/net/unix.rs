@@ -58,7 +58,8 @@ pub(crate) struct SockAddr {
 }
 
 fn socklen_of<T>() -> socklen_t {
-    // Every sockaddr type is at most 128 bytes.
+    // Every sockaddr type is at most 256 bytes (OpenBSD's sockaddr_storage;
+    // 128 elsewhere), far below socklen_t's range.
     size_of::<T>() as socklen_t
 }
 
@@ -147,6 +148,12 @@ impl SockAddr {
 
     /// The path of a Unix-domain address; `None` for an unnamed one (or a
     /// non-Unix address).
+    ///
+    /// The path's extent comes from the length the kernel returned, not
+    /// from the BSDs' `sun_len` byte (informational, and not written by
+    /// Linux), and ends at the first NUL: a path may be reported with or
+    /// without its terminator, and an unnamed peer as a short address whose
+    /// path is empty or all zero bytes.
     pub(crate) fn as_path(&self) -> Option<&Path> {
         if self.family() != os::AF_UNIX {
             return None;
