@@ -56,9 +56,11 @@ fn signals_to_the_reactor_thread_during_poll_lose_no_event() {
             let (stop, sent, tid) = (Arc::clone(&stop), Arc::clone(&sent), reactor[0]);
             thread::spawn(move || {
                 while !stop.load(Ordering::Relaxed) {
+                    // SAFETY: getpid takes nothing and always succeeds.
+                    let pid = unsafe { ffi::getpid() };
                     // SAFETY: tgkill takes no pointers; the thread id is the
                     // live reactor's (the runtime outlives this thread).
-                    let rc = unsafe { ffi::tgkill(ffi::getpid(), tid, ffi::SIGUSR1) };
+                    let rc = unsafe { ffi::tgkill(pid, tid, ffi::SIGUSR1) };
                     assert_eq!(rc, 0, "tgkill: {}", std::io::Error::last_os_error());
                     sent.fetch_add(1, Ordering::Relaxed);
                     thread::sleep(Duration::from_micros(200));
