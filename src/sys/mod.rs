@@ -19,8 +19,12 @@
 //! | `Waker::new(&Selector, Token)`, `wake()` | wake a blocked `select` from any thread; wakes before a poll merge into one event |
 //! | `IoSourceState` with `do_io` | per-source state for `IoSource`; the hook where a backend re-arms after `WouldBlock` |
 //!
-//! The Unix backends take a `RawFd` in `register`; the Windows one a
-//! `RawSocket`. Everything else is identical.
+//! The Unix backends take a `RawFd` in `register`, `reregister` and
+//! `deregister`, and keep nothing per source. The Windows one keeps a
+//! per-socket state (the buffers of the socket's pending AFD poll), so its
+//! three take the `IoSource`'s `IoSourceState`, and `register` also the
+//! `RawSocket`; it also exports `set_nonblocking` for `IoSource::new`.
+//! Everything else is identical.
 //!
 //! Beside the backends sit [`syscall`], the one way any of them makes a system
 //! call, and the helpers shared by the Unix ones.
@@ -34,8 +38,16 @@ pub(crate) mod unix;
 #[path = "epoll.rs"]
 mod backend;
 
-#[cfg(not(any(groundup_backend = "epoll")))]
-compile_error!("groundup does not support this target OS. Supported: Linux and Android (epoll).");
+#[cfg(groundup_backend = "iocp")]
+#[path = "iocp/mod.rs"]
+mod backend;
 
+#[cfg(not(any(groundup_backend = "epoll", groundup_backend = "iocp")))]
+compile_error!(
+    "groundup does not support this target OS. Supported: Linux and Android (epoll), Windows (IOCP)."
+);
+
+#[cfg(groundup_backend = "iocp")]
+pub(crate) use backend::set_nonblocking;
 pub(crate) use backend::{Events, IoSourceState, Selector, Waker, event};
 pub(crate) type Event = backend::Event;
