@@ -31,12 +31,16 @@ pub(crate) struct Selector {
 struct Inner {
     port: Arc<Port>,
     afds: AfdPool,
+    /// Sockets whose poll completed since the last select: their next poll
+    /// starts (if nothing has started it meanwhile) before the next wait.
+    completed: Mutex<Vec<Arc<SockState>>>,
 }
 
 impl Selector {
     pub(crate) fn new() -> io::Result<Selector> {
         let port = Arc::new(Port::new()?);
-        Ok(Selector { inner: Arc::new(Inner { port, afds: AfdPool::default() }) })
+        let inner = Inner { port, afds: AfdPool::default(), completed: Mutex::default() };
+        Ok(Selector { inner: Arc::new(inner) })
     }
 
     /// A second handle on the same port and registrations.
@@ -48,7 +52,8 @@ impl Selector {
         &self.inner.port
     }
 
-    /// Waits for packets and turns them into events, up to the capacity.
+    /// Restarts the polls that completed last time, waits for packets and
+    /// turns them into events, up to the capacity.
     ///
     /// Packets that make no event (a cancelled poll, a deregistered socket)
     /// can leave the batch empty before the timeout; `Poll::poll` then waits
@@ -56,9 +61,17 @@ impl Selector {
     pub(crate) fn select(&self, events: &mut Events, timeout: Option<Duration>) -> io::Result<()> {
         events.clear();
         let capacity = events.capacity();
-        self.inner.port.wait(&mut events.entries, capacity, timeout)?;
+        self.inner.restart_completed(&mut events.events, capacity);
+        let room = capacity - events.events.len();
+        if room == 0 {
+            return Ok(());
+        }
+        // Events already in hand (polls that could not restart) must not
+        // wait behind a timeout: collect only what is ready.
+        let timeout = if events.events.is_empty() { timeout } else { Some(Duration::ZERO) };
+        self.inner.port.wait(&mut events.entries, room, timeout)?;
         for entry in &events.entries {
-            if let Some(event) = dispatch(&self.inner.port, entry) {
+            if let Some(event) = self.inner.dispatch(entry) {
                 events.events.push(event);
             }
         }
@@ -110,36 +123,67 @@ fn not_registered() -> io::Error {
     io::Error::new(io::ErrorKind::NotFound, "the socket is not registered")
 }
 
-/// Turns one dequeued packet back into the reference it carried and, for a
-/// live registration or a waker, into an event.
-fn dispatch(port: &Port, entry: &ffi::OVERLAPPED_ENTRY) -> Option<Event> {
-    let context = entry.lpOverlapped.cast_const();
-    match entry.lpCompletionKey {
-        afd::KEY => {
-            // SAFETY: every packet with the AFD key is the completion of a
-            // poll started by `SockState::submit`, whose context is a
-            // reference made by `Arc::into_raw` on a `SockState`; the packet
-            // is dequeued once, so the reference is reclaimed once.
-            let sock = unsafe { Arc::from_raw(context.cast::<SockState>()) };
-            port.completed();
-            sock.complete()
+impl Inner {
+    /// Turns one dequeued packet back into the reference it carried and, for
+    /// a live registration or a waker, into an event. A socket whose poll
+    /// completed is queued for `restart_completed`.
+    fn dispatch(&self, entry: &ffi::OVERLAPPED_ENTRY) -> Option<Event> {
+        let context = entry.lpOverlapped.cast_const();
+        match entry.lpCompletionKey {
+            afd::KEY => {
+                // SAFETY: every packet with the AFD key is the completion of
+                // a poll started by `SockState::submit`, whose context is a
+                // reference made by `Arc::into_raw` on a `SockState`; the
+                // packet is dequeued once, so the reference is reclaimed once.
+                let sock = unsafe { Arc::from_raw(context.cast::<SockState>()) };
+                self.port.completed();
+                let event = sock.complete();
+                lock(&self.completed).push(sock);
+                event
+            }
+            waker::KEY => {
+                self.port.completed();
+                // SAFETY: every packet with the waker key was posted by
+                // `Waker::wake` with a reference made by `Arc::into_raw` on
+                // the waker's shared state, reclaimed here once.
+                Some(unsafe { waker::dequeued(context.cast()) })
+            }
+            // No other key is ever used on a groundup port.
+            key => unreachable!("completion packet with unknown key {key}"),
         }
-        waker::KEY => {
-            port.completed();
-            // SAFETY: every packet with the waker key was posted by
-            // `Waker::wake` with a reference made by `Arc::into_raw` on the
-            // waker's shared state, reclaimed here once.
-            Some(unsafe { waker::dequeued(context.cast()) })
-        }
-        // No other key is ever used on a groundup port.
-        key => unreachable!("completion packet with unknown key {key}"),
     }
+
+    /// Starts the next poll of each socket whose poll completed before, and
+    /// turns each that cannot start into an event, as long as there is room.
+    fn restart_completed(&self, events: &mut Vec<Event>, capacity: usize) {
+        // Taken out of the lock first: restarting takes each socket's own
+        // lock, and `dispatch` takes this one after a socket's.
+        let completed = std::mem::take(&mut *lock(&self.completed));
+        let mut left = completed.into_iter();
+        for sock in left.by_ref() {
+            if let Some(failed) = sock.restart() {
+                events.push(failed);
+                if events.len() == capacity {
+                    break;
+                }
+            }
+        }
+        // No room for more failures: the rest wait for the next select.
+        lock(&self.completed).extend(left);
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // Nothing panics while these locks are held; if something did, the
+    // protected Vec is still a valid value.
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl Drop for Inner {
     /// Stops new polls, cancels the pending ones and dequeues every packet
     /// still expected, so each reference the kernel held is reclaimed and
-    /// each state freed once nothing else holds it.
+    /// each state freed once nothing else holds it (the `completed` queue
+    /// drops its references with the selector).
     fn drop(&mut self) {
         self.port.close();
         for afd in self.afds.all() {
@@ -159,7 +203,7 @@ impl Drop for Inner {
                     idle_waits = 0;
                     for entry in &entries {
                         // Events of a dropped Poll have nobody to go to.
-                        let _ = dispatch(&self.port, entry);
+                        let _ = self.dispatch(entry);
                     }
                 }
                 Err(_) => break,
@@ -183,7 +227,7 @@ struct AfdPool {
 impl AfdPool {
     /// A handle with room for one more socket, opening one if needed.
     fn acquire(&self, port: &Arc<Port>) -> io::Result<Arc<Afd>> {
-        let mut afds = self.afds.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut afds = lock(&self.afds);
         if let Some(afd) = afds.iter().find(|afd| Arc::strong_count(afd) <= SOCKETS_PER_AFD) {
             return Ok(Arc::clone(afd));
         }
@@ -195,7 +239,7 @@ impl AfdPool {
     /// Closes the handles no socket uses any more, keeping one for the next
     /// registration (so a register/deregister loop does not reopen it).
     fn release_unused(&self) {
-        let mut afds = self.afds.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut afds = lock(&self.afds);
         let mut kept_spare = false;
         afds.retain(|afd| {
             let used = Arc::strong_count(afd) > 1;
@@ -207,6 +251,6 @@ impl AfdPool {
 
     /// Every handle, for cancelling everything.
     fn all(&self) -> Vec<Arc<Afd>> {
-        self.afds.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        lock(&self.afds).clone()
     }
 }

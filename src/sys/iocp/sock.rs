@@ -2,17 +2,20 @@
 //! machine that keeps exactly one poll in flight for it.
 //!
 //! ```text
-//!            update: submit                 packet dequeued: complete
-//!   ┌──────┐ ─────────────────► ┌─────────┐ ───────────────────────► Idle,
-//!   │ Idle │                    │ Pending │                          then update
-//!   └──────┘ ◄──────────────┐   └─────────┘                          (submit again)
-//!                           │        │ update with bits the poll lacks,
-//!       packet dequeued:    │        │ or deregister: NtCancelIoFileEx
-//!       complete            │        ▼
-//!                           └── ┌───────────┐
-//!                               │ Cancelled │
+//!               update (register, reregister, re-arm, restart): submit
+//!   ┌──────┐ ──────────────────────────────────────────► ┌─────────┐
+//!   │ Idle │ ◄────────────────────────────────────────── │ Pending │
+//!   └──────┘          packet dequeued: complete          └─────────┘
+//!       ▲                                                     │ update with bits
+//!       │             packet dequeued: complete               │ the poll lacks, or
+//!       └────────────────────── ┌───────────┐ ◄──────────────┘ deregister:
+//!                               │ Cancelled │                   NtCancelIoFileEx
 //!                               └───────────┘
 //! ```
+//!
+//! After a completion the socket stays `Idle` until its next poll starts:
+//! at once if the user re-arms or reregisters, otherwise when the selector
+//! calls [`SockState::restart`] before its next wait.
 //!
 //! The registration (token, interest, armed bits, poll state) is behind a
 //! mutex, because the poller thread (completing polls), registering threads
@@ -154,9 +157,14 @@ impl SockState {
     }
 
     /// Handles the packet of this socket's poll, which the selector has just
-    /// dequeued and turned back into the `Arc` it carried. Returns the event
-    /// to report, if any, and starts the next poll.
-    pub(super) fn complete(self: Arc<Self>) -> Option<Event> {
+    /// dequeued and turned back into the `Arc` it carried: the socket is
+    /// idle again. Returns the event to report, if any. The next poll is
+    /// not started here but by [`restart`](Self::restart), which the
+    /// selector calls before its next wait: by then the user has usually
+    /// handled the event and re-armed, so the poll starts once, with
+    /// everything armed, instead of being started without the reported bits
+    /// and cancelled by the re-arm.
+    pub(super) fn complete(&self) -> Option<Event> {
         let mut reg = self.lock();
         debug_assert_ne!(reg.poll, PollState::Idle, "a packet for an idle socket");
         reg.poll = PollState::Idle;
@@ -169,14 +177,20 @@ impl SockState {
         }
         let reported = observed & (reg.armed | afd::POLL_FAILED);
         reg.armed &= !reported;
-        let mut flags = reported;
-        if self.update(&mut reg).is_err() {
-            // No poll is in flight now, so no event would ever come again:
-            // say so, and the user's next I/O meets the cause (or returns
-            // WouldBlock, whose re-arm retries the poll).
-            flags |= afd::POLL_FAILED;
+        (reported != 0).then(|| Event::new(reg.token, reported))
+    }
+
+    /// Starts the next poll after a completion, if none has been started
+    /// since (by a re-arm or a reregistration) and the registration is live.
+    /// If it cannot start, no event would ever come again for the socket:
+    /// returns an event saying so, and the user's next I/O meets the cause
+    /// (or returns `WouldBlock`, whose re-arm tries again).
+    pub(super) fn restart(self: &Arc<Self>) -> Option<Event> {
+        let mut reg = self.lock();
+        match self.update(&mut reg) {
+            Ok(()) => None,
+            Err(_) => Some(Event::new(reg.token, afd::POLL_FAILED)),
         }
-        (flags != 0).then(|| Event::new(reg.token, flags))
     }
 
     /// The `AFD_POLL_*` bits the completed poll reports (`POLL_FAILED` if it
