@@ -25,7 +25,7 @@
 //!
 //! | module | compiled for | what it declares |
 //! |---|---|---|
-//! | [`unix`] | every Unix | POSIX calls shared by all: `close`, `read`, `write`, `ioctl`, `fcntl` |
+//! | `unix` | every Unix | POSIX calls shared by all: `close`, `read`, `write`, `ioctl`, `fcntl` |
 //! | `linux` | `groundup_backend = "epoll"` | epoll(7), eventfd(2) and the Linux values of POSIX constants |
 //! | `windows` | `groundup_backend = "iocp"` | completion ports (kernel32), `\Device\Afd` polls (ntdll), Winsock (ws2_32) |
 //!

@@ -404,29 +404,13 @@ unsafe extern "system" {
     /// The calling thread's last error code, set by the failing call. Never
     /// fails.
     pub fn GetLastError() -> DWORD;
-
-    /// `HANDLE GetCurrentProcess(void);`
-    ///
-    /// Header `<processthreadsapi.h>`; docs
-    /// [GetCurrentProcess](https://learn.microsoft.com/en-us/windows/win32/api/processthreadsapi/nf-processthreadsapi-getcurrentprocess).
-    /// A pseudo-handle (the value -1) meaning "this process"; it needs no
-    /// closing. Never fails. Used by the tests.
-    pub fn GetCurrentProcess() -> HANDLE;
-
-    /// `BOOL GetProcessHandleCount(HANDLE hProcess, PDWORD pdwHandleCount);`
-    ///
-    /// Header `<processthreadsapi.h>`; docs
-    /// [GetProcessHandleCount](https://learn.microsoft.com/en-us/windows/win32/api/processthreadsapi/nf-processthreadsapi-getprocesshandlecount).
-    /// Writes the number of open handles of a process. Returns non-zero, or 0
-    /// with `GetLastError()`. The tests use it the way the Linux tests count
-    /// `/proc/self/fd`.
-    pub fn GetProcessHandleCount(hProcess: HANDLE, pdwHandleCount: *mut DWORD) -> BOOL;
 }
 
 /// `INVALID_HANDLE_VALUE`, `<handleapi.h>`: `((HANDLE)(LONG_PTR)-1)`. Passed
 /// to `CreateIoCompletionPort` to create a port rather than associate a
 /// file; also the failure value of `CreateFileW` (not called by groundup)
-/// and, confusingly, the pseudo-handle `GetCurrentProcess()` returns.
+/// and, confusingly, the pseudo-handle `GetCurrentProcess()` returns for
+/// "this process".
 pub const INVALID_HANDLE_VALUE: HANDLE = usize::MAX as HANDLE;
 /// `INFINITE`, `<winbase.h>`: wait without a timeout.
 pub const INFINITE: DWORD = 0xFFFF_FFFF;
