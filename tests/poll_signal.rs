@@ -1,5 +1,6 @@
 //! A signal handler interrupting a blocked poll: `ErrorKind::Interrupted`,
 //! and no event lost for it.
+// Signals are Unix (these are Linux's numbers); a Windows wait is not alertable.
 #![cfg(target_os = "linux")]
 
 mod util;
