@@ -59,7 +59,7 @@ impl Interest {
         self.0.get() & WRITABLE != 0
     }
 
-    /// Includes priority (always `false` where [`Interest::PRIORITY`] does
+    /// Includes priority (always `false` where `Interest::PRIORITY` does
     /// not exist).
     pub const fn is_priority(self) -> bool {
         self.0.get() & PRIORITY != 0

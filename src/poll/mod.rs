@@ -4,7 +4,7 @@
 //! names (`Poll`, `Registry`, `Token`, `Interest`, `Events`, `Waker`,
 //! `Source`, `SourceFd`) and their meaning are the ones Rust network code
 //! already knows. Underneath is a backend chosen once, in `src/sys/mod.rs`:
-//! epoll on Linux.
+//! epoll on Linux, I/O completion ports with AFD polls on Windows.
 //!
 //! ```
 //! # fn main() -> std::io::Result<()> {
@@ -39,7 +39,7 @@
 //!   operation it suggests may still return `WouldBlock`.
 //! - **Timeouts are never short.** `poll(…, Some(t))` does not return with no
 //!   events before `t` has elapsed: sub-millisecond timeouts are rounded up to
-//!   the backend's resolution (1 ms for epoll). `Some(Duration::ZERO)` only
+//!   the backend's resolution (1 ms for epoll and IOCP). `Some(Duration::ZERO)` only
 //!   collects what is ready and never blocks; `None` blocks until an event.
 //! - **Bounded batches.** One poll returns at most `events.capacity()`
 //!   events; the rest stay queued for the next call.
@@ -55,18 +55,20 @@
 //! - **Wakers coalesce.** [`Waker::wake`] works from any thread; several wakes
 //!   before a poll produce one event.
 //! - **Signals surface.** A poll interrupted by a signal handler returns
-//!   `ErrorKind::Interrupted`; call it again.
+//!   `ErrorKind::Interrupted`; call it again. (Windows has no signals to
+//!   interrupt a wait: there `poll` never returns `Interrupted`.)
 //!
 //! ## Portability table
 //!
-//! | | epoll (Linux, Android) |
-//! |---|---|
-//! | trigger | `EPOLLET` on every registration |
-//! | timeout resolution | 1 ms, rounded up |
-//! | `Interest::PRIORITY` | yes (`EPOLLPRI`) |
-//! | read-closed | `EPOLLRDHUP` or `EPOLLHUP` |
-//! | waker | eventfd, one `write` per wake |
-//! | registration errors | from the kernel (`EEXIST`, `ENOENT`) |
+//! | | epoll (Linux, Android) | IOCP + AFD (Windows) |
+//! |---|---|---|
+//! | trigger | `EPOLLET` on every registration | one AFD poll in flight per socket; reported bits masked until `WouldBlock` re-arms them (through [`IoSource`]) |
+//! | timeout resolution | 1 ms, rounded up | 1 ms, rounded up |
+//! | `Interest::PRIORITY` | yes (`EPOLLPRI`) | no |
+//! | read-closed | `EPOLLRDHUP` or `EPOLLHUP` | `AFD_POLL_DISCONNECT`, `ABORT` or `CONNECT_FAIL` (Wine reports the peer's FIN only after the data before it is read) |
+//! | waker | eventfd, one `write` per wake | `PostQueuedCompletionStatus`, one per batch of wakes |
+//! | registration errors | from the kernel (`EEXIST`, `ENOENT`) | from [`IoSource`]'s own record |
+//! | what can be registered | any pollable descriptor (`SourceFd`) | sockets ([`IoSource`] of an `AsRawSocket`) |
 //!
 //! ## Threads
 //!
@@ -129,7 +131,8 @@ impl SelectorId {
 }
 
 impl Poll {
-    /// Creates a new kernel event queue (`epoll_create1`).
+    /// Creates a new kernel event queue (`epoll_create1`, or
+    /// `CreateIoCompletionPort` on Windows).
     pub fn new() -> io::Result<Poll> {
         let selector = sys::Selector::new()?;
         Ok(Poll { registry: Registry { selector, id: SelectorId::next() } })
