@@ -21,7 +21,7 @@
 //! | [`minus_one`] | `-1` is failure | `errno` | POSIX, epoll, kqueue |
 //! | `win_bool` | `BOOL` 0 is failure | `GetLastError()` | kernel32 |
 //! | `null_handle` | a `NULL` `HANDLE` is failure | `GetLastError()` | `CreateIoCompletionPort` |
-//! | `nt_status` | a negative `NTSTATUS` is failure | `RtlNtStatusToDosError(status)` | ntdll |
+//! | `nt_status` | an error-severity `NTSTATUS` (`0xC…`) is failure | `RtlNtStatusToDosError(status)` | ntdll |
 //! | `socket_error` | `SOCKET_ERROR` (-1) is failure | `WSAGetLastError()` | ws2_32 |
 //!
 //! (The Windows ones exist on Windows only.) Windows has a fifth convention,
@@ -303,17 +303,22 @@ mod windows {
         checked(call, args, f, |ret| ret.is_null().then(last_error))
     }
 
-    /// An ntdll function returning an `NTSTATUS`. Negative statuses (what
-    /// the SDK's `NT_SUCCESS` macro calls failures) become the Win32 error
-    /// `RtlNtStatusToDosError` gives; the others, `STATUS_PENDING` included,
-    /// are returned for the caller to tell apart.
+    /// An ntdll function returning an `NTSTATUS`. Error-severity statuses
+    /// (the top two bits set: what the SDK's `NT_ERROR` macro tests) become
+    /// the Win32 error `RtlNtStatusToDosError` gives; the others are returned
+    /// for the caller to tell apart: success, `STATUS_PENDING` and other
+    /// informational codes, and warnings (`0x8…`). A warning is not a
+    /// failure in NT: the operation happened, and an asynchronous one still
+    /// queues its completion packet, so a caller that counts packets must
+    /// not take it for an error.
     #[inline]
     pub(crate) fn nt_status(
         call: &'static Syscall,
         args: fmt::Arguments<'_>,
         f: impl FnOnce() -> ffi::NTSTATUS,
     ) -> io::Result<ffi::NTSTATUS> {
-        checked(call, args, || Status(f()), |Status(ret)| (ret < 0).then(|| nt_error(ret)))
+        let is_error = |status: ffi::NTSTATUS| (status as u32) >> 30 == 0b11;
+        checked(call, args, || Status(f()), |Status(ret)| is_error(ret).then(|| nt_error(ret)))
             .map(|Status(ret)| ret)
     }
 
@@ -405,11 +410,14 @@ mod tests {
         .unwrap_err();
         assert_eq!(err.raw_os_error(), Some(ffi::ERROR_INVALID_HANDLE as i32));
 
-        // NTSTATUS: negative is an error, translated; others are returned.
+        // NTSTATUS: error severity is an error, translated; others,
+        // warnings included (STATUS_BUFFER_OVERFLOW), are returned.
         let err = nt_status(&FAILS, format_args!(""), || ffi::STATUS_CANCELLED).unwrap_err();
         assert_eq!(err.raw_os_error(), Some(ffi::ERROR_OPERATION_ABORTED as i32));
         let pending = nt_status(&NOOP, format_args!(""), || ffi::STATUS_PENDING).unwrap();
         assert_eq!(pending, ffi::STATUS_PENDING);
+        let warning = 0x8000_0005_u32 as ffi::NTSTATUS;
+        assert_eq!(nt_status(&NOOP, format_args!(""), || warning).unwrap(), warning);
 
         // SOCKET_ERROR and WSAGetLastError: not a socket.
         let _winsock_started = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
