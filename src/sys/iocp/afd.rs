@@ -32,8 +32,10 @@ static SET_FILE_COMPLETION_NOTIFICATION_MODES: Syscall =
 /// The completion key of every AFD helper handle's packets.
 pub(super) const KEY: usize = 1;
 
-/// `\Device\Afd\groundup` as UTF-16, built at compile time.
-const DEVICE_NAME: [u16; 20] = utf16(r"\Device\Afd\groundup");
+/// `\Device\Afd\groundup` as UTF-16, built at compile time. A `static`, so
+/// the pointer `NtCreateFile` reads has one address for the whole program
+/// (a `const` would be a temporary at each use).
+static DEVICE_NAME: [u16; 20] = utf16(r"\Device\Afd\groundup");
 
 const fn utf16<const N: usize>(ascii: &str) -> [u16; N] {
     let bytes = ascii.as_bytes();
@@ -60,54 +62,7 @@ pub(super) struct Afd {
 impl Afd {
     /// Opens a helper handle and associates it with `port`.
     pub(super) fn open(port: &Arc<Port>) -> io::Result<Afd> {
-        let mut name = ffi::UNICODE_STRING {
-            Length: (DEVICE_NAME.len() * 2) as u16,
-            MaximumLength: (DEVICE_NAME.len() * 2) as u16,
-            // NtCreateFile only reads the name; the pointer is `*mut` because
-            // the C declaration has no `const`.
-            Buffer: DEVICE_NAME.as_ptr().cast_mut(),
-        };
-        let mut attributes = ffi::OBJECT_ATTRIBUTES {
-            Length: size_of::<ffi::OBJECT_ATTRIBUTES>() as u32,
-            RootDirectory: ptr::null_mut(),
-            ObjectName: &raw mut name,
-            Attributes: 0,
-            SecurityDescriptor: ptr::null_mut(),
-            SecurityQualityOfService: ptr::null_mut(),
-        };
-        let mut raw: ffi::HANDLE = ptr::null_mut();
-        let mut iosb = ffi::IO_STATUS_BLOCK { Status: 0, Information: 0 };
-        syscall::nt_status(
-            &NT_CREATE_FILE,
-            format_args!(
-                r"_, SYNCHRONIZE, {{\Device\Afd\groundup}}, _, NULL, 0, FILE_SHARE_READ|FILE_SHARE_WRITE, FILE_OPEN, 0, NULL, 0"
-            ),
-            || {
-                // SAFETY: every pointer refers to a live local for the whole
-                // (synchronous) call: `raw` and `iosb` are written, the
-                // attributes and the name they point to are read. The name
-                // buffer is a `const`, which lives for the whole program.
-                // No EA buffer and no allocation size are passed.
-                unsafe {
-                    ffi::NtCreateFile(
-                        &raw mut raw,
-                        ffi::SYNCHRONIZE,
-                        &raw mut attributes,
-                        &raw mut iosb,
-                        ptr::null_mut(),
-                        0,
-                        ffi::FILE_SHARE_READ | ffi::FILE_SHARE_WRITE,
-                        ffi::FILE_OPEN,
-                        0,
-                        ptr::null_mut(),
-                        0,
-                    )
-                }
-            },
-        )?;
-        // SAFETY: NtCreateFile succeeded, so `raw` is a new handle owned by
-        // no one else.
-        let handle = unsafe { Handle::from_raw(raw) };
+        let handle = open_device()?;
         port.associate(&handle, KEY)?;
         let file = handle.raw();
         syscall::win_bool(
@@ -228,6 +183,62 @@ impl Afd {
             Err(e) => Err(e),
         }
     }
+}
+
+/// `NtCreateFile(\Device\Afd\groundup)`: a handle to the driver that is
+/// not a socket, asynchronous (no `FILE_SYNCHRONOUS_IO_*` option).
+fn open_device() -> io::Result<Handle> {
+    let mut name = ffi::UNICODE_STRING {
+        Length: (DEVICE_NAME.len() * 2) as u16,
+        MaximumLength: (DEVICE_NAME.len() * 2) as u16,
+        // NtCreateFile only reads the name; the pointer is `*mut` because
+        // the C declaration has no `const`.
+        Buffer: DEVICE_NAME.as_ptr().cast_mut(),
+    };
+    let mut attributes = ffi::OBJECT_ATTRIBUTES {
+        Length: size_of::<ffi::OBJECT_ATTRIBUTES>() as u32,
+        RootDirectory: ptr::null_mut(),
+        ObjectName: &raw mut name,
+        Attributes: 0,
+        SecurityDescriptor: ptr::null_mut(),
+        SecurityQualityOfService: ptr::null_mut(),
+    };
+    let mut raw: ffi::HANDLE = ptr::null_mut();
+    let mut iosb = ffi::IO_STATUS_BLOCK { Status: 0, Information: 0 };
+    syscall::nt_status(
+        &NT_CREATE_FILE,
+        format_args!(
+            r"_, SYNCHRONIZE, {{\Device\Afd\groundup}}, _, NULL, 0, FILE_SHARE_READ|FILE_SHARE_WRITE, FILE_OPEN, 0, NULL, 0"
+        ),
+        || {
+            // SAFETY: every pointer refers to a live local for the whole
+            // (synchronous) call: `raw` and `iosb` are written, the
+            // attributes and the name they point to are read. The name
+            // buffer is a `static`. No EA buffer and no allocation size are
+            // passed.
+            unsafe {
+                ffi::NtCreateFile(
+                    &raw mut raw,
+                    ffi::SYNCHRONIZE,
+                    &raw mut attributes,
+                    &raw mut iosb,
+                    ptr::null_mut(),
+                    0,
+                    ffi::FILE_SHARE_READ | ffi::FILE_SHARE_WRITE,
+                    ffi::FILE_OPEN,
+                    0,
+                    ptr::null_mut(),
+                    0,
+                )
+            }
+        },
+    )?;
+    if raw.is_null() {
+        return Err(io::Error::other("NtCreateFile(\\Device\\Afd) returned no handle"));
+    }
+    // SAFETY: NtCreateFile succeeded and wrote a handle, new and owned by no
+    // one else.
+    Ok(unsafe { Handle::from_raw(raw) })
 }
 
 // ---------------------------------------------------------------------------

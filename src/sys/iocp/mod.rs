@@ -23,7 +23,8 @@
 //!     │  GetQueuedCompletionStatusEx
 //!     ▼
 //!   select(): state = packet.lpOverlapped; events = state.poll_info reply
-//!             → Event { token, RECEIVE }; submit the next poll
+//!             → Event { token, RECEIVE }; the next poll starts on re-arm,
+//!             or before the next wait
 //! ```
 //!
 //! - **One port per `Poll`** ([`port`]): it is the epoll instance.
@@ -37,7 +38,10 @@
 //!   `IOCTL_AFD_POLL` naming the socket's *base* handle (`SIO_BASE_HANDLE`,
 //!   below any layered provider) and the `AFD_POLL_*` events the interest
 //!   maps to. It is the `epoll_ctl(ADD)`, except that it fires once: every
-//!   completion is followed by a new poll.
+//!   completion is followed by a new poll, started by the user's re-arm if
+//!   it comes first, else by `select` before it next waits (so a poll is
+//!   not started without the bits just reported, only to be cancelled by
+//!   the re-arm a moment later).
 //! - **Edge-triggered by masking.** An AFD poll is level-triggered: started on
 //!   a readable socket, it completes at once, every time. So when an event is
 //!   reported its bits are removed from the socket's *armed* set, and the
