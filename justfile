@@ -6,6 +6,12 @@
 test *args:
     cargo test {{args}}
 
+# The Windows backend, cross-built with mingw-w64 and tested under Wine:
+# installs what is missing (packages, rustup target, Wine prefix, the
+# ProcessPrng shim), then tests, lints and runs the example and benchmark.
+test-windows:
+    bash .ci/windows.sh
+
 # Formatting and lints, warnings denied.
 lint:
     cargo fmt --all -- --check

@@ -4,7 +4,8 @@
 //! comparison with mio lives in `benches/compare/`, outside the workspace.
 //!
 //! - **ring**: 1,000 connected socket pairs in a ring pass one byte around;
-//!   each hop is one readiness event, one `read` and one `write`. Reported as
+//!   each hop is one readiness event, two `read`s (the byte, then the
+//!   `WouldBlock` that ends an edge-triggered drain) and one `write`. Reported as
 //!   events per second and kernel waits per event (the `read`/`write` here
 //!   are std's, on std sockets, so `groundup::stats` does not count them).
 //! - **wake**: a thread wakes a `Poll` through its `Waker` and waits for the
@@ -73,15 +74,20 @@ fn ring(size: usize, hops: usize) -> io::Result<()> {
             for event in events.iter() {
                 let i = event.token().0;
                 let mut byte = [0u8; 1];
-                match (&readers[i]).read(&mut byte) {
-                    Ok(1) => {}
-                    Ok(_) => return Err(io::Error::other("ring closed")),
-                    Err(e) if e.kind() == ErrorKind::WouldBlock => continue,
-                    Err(e) => return Err(e),
-                }
-                done += 1;
-                if done < hops {
-                    (&writers[(i + 1) % size]).write_all(&byte)?;
+                // Edge-triggered: read until WouldBlock, or the next byte to
+                // reach this reader may never be reported (on Windows it is
+                // the WouldBlock that re-arms the socket's poll).
+                loop {
+                    match (&readers[i]).read(&mut byte) {
+                        Ok(1) => {}
+                        Ok(_) => return Err(io::Error::other("ring closed")),
+                        Err(e) if e.kind() == ErrorKind::WouldBlock => break,
+                        Err(e) => return Err(e),
+                    }
+                    done += 1;
+                    if done < hops {
+                        (&writers[(i + 1) % size]).write_all(&byte)?;
+                    }
                 }
             }
         }

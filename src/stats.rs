@@ -17,6 +17,8 @@
 //! let made = groundup::stats::syscalls().since(&before);
 //! # #[cfg(target_os = "linux")]
 //! assert!(made.get("epoll_wait") >= 1);
+//! # #[cfg(windows)]
+//! assert!(made.get("GetQueuedCompletionStatusEx") >= 1);
 //! # Ok(())
 //! # }
 //! ```

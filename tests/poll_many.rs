@@ -3,10 +3,12 @@
 mod util;
 
 use std::collections::BTreeSet;
+use std::io::Write;
 use std::net::UdpSocket;
 use std::time::Instant;
 
 use groundup::poll::{Events, Interest, IoSource, Poll, Token};
+use util::{Expect, drain, expect_events, tcp_pair};
 
 const SOURCES: usize = 1_000;
 
@@ -44,5 +46,49 @@ fn a_thousand_sources_drained_sixteen_at_a_time_all_reported() {
     util::expect_no_events(&mut poll, &mut events);
     for s in &mut sockets {
         poll.registry().deregister(s).unwrap();
+    }
+}
+
+/// On Windows one AFD helper handle serves at most 32 sockets; 100 need
+/// several, and every one of them must keep delivering.
+#[test]
+fn sockets_beyond_one_afd_group_all_deliver() {
+    const PAIRS: usize = 100;
+    #[cfg(unix)]
+    groundup::raise_fd_limit().unwrap();
+    let before = groundup::stats::syscalls();
+    let mut poll = Poll::new().unwrap();
+    let mut events = Events::with_capacity(PAIRS);
+    let mut pairs: Vec<_> = (0..PAIRS)
+        .map(|i| {
+            let (client, server) = tcp_pair();
+            let mut server = IoSource::new(server).unwrap();
+            poll.registry().register(&mut server, Token(i), Interest::READABLE).unwrap();
+            (client, server)
+        })
+        .collect();
+    // Every socket is registered at once, so 100 sockets need at least
+    // four helper handles of 32.
+    #[cfg(windows)]
+    assert!(groundup::stats::syscalls().since(&before).get("NtCreateFile") >= 4);
+    let _ = before;
+
+    for (client, _) in &mut pairs {
+        client.write_all(b"x").unwrap();
+    }
+    expect_events(&mut poll, &mut events, (0..PAIRS).map(|i| Expect::readable(Token(i))).collect());
+    for (_, server) in &pairs {
+        assert_eq!(drain(server).unwrap(), b"x");
+    }
+
+    // Drop every other server; the rest, in every group, still deliver.
+    let mut kept: Vec<_> = pairs.into_iter().enumerate().filter(|(i, _)| i % 2 == 0).collect();
+    for (_, (client, _)) in &mut kept {
+        client.write_all(b"y").unwrap();
+    }
+    let expected = kept.iter().map(|(i, _)| Expect::readable(Token(*i))).collect();
+    expect_events(&mut poll, &mut events, expected);
+    for (_, (_, server)) in &kept {
+        assert_eq!(drain(server).unwrap(), b"y");
     }
 }

@@ -37,7 +37,7 @@ fn reregistering_or_deregistering_unregistered_is_not_found() {
     assert_eq!(err.kind(), ErrorKind::NotFound);
 }
 
-#[cfg(unix)]
+#[cfg(unix)] // SourceFd: raw descriptors are a Unix notion; Windows registers IoSources only.
 #[test]
 fn raw_descriptors_follow_the_same_rules() {
     use groundup::poll::SourceFd;
@@ -136,7 +136,7 @@ fn register_from_another_thread_while_polling() {
     drop(registrar.join().unwrap());
 }
 
-#[cfg(unix)]
+#[cfg(unix)] // SourceFd, as above.
 #[test]
 fn registering_a_closed_descriptor_is_an_error() {
     use groundup::poll::SourceFd;
@@ -150,4 +150,66 @@ fn registering_a_closed_descriptor_is_an_error() {
     drop(unsafe { <std::os::fd::OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(fd) });
     let err = poll.registry().register(&mut SourceFd(&fd), Token(0), Interest::READABLE);
     assert!(err.is_err(), "registering closed fd {fd} succeeded");
+}
+
+#[test]
+fn reregister_while_a_poll_is_pending() {
+    let mut poll = Poll::new().unwrap();
+    let mut events = Events::with_capacity(8);
+    let (mut client, server) = tcp_pair();
+    let mut server = IoSource::new(server).unwrap();
+    // Nothing to read: the readable registration waits (on Windows, an AFD
+    // poll is pending in the kernel).
+    poll.registry().register(&mut server, Token(1), Interest::READABLE).unwrap();
+    expect_no_event(&mut poll, &mut events, Token(1));
+
+    // Switching to writable replaces it (Windows: cancel, then resubmit).
+    poll.registry().reregister(&mut server, Token(2), Interest::WRITABLE).unwrap();
+    expect_events(&mut poll, &mut events, vec![Expect::writable(Token(2))]);
+    client.write_all(b"not watched").unwrap();
+    expect_no_event(&mut poll, &mut events, Token(1));
+
+    // Back to readable while the writable one waits: the data is reported.
+    poll.registry().reregister(&mut server, Token(3), Interest::READABLE).unwrap();
+    expect_events(&mut poll, &mut events, vec![Expect::readable(Token(3))]);
+    assert_eq!(drain(&server).unwrap(), b"not watched");
+}
+
+#[test]
+fn deregister_while_a_poll_is_pending() {
+    let mut poll = Poll::new().unwrap();
+    let mut events = Events::with_capacity(8);
+    let (mut client, server) = tcp_pair();
+    let mut server = IoSource::new(server).unwrap();
+    poll.registry().register(&mut server, Token(1), Interest::READABLE).unwrap();
+    expect_no_event(&mut poll, &mut events, Token(1));
+
+    poll.registry().deregister(&mut server).unwrap();
+    // The data makes the (cancelled) poll's socket ready: still no event.
+    client.write_all(b"after").unwrap();
+    expect_no_events(&mut poll, &mut events);
+
+    // Registering again sees the data under the new token only.
+    poll.registry().register(&mut server, Token(2), Interest::READABLE).unwrap();
+    expect_events(&mut poll, &mut events, vec![Expect::readable(Token(2))]);
+    assert!(events.iter().all(|e| e.token() == Token(2)), "{events:?}");
+}
+
+#[test]
+fn register_deregister_churn_leaves_no_stale_events() {
+    let mut poll = Poll::new().unwrap();
+    let mut events = Events::with_capacity(64);
+    let (mut client, server) = tcp_pair();
+    let mut server = IoSource::new(server).unwrap();
+    client.write_all(b"ready all along").unwrap();
+    // Each registration may complete at once (the socket is readable) or be
+    // cancelled by its deregister; either way its packet arrives later.
+    for i in 0..100 {
+        poll.registry().register(&mut server, Token(100 + i), Interest::READABLE).unwrap();
+        poll.registry().deregister(&mut server).unwrap();
+    }
+    expect_no_events(&mut poll, &mut events);
+    poll.registry().register(&mut server, Token(7), Interest::READABLE).unwrap();
+    expect_events(&mut poll, &mut events, vec![Expect::readable(Token(7))]);
+    assert!(events.iter().all(|e| e.token() == Token(7)), "{events:?}");
 }

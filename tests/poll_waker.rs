@@ -74,3 +74,32 @@ fn many_threads_waking_at_once_coalesce() {
     assert_eq!(events.iter().filter(|e| e.token() == WAKE).count(), 1, "{events:?}");
     expect_no_events(&mut poll, &mut events);
 }
+
+#[test]
+fn wakes_while_polling_never_pile_up() {
+    const WAKES: usize = 10_000;
+    let mut poll = Poll::new().unwrap();
+    let waker = Arc::new(Waker::new(poll.registry(), WAKE).unwrap());
+    let remote = Arc::clone(&waker);
+    let waking = thread::spawn(move || {
+        for _ in 0..WAKES {
+            remote.wake().unwrap();
+        }
+    });
+    // However the wakes interleave with the polls, one poll never returns
+    // more than one waker event, and there are never more events than wakes.
+    let mut events = Events::with_capacity(64);
+    let mut seen = 0;
+    while !waking.is_finished() {
+        poll.poll(&mut events, Some(util::QUIET)).unwrap();
+        let wakes = events.iter().filter(|e| e.token() == WAKE).count();
+        assert!(wakes <= 1, "{wakes} waker events in one poll: {events:?}");
+        seen += wakes;
+    }
+    waking.join().unwrap();
+    // The last wakes, if not collected yet, are one event; then nothing.
+    poll.poll(&mut events, Some(util::QUIET)).unwrap();
+    seen += events.iter().filter(|e| e.token() == WAKE).count();
+    expect_no_events(&mut poll, &mut events);
+    assert!((1..=WAKES).contains(&seen), "{seen} events for {WAKES} wakes");
+}

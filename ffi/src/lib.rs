@@ -14,7 +14,9 @@
 //!   error code is then found).
 //!
 //! Types are the C types, spelled the C way: `c_int` where C says `int`,
-//! `usize` for `size_t`, `isize` for `ssize_t`. Struct layouts are asserted at
+//! `usize` for `size_t`, `isize` for `ssize_t`; on Windows the SDK's own
+//! names (`HANDLE`, `BOOL`, `DWORD`, `NTSTATUS`), declared with their exact
+//! definitions. Struct layouts are asserted at
 //! compile time (`const _: () = assert!(…)`), and `tests/abi.rs` compiles a C
 //! file against the real system headers to check every size, field offset and
 //! constant value here against what the C compiler sees.
@@ -23,9 +25,10 @@
 //!
 //! | module | compiled for | what it declares |
 //! |---|---|---|
-//! | [`unix`] | every Unix | POSIX calls shared by all: `close`, `read`, `write`, `ioctl`, `fcntl` |
+//! | `unix` | every Unix | POSIX calls shared by all: `close`, `read`, `write`, `ioctl`, `fcntl` |
 //! | `linux` | `groundup_backend = "epoll"` | epoll(7), eventfd(2) and the Linux values of POSIX constants |
 //! | `bsd` | `groundup_backend = "kqueue"` | kqueue(2), the BSD socket addresses (with their length byte) and the BSD values of POSIX constants, with one file per system where they differ (`struct kevent` has five layouts, `AF_INET6` three values) |
+//! | `windows` | `groundup_backend = "iocp"` | completion ports (kernel32), `\Device\Afd` polls (ntdll), Winsock (ws2_32) |
 //!
 //! Which module exists is decided by the workspace's single `build.rs`, which
 //! maps the target OS to a backend; this crate never lists operating systems
@@ -49,5 +52,8 @@ pub mod linux;
 
 #[cfg(groundup_backend = "kqueue")]
 pub mod bsd;
+#[cfg(groundup_backend = "iocp")]
+#[allow(non_snake_case)] // Windows parameter and field names are kept as the SDK spells them.
+pub mod windows;
 
 pub use core::ffi::{c_char, c_int, c_long, c_uint, c_ulong, c_void};

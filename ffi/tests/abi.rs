@@ -25,8 +25,24 @@
 //! On macOS and the BSDs the same test runs against their headers (in the
 //! GitHub workflow: no such machine exists where groundup is developed),
 //! reading `bsd.rs` and the one file of `bsd/` compiled for that system.
+//!
+//! ## Windows, and Wine
+//!
+//! On Windows the headers are mingw-w64's and the compiler is a mingw-w64
+//! GCC (`$CC`, else `gcc`). Under Wine, where this test runs in CI, the test
+//! is a Windows program and cannot run the Linux cross-compiler (Wine starts
+//! a Unix program but cannot report its exit status). So `.ci/windows.sh`
+//! sets `GROUNDUP_ABI_C_FILE` to a path; the test writes the C file there
+//! instead of compiling it, and the script compiles it on the host with
+//! `x86_64-w64-mingw32-gcc -fsyntax-only`, failing if the file is missing.
+//! Without that variable and without a compiler it can run, the test
+//! fails: it never passes having checked nothing.
+//!
+//! The AFD poll interface (`AFD_POLL_INFO`, `IOCTL_AFD_POLL`, …) is
+//! undocumented and in no header, so it cannot be checked here: it is
+//! listed as such below, and its layout is asserted in `ffi/src/windows.rs`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -47,6 +63,12 @@ struct Checks {
     /// Apple systems). The source parser does not evaluate `#[cfg]`, so
     /// their prototypes are left out by name.
     absent: Vec<&'static str>,
+    /// C lines before the first `#include` (feature macros).
+    defines: Vec<&'static str>,
+    /// The C spelling of each type whose layout is checked, by Rust name
+    /// (`epoll_event` → `struct epoll_event`, `OVERLAPPED` → `OVERLAPPED`),
+    /// used to spell prototypes.
+    c_names: BTreeMap<String, String>,
 }
 
 impl Checks {
@@ -56,6 +78,18 @@ impl Checks {
 
     fn prelude(&mut self, line: &'static str) {
         self.prelude.push(line);
+    }
+
+    #[allow(dead_code)] // only the Windows checks need it
+    fn define(&mut self, line: &'static str) {
+        self.defines.push(line);
+    }
+
+    /// An item no header declares, checked only by the Rust-side assertions
+    /// next to its declaration.
+    #[allow(dead_code)] // only the Windows checks have such items
+    fn undocumented(&mut self, rust: &str) {
+        self.covered.insert(rust.to_string());
     }
 
     fn assert(&mut self, cond: String, what: String) {
@@ -75,6 +109,7 @@ impl Checks {
             format!("_Alignof({c}): groundup-ffi has {align}"),
         );
         self.covered.insert(rust.to_string());
+        self.c_names.insert(rust.to_string(), c.to_string());
     }
 
     /// Offset and size of one field.
@@ -101,6 +136,18 @@ impl Checks {
         self.covered.insert(name.to_string());
     }
 
+    /// The value of a constant after conversion to the C type `c_type`, for
+    /// constants whose C expression has another type than the one they are
+    /// used as (Winsock's `FIONBIO` is an `unsigned long` passed as a `long`).
+    #[allow(dead_code)] // only the Windows checks need it
+    fn constant_as(&mut self, name: &str, c_type: &str, value: i128) {
+        self.assert(
+            format!("({c_type})({name}) == {value}LL"),
+            format!("({c_type}){name}: groundup-ffi has {value}"),
+        );
+        self.covered.insert(name.to_string());
+    }
+
     /// Whether the C integer type `c` (a type, or an expression of the type)
     /// is signed, as groundup-ffi's is (`signed`).
     fn signedness(&mut self, c: &str, signed: bool) {
@@ -117,9 +164,16 @@ impl Checks {
         if gnu {
             c.push_str("#define _GNU_SOURCE\n");
         }
+        for line in &self.defines {
+            writeln!(c, "{line}").unwrap();
+        }
         c.push_str("#include <stddef.h>\n#include <stdint.h>\n");
         for h in &self.headers {
-            writeln!(c, "#include <{h}>").unwrap();
+            if h.starts_with('#') {
+                writeln!(c, "{h}").unwrap();
+            } else {
+                writeln!(c, "#include <{h}>").unwrap();
+            }
         }
         for line in &self.prelude {
             writeln!(c, "{line}").unwrap();
@@ -471,14 +525,147 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
     vec!["unix.rs", "bsd.rs", BSD_FILE]
 }
 
+#[cfg(windows)]
+fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
+    use groundup_ffi::windows::*;
+
+    // NTSTATUS values: <winnt.h> defines a few of them too (as DWORDs)
+    // unless WIN32_NO_STATUS is set; then <ntstatus.h> gives them all.
+    c.define("#define WIN32_NO_STATUS");
+    for h in ["winsock2.h", "windows.h", "#undef WIN32_NO_STATUS", "ntstatus.h", "winternl.h"] {
+        c.header(h);
+    }
+    c.header("mswsock.h");
+    // NtCancelIoFileEx is documented in the WDK's <ntifs.h> but absent from
+    // mingw-w64's headers: declare it as the WDK docs give it, so our
+    // declaration is checked against that (and a future mingw-w64
+    // declaration that differed would be a compile error here).
+    c.prelude(
+        "NTSTATUS NTAPI NtCancelIoFileEx(HANDLE FileHandle, PIO_STATUS_BLOCK IoRequestToCancel, \
+         PIO_STATUS_BLOCK IoStatusBlock);",
+    );
+
+    c.layout::<HANDLE>("HANDLE", "HANDLE");
+    c.layout::<BOOL>("BOOL", "BOOL");
+    c.layout::<BOOLEAN>("BOOLEAN", "BOOLEAN");
+    c.layout::<UCHAR>("UCHAR", "UCHAR");
+    c.layout::<USHORT>("USHORT", "USHORT");
+    c.layout::<WCHAR>("WCHAR", "WCHAR");
+    c.layout::<ULONG>("ULONG", "ULONG");
+    c.layout::<DWORD>("DWORD", "DWORD");
+    c.layout::<ULONG_PTR>("ULONG_PTR", "ULONG_PTR");
+    c.layout::<NTSTATUS>("NTSTATUS", "NTSTATUS");
+    c.layout::<ACCESS_MASK>("ACCESS_MASK", "ACCESS_MASK");
+    c.layout::<LARGE_INTEGER>("LARGE_INTEGER", "LARGE_INTEGER");
+    c.layout::<SOCKET>("SOCKET", "SOCKET");
+    c.layout::<u_long>("u_long", "u_long");
+    c.layout::<u_short>("u_short", "u_short");
+    c.layout::<PIO_APC_ROUTINE>("PIO_APC_ROUTINE", "PIO_APC_ROUTINE");
+    c.layout::<LPWSAOVERLAPPED_COMPLETION_ROUTINE>(
+        "LPWSAOVERLAPPED_COMPLETION_ROUTINE",
+        "LPWSAOVERLAPPED_COMPLETION_ROUTINE",
+    );
+
+    c.layout::<OVERLAPPED>("OVERLAPPED", "OVERLAPPED");
+    field!(c, OVERLAPPED, "OVERLAPPED", Internal);
+    field!(c, OVERLAPPED, "OVERLAPPED", InternalHigh);
+    field!(c, OVERLAPPED, "OVERLAPPED", Pointer);
+    field!(c, OVERLAPPED, "OVERLAPPED", hEvent);
+    c.layout::<OVERLAPPED_ENTRY>("OVERLAPPED_ENTRY", "OVERLAPPED_ENTRY");
+    field!(c, OVERLAPPED_ENTRY, "OVERLAPPED_ENTRY", lpCompletionKey);
+    field!(c, OVERLAPPED_ENTRY, "OVERLAPPED_ENTRY", lpOverlapped);
+    field!(c, OVERLAPPED_ENTRY, "OVERLAPPED_ENTRY", Internal);
+    field!(c, OVERLAPPED_ENTRY, "OVERLAPPED_ENTRY", dwNumberOfBytesTransferred);
+    c.layout::<IO_STATUS_BLOCK>("IO_STATUS_BLOCK", "IO_STATUS_BLOCK");
+    field!(c, IO_STATUS_BLOCK, "IO_STATUS_BLOCK", Status);
+    field!(c, IO_STATUS_BLOCK, "IO_STATUS_BLOCK", Information);
+    c.layout::<UNICODE_STRING>("UNICODE_STRING", "UNICODE_STRING");
+    field!(c, UNICODE_STRING, "UNICODE_STRING", Length);
+    field!(c, UNICODE_STRING, "UNICODE_STRING", MaximumLength);
+    field!(c, UNICODE_STRING, "UNICODE_STRING", Buffer);
+    c.layout::<OBJECT_ATTRIBUTES>("OBJECT_ATTRIBUTES", "OBJECT_ATTRIBUTES");
+    field!(c, OBJECT_ATTRIBUTES, "OBJECT_ATTRIBUTES", Length);
+    field!(c, OBJECT_ATTRIBUTES, "OBJECT_ATTRIBUTES", RootDirectory);
+    field!(c, OBJECT_ATTRIBUTES, "OBJECT_ATTRIBUTES", ObjectName);
+    field!(c, OBJECT_ATTRIBUTES, "OBJECT_ATTRIBUTES", Attributes);
+    field!(c, OBJECT_ATTRIBUTES, "OBJECT_ATTRIBUTES", SecurityDescriptor);
+    field!(c, OBJECT_ATTRIBUTES, "OBJECT_ATTRIBUTES", SecurityQualityOfService);
+    c.layout::<sockaddr>("sockaddr", "struct sockaddr");
+    field!(c, sockaddr, "struct sockaddr", sa_family);
+    field!(c, sockaddr, "struct sockaddr", sa_data);
+    c.layout::<in_addr>("in_addr", "struct in_addr");
+    field!(c, in_addr, "struct in_addr", s_addr);
+    c.layout::<sockaddr_in>("sockaddr_in", "struct sockaddr_in");
+    field!(c, sockaddr_in, "struct sockaddr_in", sin_family);
+    field!(c, sockaddr_in, "struct sockaddr_in", sin_port);
+    field!(c, sockaddr_in, "struct sockaddr_in", sin_addr);
+    field!(c, sockaddr_in, "struct sockaddr_in", sin_zero);
+
+    // Undocumented: no header declares the AFD poll interface. Its layout is
+    // asserted in ffi/src/windows.rs, where its sources are cited.
+    for item in [
+        "AFD_POLL_HANDLE_INFO",
+        "AFD_POLL_INFO",
+        "IOCTL_AFD_POLL",
+        "AFD_POLL_RECEIVE",
+        "AFD_POLL_RECEIVE_EXPEDITED",
+        "AFD_POLL_SEND",
+        "AFD_POLL_DISCONNECT",
+        "AFD_POLL_ABORT",
+        "AFD_POLL_LOCAL_CLOSE",
+        "AFD_POLL_CONNECT",
+        "AFD_POLL_ACCEPT",
+        "AFD_POLL_CONNECT_FAIL",
+    ] {
+        c.undocumented(item);
+    }
+
+    let constants: &[(&str, i128)] = &[
+        ("INVALID_HANDLE_VALUE", (INVALID_HANDLE_VALUE as usize).try_into().unwrap()),
+        ("INFINITE", INFINITE.into()),
+        ("FILE_SKIP_COMPLETION_PORT_ON_SUCCESS", FILE_SKIP_COMPLETION_PORT_ON_SUCCESS.into()),
+        ("FILE_SKIP_SET_EVENT_ON_HANDLE", FILE_SKIP_SET_EVENT_ON_HANDLE.into()),
+        ("ERROR_INVALID_HANDLE", ERROR_INVALID_HANDLE.into()),
+        ("WAIT_TIMEOUT", WAIT_TIMEOUT.into()),
+        ("ERROR_OPERATION_ABORTED", ERROR_OPERATION_ABORTED.into()),
+        ("ERROR_IO_PENDING", ERROR_IO_PENDING.into()),
+        ("ERROR_NOT_FOUND", ERROR_NOT_FOUND.into()),
+        ("STATUS_SUCCESS", STATUS_SUCCESS.into()),
+        ("STATUS_PENDING", STATUS_PENDING.into()),
+        ("STATUS_CANCELLED", STATUS_CANCELLED.into()),
+        ("STATUS_NOT_FOUND", STATUS_NOT_FOUND.into()),
+        ("SYNCHRONIZE", SYNCHRONIZE.into()),
+        ("FILE_SHARE_READ", FILE_SHARE_READ.into()),
+        ("FILE_SHARE_WRITE", FILE_SHARE_WRITE.into()),
+        ("FILE_OPEN", FILE_OPEN.into()),
+        ("SOCKET_ERROR", SOCKET_ERROR.into()),
+        ("INVALID_SOCKET", INVALID_SOCKET.try_into().unwrap()),
+        ("SIO_BASE_HANDLE", SIO_BASE_HANDLE.into()),
+        ("SIO_BSP_HANDLE", SIO_BSP_HANDLE.into()),
+        ("SIO_BSP_HANDLE_SELECT", SIO_BSP_HANDLE_SELECT.into()),
+        ("SIO_BSP_HANDLE_POLL", SIO_BSP_HANDLE_POLL.into()),
+        ("AF_INET", AF_INET.into()),
+        ("SOCK_STREAM", SOCK_STREAM.into()),
+        ("IPPROTO_TCP", IPPROTO_TCP.into()),
+        ("WSAEWOULDBLOCK", WSAEWOULDBLOCK.into()),
+    ];
+    for &(name, value) in constants {
+        c.constant(name, value);
+    }
+    // `_IOW('f', 126, u_long)` is an unsigned long in C; ioctlsocket takes
+    // it as a long, which is how groundup-ffi declares it.
+    c.constant_as("FIONBIO", "long", FIONBIO.into());
+    vec!["windows.rs"]
+}
+
 /// One `pub fn` from an `extern` block.
 #[derive(Debug)]
 struct Prototype {
     name: String,
     args: Vec<String>,
     ret: String,
-    /// Names declared as `pub struct` in the sources (C `struct X`).
-    structs: BTreeSet<String>,
+    /// The C spelling of the types whose layout is checked (`Checks::c_names`).
+    c_names: BTreeMap<String, String>,
 }
 
 impl Prototype {
@@ -515,7 +702,7 @@ impl Prototype {
             "u64" => "uint64_t",
             "i32" => "int32_t",
             "i64" => "int64_t",
-            other if self.structs.contains(other) => return format!("struct {other}"),
+            other if self.c_names.contains_key(other) => return self.c_names[other].clone(),
             other => other, // a C typedef groundup-ffi declares under the same name
         };
         c.to_string()
@@ -526,8 +713,6 @@ impl Prototype {
 struct Declared {
     /// `(name, argument types, return type)` of each `pub fn`.
     fns: Vec<(String, Vec<String>, String)>,
-    /// Names of `pub struct`s.
-    structs: BTreeSet<String>,
     /// Names of every `pub const`, `pub struct` and `pub type`.
     items: Vec<String>,
 }
@@ -566,15 +751,50 @@ fn parse_source(path: &Path) -> Declared {
             })
             .collect()
     };
-    let structs = names_after("pub struct ").into_iter().collect();
     let mut items = names_after("pub const ");
     items.extend(names_after("pub struct "));
     items.extend(names_after("pub type "));
-    Declared { fns, structs, items }
+    Declared { fns, items }
 }
 
 fn c_compiler() -> String {
-    std::env::var("CC").unwrap_or_else(|_| "cc".to_string())
+    let default = if cfg!(windows) { "gcc" } else { "cc" };
+    std::env::var("CC").unwrap_or_else(|_| default.to_string())
+}
+
+/// Compiles the C file, or (under Wine, see the module docs) hands it to
+/// the script that will. Panics if the headers disagree or if nothing can
+/// check them.
+fn compile(c_file: &Path, source: &str, count: usize) {
+    if cfg!(windows) {
+        if let Some(out) = std::env::var_os("GROUNDUP_ABI_C_FILE") {
+            std::fs::write(&out, source).unwrap();
+            eprintln!(
+                "{count} checks written to {} for the host's mingw-w64 compiler \
+                 (GROUNDUP_ABI_C_FILE); .ci/windows.sh compiles them",
+                Path::new(&out).display()
+            );
+            return;
+        }
+    }
+    let cc = c_compiler();
+    let output = Command::new(&cc)
+        .args(["-std=gnu11", "-fsyntax-only"])
+        .arg(c_file)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot run the C compiler `{cc}` (set CC; under Wine set GROUNDUP_ABI_C_FILE \
+                 and compile that file on the host, as .ci/windows.sh does): {e}"
+            )
+        });
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "the C headers disagree with groundup-ffi ({count} checks in {}):\n{stderr}",
+        c_file.display()
+    );
+    eprintln!("{count} checks agree with the headers ({cc})");
 }
 
 #[test]
@@ -583,12 +803,10 @@ fn layouts_constants_and_prototypes_match_the_system_headers() {
     let files = platform_checks(&mut checks);
 
     let src_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut all_structs = BTreeSet::new();
     let mut raw_fns = Vec::new();
     let mut unchecked = Vec::new();
     for file in &files {
         let declared = parse_source(&src_dir.join(file));
-        all_structs.extend(declared.structs);
         raw_fns.extend(declared.fns);
         unchecked.extend(declared.items.into_iter().filter(|i| !checks.covered.contains(i)));
     }
@@ -598,35 +816,20 @@ fn layouts_constants_and_prototypes_match_the_system_headers() {
     );
     let prototypes: Vec<Prototype> = raw_fns
         .into_iter()
-        .map(|(name, args, ret)| Prototype { name, args, ret, structs: all_structs.clone() })
+        .map(|(name, args, ret)| Prototype { name, args, ret, c_names: checks.c_names.clone() })
         .collect();
     assert!(prototypes.len() >= 8, "expected to find the extern prototypes, got {prototypes:?}");
 
     let dir = std::env::temp_dir().join(format!("groundup-abi-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let cc = c_compiler();
     // The main compile, then (if any function needs it) the `_GNU_SOURCE` one.
     let passes = if checks.gnu_only.is_empty() { &[false][..] } else { &[false, true][..] };
+    let count = checks.asserts.len() + prototypes.len();
     for &gnu in passes {
         let c_file = dir.join(if gnu { "abi_gnu.c" } else { "abi.c" });
-        std::fs::write(&c_file, checks.source(&prototypes, gnu)).unwrap();
-        let output = Command::new(&cc)
-            .args(["-std=gnu11", "-fsyntax-only"])
-            .arg(&c_file)
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run the C compiler `{cc}` (set CC): {e}"));
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(
-            output.status.success(),
-            "the C headers disagree with groundup-ffi ({} checks in {}):\n{stderr}",
-            checks.asserts.len() + prototypes.len(),
-            c_file.display()
-        );
+        let source = checks.source(&prototypes, gnu);
+        std::fs::write(&c_file, &source).unwrap();
+        compile(&c_file, &source, count);
     }
-    eprintln!(
-        "{} layout/constant checks and {} prototypes agree with the headers ({cc})",
-        checks.asserts.len(),
-        prototypes.len()
-    );
     let _ = std::fs::remove_dir_all(&dir);
 }

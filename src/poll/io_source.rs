@@ -38,6 +38,8 @@ use crate::sys;
 /// # }
 /// ```
 pub struct IoSource<T> {
+    // Declared (so dropped) before `inner`: on Windows, dropping a registered
+    // state cancels its poll, which must happen while the socket is open.
     state: sys::IoSourceState,
     /// The queue this source is registered with, if any.
     registered_with: Option<SelectorId>,
@@ -50,6 +52,15 @@ impl<T: std::os::fd::AsRawFd> IoSource<T> {
     pub fn new(io: T) -> io::Result<IoSource<T>> {
         sys::unix::set_nonblocking(io.as_raw_fd(), true)?;
         Ok(IoSource::from_nonblocking(io))
+    }
+}
+
+#[cfg(windows)]
+impl<T: std::os::windows::io::AsRawSocket> IoSource<T> {
+    /// Takes `io` and sets it non-blocking (one `ioctlsocket(FIONBIO)`).
+    pub fn new(io: T) -> io::Result<IoSource<T>> {
+        sys::set_nonblocking(io.as_raw_socket())?;
+        Ok(IoSource { state: sys::IoSourceState::new(), registered_with: None, inner: io })
     }
 }
 
@@ -139,6 +150,42 @@ impl<T: std::os::fd::AsRawFd> Source for IoSource<T> {
         // no longer registered through us.
         self.registered_with = None;
         result
+    }
+}
+
+/// On Windows the registration is per-socket state the backend keeps in the
+/// `IoSource` (the buffers of the socket's pending AFD poll).
+#[cfg(windows)]
+impl<T: std::os::windows::io::AsRawSocket> Source for IoSource<T> {
+    fn register(
+        &mut self,
+        registry: &Registry,
+        token: Token,
+        interests: Interest,
+    ) -> io::Result<()> {
+        self.associate(registry)?;
+        let socket = self.inner.as_raw_socket();
+        let result = registry.selector().register(&mut self.state, socket, token, interests);
+        if result.is_err() {
+            self.registered_with = None;
+        }
+        result
+    }
+
+    fn reregister(
+        &mut self,
+        registry: &Registry,
+        token: Token,
+        interests: Interest,
+    ) -> io::Result<()> {
+        self.check_association(registry)?;
+        registry.selector().reregister(&self.state, token, interests)
+    }
+
+    fn deregister(&mut self, registry: &Registry) -> io::Result<()> {
+        self.check_association(registry)?;
+        self.registered_with = None;
+        registry.selector().deregister(&mut self.state)
     }
 }
 

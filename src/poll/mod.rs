@@ -4,7 +4,8 @@
 //! names (`Poll`, `Registry`, `Token`, `Interest`, `Events`, `Waker`,
 //! `Source`, `SourceFd`) and their meaning are the ones Rust network code
 //! already knows. Underneath is a backend chosen once, in `src/sys/mod.rs`:
-//! epoll on Linux, kqueue on macOS and the BSDs.
+//! epoll on Linux, kqueue on macOS and the BSDs, I/O completion ports with
+//! AFD polls on Windows.
 //!
 //! ```
 //! # fn main() -> std::io::Result<()> {
@@ -41,10 +42,10 @@
 //!   same token (kqueue reports each direction separately).
 //! - **Timeouts are never short.** `poll(…, Some(t))` does not return with no
 //!   events before `t` has elapsed: timeouts are rounded up to the backend's
-//!   resolution (1 ms for epoll; kqueue takes nanoseconds, so nothing is
-//!   rounded), and `poll` itself waits out any remainder if the kernel
-//!   returns early. `Some(Duration::ZERO)` only collects what is ready and
-//!   never blocks; `None` blocks until an event.
+//!   resolution (1 ms for epoll and IOCP; kqueue takes nanoseconds, so
+//!   nothing is rounded), and `poll` itself waits out any remainder if the
+//!   kernel returns early. `Some(Duration::ZERO)` only collects what is ready
+//!   and never blocks; `None` blocks until an event.
 //! - **Bounded batches.** One poll returns at most `events.capacity()`
 //!   events; the rest stay queued for the next call.
 //! - **Uniform registration errors**, in release builds too: registering a
@@ -59,20 +60,22 @@
 //! - **Wakers coalesce.** [`Waker::wake`] works from any thread; several wakes
 //!   before a poll produce one event.
 //! - **Signals surface.** A poll interrupted by a signal handler returns
-//!   `ErrorKind::Interrupted`; call it again.
+//!   `ErrorKind::Interrupted`; call it again. (Windows has no signals to
+//!   interrupt a wait: there `poll` never returns `Interrupted`.)
 //!
 //! ## Portability table
 //!
-//! | | epoll (Linux, Android) | kqueue (macOS, iOS, FreeBSD, NetBSD, OpenBSD, DragonFly) |
-//! |---|---|---|
-//! | trigger | `EPOLLET` on every registration | `EV_CLEAR` on every knote |
-//! | timeout resolution | 1 ms, rounded up | 1 ns in the call (a `timespec`, exact); the kernel sleeps at least that long (NetBSD: whole clock ticks, rounded up) |
-//! | readable + writable | one event, or two | two events (one per filter) |
-//! | `Interest::PRIORITY` | yes (`EPOLLPRI`) | no |
-//! | read-closed | `EPOLLRDHUP` or `EPOLLHUP` | `EV_EOF` on the read filter |
-//! | error | `EPOLLERR` | `EV_ERROR`, or `EV_EOF` with the socket error in `fflags` |
-//! | waker | eventfd, one `write` per wake | `EVFILT_USER` + `NOTE_TRIGGER` (Apple, FreeBSD); a pipe elsewhere; one call per wake |
-//! | registration errors | from the kernel (`EEXIST`, `ENOENT`) | from a record the backend keeps (kqueue accepts a second `EV_ADD`), checked with the kernel when a descriptor may have been closed |
+//! | | epoll (Linux, Android) | kqueue (macOS, iOS, FreeBSD, NetBSD, OpenBSD, DragonFly) | IOCP + AFD (Windows) |
+//! |---|---|---|---|
+//! | trigger | `EPOLLET` on every registration | `EV_CLEAR` on every knote | one AFD poll in flight per socket; reported bits masked until `WouldBlock` re-arms them (through [`IoSource`]) |
+//! | timeout resolution | 1 ms, rounded up | 1 ns in the call (a `timespec`, exact); the kernel sleeps at least that long (NetBSD: whole clock ticks, rounded up) | 1 ms, rounded up |
+//! | readable + writable | one event, or two | two events (one per filter) | one event |
+//! | `Interest::PRIORITY` | yes (`EPOLLPRI`) | no | no |
+//! | read-closed | `EPOLLRDHUP` or `EPOLLHUP` | `EV_EOF` on the read filter | `AFD_POLL_DISCONNECT`, `ABORT` or `CONNECT_FAIL` (Wine reports the peer's FIN only after the data before it is read) |
+//! | error | `EPOLLERR` | `EV_ERROR`, or `EV_EOF` with the socket error in `fflags` | `AFD_POLL_CONNECT_FAIL`, `ABORT` |
+//! | waker | eventfd, one `write` per wake | `EVFILT_USER` + `NOTE_TRIGGER` (Apple, FreeBSD); a pipe elsewhere; one call per wake | `PostQueuedCompletionStatus`, one per batch of wakes |
+//! | registration errors | from the kernel (`EEXIST`, `ENOENT`) | from a record the backend keeps (kqueue accepts a second `EV_ADD`), checked with the kernel when a descriptor may have been closed | from [`IoSource`]'s own record |
+//! | what can be registered | any pollable descriptor (`SourceFd`) | any pollable descriptor (`SourceFd`) | sockets ([`IoSource`] of an `AsRawSocket`) |
 //!
 //! ## Threads
 //!
@@ -135,7 +138,8 @@ impl SelectorId {
 }
 
 impl Poll {
-    /// Creates a new kernel event queue (`epoll_create1`, or `kqueue`).
+    /// Creates a new kernel event queue (`epoll_create1`, `kqueue`, or
+    /// `CreateIoCompletionPort` on Windows).
     pub fn new() -> io::Result<Poll> {
         let selector = sys::Selector::new()?;
         Ok(Poll { registry: Registry { selector, id: SelectorId::next() } })

@@ -5,7 +5,7 @@ use super::{Interest, Registry, Token};
 /// Something that can be registered with a [`Registry`].
 ///
 /// Implemented by [`IoSource`](super::IoSource) (any std socket), by
-/// [`SourceFd`] (any raw descriptor, on Unix), and by the runtime's network
+/// `SourceFd` (any raw descriptor, on Unix), and by the runtime's network
 /// types. To make your own type a source, delegate to one of those; the
 /// kernel side of registration is private to this crate.
 ///

@@ -43,9 +43,11 @@ impl Waker {
     }
 
     /// Makes the poll return (or the next poll, if none is blocked) with the
-    /// waker's event. Costs one system call (an eventfd `write` on Linux, a
+    /// waker's event. Costs one system call: an eventfd `write` on Linux, a
     /// `kevent` with `NOTE_TRIGGER` on macOS and FreeBSD, a pipe `write` on
-    /// the other BSDs).
+    /// the other BSDs; on Windows one `PostQueuedCompletionStatus` for the
+    /// first wake after a poll collected the last one, and none for the wakes
+    /// that merge into it.
     pub fn wake(&self) -> io::Result<()> {
         self.inner.wake()
     }

@@ -19,8 +19,12 @@
 //! | `Waker::new(&Selector, Token)`, `wake()` | wake a blocked `select` from any thread; wakes before a poll merge into one event |
 //! | `IoSourceState` with `do_io` | per-source state for `IoSource`; the hook where a backend re-arms after `WouldBlock` |
 //!
-//! The Unix backends take a `RawFd` in `register`; the Windows one a
-//! `RawSocket`. Everything else is identical.
+//! The Unix backends take a `RawFd` in `register`, `reregister` and
+//! `deregister`, and keep nothing per source. The Windows one keeps a
+//! per-socket state (the buffers of the socket's pending AFD poll), so its
+//! three take the `IoSource`'s `IoSourceState`, and `register` also the
+//! `RawSocket`; it also exports `set_nonblocking` for `IoSource::new`.
+//! Everything else is identical.
 //!
 //! Beside the backends sit [`syscall`], the one way any of them makes a system
 //! call, the helpers shared by the Unix ones, and two pieces of the kqueue
@@ -41,10 +45,19 @@ mod backend;
 #[path = "kqueue.rs"]
 mod backend;
 
-#[cfg(not(any(groundup_backend = "epoll", groundup_backend = "kqueue")))]
+#[cfg(groundup_backend = "iocp")]
+#[path = "iocp/mod.rs"]
+mod backend;
+
+#[cfg(not(any(
+    groundup_backend = "epoll",
+    groundup_backend = "kqueue",
+    groundup_backend = "iocp"
+)))]
 compile_error!(
     "groundup does not support this target OS. Supported: Linux and Android (epoll); macOS, \
-     iOS, tvOS, watchOS, visionOS, FreeBSD, NetBSD, OpenBSD and DragonFly BSD (kqueue)."
+     iOS, tvOS, watchOS, visionOS, FreeBSD, NetBSD, OpenBSD and DragonFly BSD (kqueue); \
+     Windows (IOCP with AFD poll)."
 );
 
 // The kqueue backend's rules, plain Rust over plain values: compiled into
@@ -57,5 +70,7 @@ mod kqueue_rules;
 #[cfg(any(groundup_waker = "pipe", all(test, groundup_backend = "epoll")))]
 mod pipe_waker;
 
+#[cfg(groundup_backend = "iocp")]
+pub(crate) use backend::set_nonblocking;
 pub(crate) use backend::{Events, IoSourceState, Selector, Waker, event};
 pub(crate) type Event = backend::Event;

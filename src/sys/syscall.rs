@@ -12,9 +12,23 @@
 //!
 //! The `unsafe` block stays visible where the call is made, with its own
 //! argument for why it is sound; this module only turns the C return
-//! convention into an `io::Result`. There is one such function per convention
-//! (`-1` and `errno` here; `BOOL`, `NTSTATUS` and `SOCKET_ERROR` join them on
-//! Windows), so the error handling of hundreds of call sites is written once.
+//! convention into an `io::Result`. There is one such function per
+//! convention, so the error handling of hundreds of call sites is written
+//! once:
+//!
+//! | function | convention | error code from | used by |
+//! |---|---|---|---|
+//! | [`minus_one`] | `-1` is failure | `errno` | POSIX, epoll, kqueue |
+//! | `win_bool` | `BOOL` 0 is failure | `GetLastError()` | kernel32 |
+//! | `null_handle` | a `NULL` `HANDLE` is failure | `GetLastError()` | `CreateIoCompletionPort` |
+//! | `nt_status` | an error-severity `NTSTATUS` (`0xC…`) is failure | `RtlNtStatusToDosError(status)` | ntdll |
+//! | `socket_error` | `SOCKET_ERROR` (-1) is failure | `WSAGetLastError()` | ws2_32 |
+//!
+//! (The Windows ones exist on Windows only.) Windows has a fifth convention,
+//! `INVALID_HANDLE_VALUE` for failure (`CreateFileW` and friends), which
+//! groundup never meets: it gets no function, and must not be merged with
+//! `null_handle`, because `INVALID_HANDLE_VALUE` (-1) is also the valid
+//! pseudo-handle `GetCurrentProcess()` returns.
 //!
 //! The same functions count every call under its C name, and when the
 //! environment variable `GROUNDUP_TRACE=1` is set (or [`crate::stats::trace`]
@@ -36,10 +50,10 @@
 //!
 //! ## Why errno is read inside
 //!
-//! `errno` is per-thread and overwritten by any later failing libc call,
-//! including those made while printing a trace line. The wrappers therefore
-//! read it (through `io::Error::last_os_error`) immediately after the call
-//! returns, before doing anything else.
+//! `errno` (like `GetLastError()` and `WSAGetLastError()` on Windows) is
+//! per-thread and overwritten by any later failing call, including those
+//! made while printing a trace line. The wrappers therefore read it
+//! immediately after the call returns, before doing anything else.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -190,15 +204,18 @@ fn print_trace(
 // ---------------------------------------------------------------------------
 
 /// Integer return types whose failure value is `-1` (`int`, `ssize_t`).
-pub(crate) trait MinusOne: Copy + PartialEq + fmt::Display {
+#[cfg(unix)]
+pub(crate) trait MinusOne: Copy + PartialEq + fmt::Debug {
     /// The value that means "failed, see errno".
     const MINUS_ONE: Self;
 }
 
+#[cfg(unix)]
 impl MinusOne for i32 {
     const MINUS_ONE: Self = -1;
 }
 
+#[cfg(unix)]
 impl MinusOne for isize {
     const MINUS_ONE: Self = -1;
 }
@@ -208,25 +225,146 @@ impl MinusOne for isize {
 ///
 /// `args` is only formatted when tracing is on; build it with
 /// `format_args!` at the call site.
+#[cfg(unix)]
 #[inline]
 pub(crate) fn minus_one<T: MinusOne>(
     call: &'static Syscall,
     args: fmt::Arguments<'_>,
     f: impl FnOnce() -> T,
 ) -> io::Result<T> {
+    checked(call, args, f, |ret| (ret == T::MINUS_ONE).then(io::Error::last_os_error))
+}
+
+/// The part every convention shares: count the call, make it, let `error`
+/// decide (reading the thread's error code at once) whether it failed, and
+/// print the trace line if tracing is on.
+#[inline]
+fn checked<T: Copy + fmt::Debug>(
+    call: &'static Syscall,
+    args: fmt::Arguments<'_>,
+    f: impl FnOnce() -> T,
+    error: impl FnOnce(T) -> Option<io::Error>,
+) -> io::Result<T> {
     call.record();
     if !tracing() {
         let ret = f();
-        return if ret == T::MINUS_ONE { Err(io::Error::last_os_error()) } else { Ok(ret) };
+        return match error(ret) {
+            None => Ok(ret),
+            Some(e) => Err(e),
+        };
     }
     let started = Instant::now();
     let ret = f();
-    let result = if ret == T::MINUS_ONE { Err(io::Error::last_os_error()) } else { Ok(ret) };
+    let result = match error(ret) {
+        None => Ok(ret),
+        Some(e) => Err(e),
+    };
     match &result {
-        Ok(ret) => print_trace(call, args, ret, started),
-        Err(e) => print_trace(call, args, &format_args!("-1 ({e})"), started),
+        Ok(ret) => print_trace(call, args, &format_args!("{ret:?}"), started),
+        Err(e) => print_trace(call, args, &format_args!("{ret:?} ({e})"), started),
     }
     result
+}
+
+#[cfg(groundup_backend = "iocp")]
+pub(crate) use windows::{nt_status, null_handle, socket_error, win_bool};
+
+/// The Windows conventions. Error codes are read through groundup-ffi's own
+/// `GetLastError`/`WSAGetLastError` and become `io::Error`s with
+/// `from_raw_os_error`, so std's `ErrorKind` mapping (`WSAEWOULDBLOCK` →
+/// `WouldBlock`, …) applies as for any Windows error.
+#[cfg(groundup_backend = "iocp")]
+mod windows {
+    use std::fmt;
+    use std::io;
+
+    use groundup_ffi::windows as ffi;
+
+    use super::{Syscall, checked};
+
+    /// A kernel32 `BOOL` function: 0 means failure, reason in `GetLastError()`.
+    #[inline]
+    pub(crate) fn win_bool(
+        call: &'static Syscall,
+        args: fmt::Arguments<'_>,
+        f: impl FnOnce() -> ffi::BOOL,
+    ) -> io::Result<()> {
+        checked(call, args, f, |ret| (ret == 0).then(last_error)).map(drop)
+    }
+
+    /// A kernel32 function returning a `HANDLE` that is `NULL` on failure,
+    /// reason in `GetLastError()`.
+    #[inline]
+    pub(crate) fn null_handle(
+        call: &'static Syscall,
+        args: fmt::Arguments<'_>,
+        f: impl FnOnce() -> ffi::HANDLE,
+    ) -> io::Result<ffi::HANDLE> {
+        checked(call, args, f, |ret| ret.is_null().then(last_error))
+    }
+
+    /// An ntdll function returning an `NTSTATUS`. Error-severity statuses
+    /// (the top two bits set: what the SDK's `NT_ERROR` macro tests) become
+    /// the Win32 error `RtlNtStatusToDosError` gives; the others are returned
+    /// for the caller to tell apart: success, `STATUS_PENDING` and other
+    /// informational codes, and warnings (`0x8…`). A warning is not a
+    /// failure in NT: the operation happened, and an asynchronous one still
+    /// queues its completion packet, so a caller that counts packets must
+    /// not take it for an error.
+    #[inline]
+    pub(crate) fn nt_status(
+        call: &'static Syscall,
+        args: fmt::Arguments<'_>,
+        f: impl FnOnce() -> ffi::NTSTATUS,
+    ) -> io::Result<ffi::NTSTATUS> {
+        let is_error = |status: ffi::NTSTATUS| (status as u32) >> 30 == 0b11;
+        checked(call, args, || Status(f()), |Status(ret)| is_error(ret).then(|| nt_error(ret)))
+            .map(|Status(ret)| ret)
+    }
+
+    /// The `io::Error` for a failed `NTSTATUS`.
+    fn nt_error(status: ffi::NTSTATUS) -> io::Error {
+        // SAFETY: RtlNtStatusToDosError takes an integer and only looks it
+        // up in a table; any value is accepted.
+        let code = unsafe { ffi::RtlNtStatusToDosError(status) };
+        // Win32 error codes are small positive numbers; std stores them as
+        // i32, as GetLastError's DWORD is stored by `last_os_error`.
+        io::Error::from_raw_os_error(code as i32)
+    }
+
+    /// A ws2_32 function returning `SOCKET_ERROR` (-1) on failure, reason
+    /// in `WSAGetLastError()`.
+    #[inline]
+    pub(crate) fn socket_error(
+        call: &'static Syscall,
+        args: fmt::Arguments<'_>,
+        f: impl FnOnce() -> core::ffi::c_int,
+    ) -> io::Result<core::ffi::c_int> {
+        checked(call, args, f, |ret| {
+            (ret == ffi::SOCKET_ERROR).then(|| {
+                // SAFETY: WSAGetLastError only reads this thread's Winsock
+                // error slot.
+                io::Error::from_raw_os_error(unsafe { ffi::WSAGetLastError() })
+            })
+        })
+    }
+
+    fn last_error() -> io::Error {
+        // SAFETY: GetLastError only reads this thread's last-error slot.
+        let code = unsafe { ffi::GetLastError() };
+        io::Error::from_raw_os_error(code as i32)
+    }
+
+    /// An `NTSTATUS` that traces in hex, the way status codes are written
+    /// everywhere (`0xc0000120`, not `-1073741536`).
+    #[derive(Clone, Copy)]
+    struct Status(ffi::NTSTATUS);
+
+    impl fmt::Debug for Status {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "{:#010x}", self.0)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -237,24 +375,60 @@ mod tests {
     static FAILS: Syscall = Syscall::new("groundup_test_fails");
 
     #[test]
-    fn counts_by_name_and_reports_errno() {
+    fn counts_by_name() {
         let before = snapshot().get("groundup_test_noop").copied().unwrap_or(0);
         for _ in 0..3 {
-            assert_eq!(minus_one(&NOOP, format_args!(""), || 7i32).unwrap(), 7);
+            assert_eq!(checked(&NOOP, format_args!(""), || 7i32, |_| None).unwrap(), 7);
         }
         assert_eq!(snapshot()["groundup_test_noop"], before + 3);
+    }
 
+    #[cfg(unix)]
+    #[test]
+    fn minus_one_reports_errno() {
         // A failing call: the errno it set is what is reported.
-        #[cfg(unix)]
-        {
-            let err = minus_one(&FAILS, format_args!("-1"), || {
-                // SAFETY: closing an invalid descriptor number touches no
-                // resource; it fails with EBADF (9 on every Unix).
-                unsafe { groundup_ffi::unix::close(-1) }
-            })
-            .unwrap_err();
-            assert_eq!(err.raw_os_error(), Some(9), "{err}");
-        }
+        let err = minus_one(&FAILS, format_args!("-1"), || {
+            // SAFETY: closing an invalid descriptor number touches no
+            // resource; it fails with EBADF (9 on every Unix).
+            unsafe { groundup_ffi::unix::close(-1) }
+        })
+        .unwrap_err();
+        assert_eq!(err.raw_os_error(), Some(9), "{err}");
+    }
+
+    #[cfg(groundup_backend = "iocp")]
+    #[test]
+    fn windows_conventions_report_their_own_error_codes() {
+        use groundup_ffi::windows as ffi;
+
+        // BOOL: 0 and GetLastError. Closing NULL fails with
+        // ERROR_INVALID_HANDLE.
+        let err = win_bool(&FAILS, format_args!("NULL"), || {
+            // SAFETY: closing the null handle closes nothing; it only fails.
+            unsafe { ffi::CloseHandle(std::ptr::null_mut()) }
+        })
+        .unwrap_err();
+        assert_eq!(err.raw_os_error(), Some(ffi::ERROR_INVALID_HANDLE as i32));
+
+        // NTSTATUS: error severity is an error, translated; others,
+        // warnings included (STATUS_BUFFER_OVERFLOW), are returned.
+        let err = nt_status(&FAILS, format_args!(""), || ffi::STATUS_CANCELLED).unwrap_err();
+        assert_eq!(err.raw_os_error(), Some(ffi::ERROR_OPERATION_ABORTED as i32));
+        let pending = nt_status(&NOOP, format_args!(""), || ffi::STATUS_PENDING).unwrap();
+        assert_eq!(pending, ffi::STATUS_PENDING);
+        let warning = 0x8000_0005_u32 as ffi::NTSTATUS;
+        assert_eq!(nt_status(&NOOP, format_args!(""), || warning).unwrap(), warning);
+
+        // SOCKET_ERROR and WSAGetLastError: not a socket.
+        let _winsock_started = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        let mut on: ffi::u_long = 1;
+        let err = socket_error(&FAILS, format_args!(""), || {
+            // SAFETY: FIONBIO reads one u_long, and `on` is live; the
+            // invalid socket makes the call fail before anything else.
+            unsafe { ffi::ioctlsocket(ffi::INVALID_SOCKET, ffi::FIONBIO, &raw mut on) }
+        })
+        .unwrap_err();
+        assert_eq!(err.raw_os_error(), Some(10038), "WSAENOTSOCK: {err}");
     }
 
     /// The wrapper's own cost, tracing off: `cargo test --release --lib --
@@ -266,7 +440,12 @@ mod tests {
         set_trace(false);
         let start = Instant::now();
         for i in 0..CALLS {
-            let r = minus_one(&NOOP, format_args!("{i}"), || std::hint::black_box(i as i32));
+            let r = checked(
+                &NOOP,
+                format_args!("{i}"),
+                || std::hint::black_box(i as i32),
+                |ret| (ret == -1).then(io::Error::last_os_error),
+            );
             std::hint::black_box(r.is_ok());
         }
         let wrapped = start.elapsed();

@@ -244,3 +244,58 @@ pub const WAIT_CALL: &str = "kevent";
 pub const fn scaled(n: usize) -> usize {
     if cfg!(miri) { if n / 1_000 > 10 { n / 1_000 } else { 10 } } else { n }
 }
+
+/// What a leak would show in: on Unix, the number of open descriptors of
+/// this process (see `open_fds`).
+#[cfg(unix)]
+pub fn open_handles() -> i64 {
+    open_fds() as i64
+}
+
+/// What a leak would show in: on Windows, the handles groundup opened minus
+/// those it closed, from `groundup::stats`. (Counting the process's handles
+/// with `GetProcessHandleCount` would be the analogue of `/proc/self/fd`, but
+/// Wine, which runs these tests, answers it with 0.) groundup opens handles
+/// in exactly two ways, each with one `CreateIoCompletionPort` call: creating
+/// a port, and associating a new AFD helper handle (`NtCreateFile`) with it.
+#[cfg(windows)]
+pub fn open_handles() -> i64 {
+    let calls = groundup::stats::syscalls();
+    calls.get("CreateIoCompletionPort") as i64 - calls.get("CloseHandle") as i64
+}
+
+/// A socket's number, as a source that does not own it: the socket can be
+/// closed while registered, to see what the backend makes of that.
+#[derive(Debug, Clone, Copy)]
+pub struct Unowned(
+    #[cfg(unix)] pub std::os::fd::RawFd,
+    #[cfg(windows)] pub std::os::windows::io::RawSocket,
+);
+
+#[cfg(unix)]
+impl std::os::fd::AsRawFd for Unowned {
+    fn as_raw_fd(&self) -> std::os::fd::RawFd {
+        self.0
+    }
+}
+
+#[cfg(windows)]
+impl std::os::windows::io::AsRawSocket for Unowned {
+    fn as_raw_socket(&self) -> std::os::windows::io::RawSocket {
+        self.0
+    }
+}
+
+impl Unowned {
+    /// The number of `socket`, which stays owned (and closed) by it.
+    #[cfg(unix)]
+    pub fn of(socket: &impl std::os::fd::AsRawFd) -> Unowned {
+        Unowned(socket.as_raw_fd())
+    }
+
+    /// The number of `socket`, which stays owned (and closed) by it.
+    #[cfg(windows)]
+    pub fn of(socket: &impl std::os::windows::io::AsRawSocket) -> Unowned {
+        Unowned(socket.as_raw_socket())
+    }
+}

@@ -1,0 +1,720 @@
+//! Windows: I/O completion ports (kernel32), the NT calls that open and poll
+//! the AFD driver (ntdll), and the Winsock calls groundup needs (ws2_32).
+//!
+//! ## Readiness on Windows in one paragraph
+//!
+//! Windows has no epoll. Its scalable event interface is the *I/O completion
+//! port*: you start an operation, and when the kernel finishes it, a
+//! completion packet is queued on the port, which
+//! `GetQueuedCompletionStatusEx` dequeues. That reports *completion*, not
+//! *readiness*. The bridge is the Ancillary Function Driver (AFD, the kernel
+//! half of Winsock): its `IOCTL_AFD_POLL` request is an operation that
+//! "completes when one of these sockets is ready", exactly what `WSAPoll`
+//! uses internally. Sent overlapped on a handle to `\Device\Afd` that is
+//! associated with a completion port, each poll becomes one completion packet
+//! when its socket becomes ready. groundup's IOCP backend
+//! (`src/sys/iocp/`) is built on that.
+//!
+//! ## Documented and undocumented
+//!
+//! Everything from kernel32 and ws2_32 is documented by Microsoft and
+//! declared in the Windows SDK and the mingw-w64 headers, against which
+//! `tests/abi.rs` checks it. `NtCreateFile`, `NtDeviceIoControlFile` and
+//! `RtlNtStatusToDosError` are documented too (winternl.h); `NtCancelIoFileEx`
+//! is documented in the WDK (ntifs.h) but missing from mingw-w64. The AFD
+//! poll interface — `IOCTL_AFD_POLL`, `AFD_POLL_INFO`, the `AFD_POLL_*` bits —
+//! is **not documented by Microsoft**. Its layout is known from three
+//! independent sources that agree: wepoll's
+//! [`src/afd.h`](https://github.com/piscisaureus/wepoll/blob/master/src/afd.h)
+//! (the basis of libuv's, mio's and polling's Windows backends), ReactOS's
+//! re-implementation of the driver
+//! (`sdk/include/reactos/drivers/afd/shared.h`, `AFD_POLL_INFO` and the
+//! `AFD_EVENT_*` bits), and Wine's (`include/wine/afd.h`, `struct
+//! afd_poll_params` and `AFD_POLL_*`), under which groundup's Windows tests
+//! run. No header can check it, so its sizes are asserted here only.
+//!
+//! ## Types
+//!
+//! The Windows type names are kept, with their exact definitions from
+//! [Windows Data Types](https://learn.microsoft.com/en-us/windows/win32/winprog/windows-data-types):
+//! Windows is LLP64, so `LONG`/`ULONG`/`DWORD` are 32 bits while pointers,
+//! `ULONG_PTR` and `SOCKET` are 64. `BOOL` is an `int` (not a Rust `bool`:
+//! only 0 means false), `NTSTATUS` a signed 32-bit code whose sign bit means
+//! error, `HANDLE` an untyped pointer.
+//!
+//! ## Error conventions
+//!
+//! Four, one per family, each with one function in groundup's
+//! `src/sys/syscall.rs`:
+//!
+//! - kernel32 `BOOL` functions: 0 means failure, reason in `GetLastError()`.
+//! - kernel32 functions returning a `HANDLE`: `NULL` means failure, reason in
+//!   `GetLastError()` (some others, such as `CreateFileW`, use
+//!   `INVALID_HANDLE_VALUE` instead; groundup calls none of those).
+//! - ntdll: the `NTSTATUS` is the result. Negative values are errors,
+//!   translated to a Win32 error code by `RtlNtStatusToDosError`;
+//!   `STATUS_PENDING` means an overlapped operation was started.
+//! - ws2_32: `SOCKET_ERROR` (-1) or `INVALID_SOCKET` means failure, reason in
+//!   `WSAGetLastError()`.
+
+use core::ffi::{c_char, c_int, c_long, c_ulong, c_void};
+
+// ---------------------------------------------------------------------------
+// Basic types
+// ---------------------------------------------------------------------------
+
+/// `typedef void *HANDLE;` — `<winnt.h>`. A reference to a kernel object
+/// (file, port, process…), opaque to user code.
+pub type HANDLE = *mut c_void;
+/// `typedef int BOOL;` — `<minwindef.h>`. 0 is false, anything else true.
+pub type BOOL = c_int;
+/// `typedef unsigned char BOOLEAN;` — `<winnt.h>`. The NT flavour of a
+/// boolean: one byte, 0 or 1.
+pub type BOOLEAN = u8;
+/// `typedef unsigned char UCHAR;` — `<minwindef.h>`.
+pub type UCHAR = u8;
+/// `typedef unsigned short USHORT;` — `<minwindef.h>`.
+pub type USHORT = u16;
+/// `typedef wchar_t WCHAR;` — `<winnt.h>`. A UTF-16 code unit (`wchar_t` is
+/// 16 bits on Windows).
+pub type WCHAR = u16;
+/// `typedef unsigned long ULONG;` — `<minwindef.h>`. 32 bits (LLP64).
+pub type ULONG = c_ulong;
+/// `typedef unsigned long DWORD;` — `<minwindef.h>`. 32 bits (LLP64).
+pub type DWORD = c_ulong;
+/// `typedef unsigned __int64 ULONG_PTR;` — `<basetsd.h>` (on 64-bit
+/// Windows). An unsigned integer as wide as a pointer.
+pub type ULONG_PTR = usize;
+/// `typedef LONG NTSTATUS;` — `<ntdef.h>`. An NT status code: bits 31–30
+/// are the severity (`11` error, `10` warning, `01` informational, `00`
+/// success), so negative means error.
+pub type NTSTATUS = i32;
+/// `typedef ULONG ACCESS_MASK;` — `<winnt.h>`. Requested access rights.
+pub type ACCESS_MASK = ULONG;
+/// `typedef union _LARGE_INTEGER { …; LONGLONG QuadPart; } LARGE_INTEGER;` —
+/// `<winnt.h>`. A signed 64-bit integer, declared in C as a union so 32-bit
+/// compilers can reach its halves; groundup only uses the whole
+/// (`QuadPart`), so it is declared as the integer it always is in memory.
+pub type LARGE_INTEGER = i64;
+/// `typedef UINT_PTR SOCKET;` — `<winsock2.h>`. A socket is a kernel handle
+/// (an AFD endpoint) typed as an unsigned pointer-sized integer.
+pub type SOCKET = usize;
+/// `typedef unsigned long u_long;` — `<winsock2.h>`. What `ioctlsocket`
+/// reads and writes.
+pub type u_long = c_ulong;
+/// `typedef unsigned short u_short;` — `<winsock2.h>`.
+pub type u_short = u16;
+
+// ---------------------------------------------------------------------------
+// Structures
+// ---------------------------------------------------------------------------
+
+/// ```c
+/// typedef struct _OVERLAPPED {
+///   ULONG_PTR Internal; ULONG_PTR InternalHigh;
+///   union { struct { DWORD Offset; DWORD OffsetHigh; }; PVOID Pointer; };
+///   HANDLE hEvent;
+/// } OVERLAPPED, *LPOVERLAPPED;
+/// ```
+///
+/// Header `<minwinbase.h>`; docs
+/// [OVERLAPPED](https://learn.microsoft.com/en-us/windows/win32/api/minwinbase/ns-minwinbase-overlapped).
+/// The per-operation record of Win32 overlapped I/O. groundup never builds
+/// one: it appears here because completion packets and some prototypes are
+/// typed with it, while groundup's own operations (AFD polls) are NT calls
+/// whose "overlapped" is an opaque context pointer. The anonymous union is
+/// declared by its pointer-sized member.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct OVERLAPPED {
+    /// The NTSTATUS of the operation (`STATUS_PENDING` while it runs).
+    pub Internal: ULONG_PTR,
+    /// The number of bytes transferred.
+    pub InternalHigh: ULONG_PTR,
+    /// The file offset (`Offset`/`OffsetHigh`), or a pointer.
+    pub Pointer: *mut c_void,
+    /// An event to signal on completion, or null.
+    pub hEvent: HANDLE,
+}
+
+/// ```c
+/// typedef struct _OVERLAPPED_ENTRY {
+///   ULONG_PTR lpCompletionKey; LPOVERLAPPED lpOverlapped;
+///   ULONG_PTR Internal; DWORD dwNumberOfBytesTransferred;
+/// } OVERLAPPED_ENTRY, *LPOVERLAPPED_ENTRY;
+/// ```
+///
+/// Header `<minwinbase.h>`; docs
+/// [OVERLAPPED_ENTRY](https://learn.microsoft.com/en-us/windows/win32/api/minwinbase/ns-minwinbase-overlapped_entry).
+/// One dequeued completion packet, as `GetQueuedCompletionStatusEx` writes
+/// it. For an operation on a file associated with the port,
+/// `lpCompletionKey` is the key given to `CreateIoCompletionPort` and
+/// `lpOverlapped` the operation's `OVERLAPPED` (for NT calls: their
+/// `ApcContext`); for `PostQueuedCompletionStatus`, both are whatever the
+/// poster passed.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct OVERLAPPED_ENTRY {
+    /// The completion key.
+    pub lpCompletionKey: ULONG_PTR,
+    /// The overlapped pointer or context of the operation.
+    pub lpOverlapped: *mut OVERLAPPED,
+    /// Reserved (the operation's status).
+    pub Internal: ULONG_PTR,
+    /// Bytes transferred, or the poster's value.
+    pub dwNumberOfBytesTransferred: DWORD,
+}
+
+/// ```c
+/// typedef struct _IO_STATUS_BLOCK {
+///   union { NTSTATUS Status; PVOID Pointer; };
+///   ULONG_PTR Information;
+/// } IO_STATUS_BLOCK, *PIO_STATUS_BLOCK;
+/// ```
+///
+/// Header `<winternl.h>` (WDK `<wdm.h>`); docs
+/// [IO_STATUS_BLOCK](https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdm/ns-wdm-_io_status_block).
+/// Where an NT I/O call stores its final status and result size. For an
+/// asynchronous operation the kernel writes it *when the operation
+/// completes*, so it must stay at the same address until the completion has
+/// been dequeued. It also names the operation to `NtCancelIoFileEx`. The
+/// union's `Pointer` member is reserved; `Status` is declared alone and the
+/// padding after it stands for the union's other four bytes.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct IO_STATUS_BLOCK {
+    /// The final status of the operation.
+    pub Status: NTSTATUS,
+    /// Operation-dependent: usually the number of bytes transferred.
+    pub Information: ULONG_PTR,
+}
+
+/// ```c
+/// typedef struct _UNICODE_STRING {
+///   USHORT Length; USHORT MaximumLength; PWSTR Buffer;
+/// } UNICODE_STRING, *PUNICODE_STRING;
+/// ```
+///
+/// Header `<winternl.h>` (`<ntdef.h>`); docs
+/// [UNICODE_STRING](https://learn.microsoft.com/en-us/windows/win32/api/ntdef/ns-ntdef-_unicode_string).
+/// A counted UTF-16 string. Both lengths are in **bytes**; `Length` excludes
+/// any terminating NUL, which NT does not need.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct UNICODE_STRING {
+    /// Bytes in use.
+    pub Length: USHORT,
+    /// Bytes allocated.
+    pub MaximumLength: USHORT,
+    /// The UTF-16 text.
+    pub Buffer: *mut WCHAR,
+}
+
+/// ```c
+/// typedef struct _OBJECT_ATTRIBUTES {
+///   ULONG Length; HANDLE RootDirectory; PUNICODE_STRING ObjectName;
+///   ULONG Attributes; PVOID SecurityDescriptor; PVOID SecurityQualityOfService;
+/// } OBJECT_ATTRIBUTES, *POBJECT_ATTRIBUTES;
+/// ```
+///
+/// Header `<winternl.h>` (`<ntdef.h>`); docs
+/// [OBJECT_ATTRIBUTES](https://learn.microsoft.com/en-us/windows/win32/api/ntdef/ns-ntdef-_object_attributes).
+/// Names the object `NtCreateFile` opens. `Length` must be the size of this
+/// struct.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct OBJECT_ATTRIBUTES {
+    /// `sizeof(OBJECT_ATTRIBUTES)`.
+    pub Length: ULONG,
+    /// Directory `ObjectName` is relative to, or null for an absolute name.
+    pub RootDirectory: HANDLE,
+    /// The object's name in the NT namespace (`\Device\Afd\…`).
+    pub ObjectName: *mut UNICODE_STRING,
+    /// `OBJ_*` flags.
+    pub Attributes: ULONG,
+    /// Security descriptor for a new object, or null.
+    pub SecurityDescriptor: *mut c_void,
+    /// Security quality of service, or null.
+    pub SecurityQualityOfService: *mut c_void,
+}
+
+/// `typedef VOID (NTAPI *PIO_APC_ROUTINE)(PVOID ApcContext, PIO_STATUS_BLOCK IoStatusBlock, ULONG Reserved);`
+///
+/// Header `<winternl.h>`. A routine an NT I/O call may queue as an APC when
+/// it completes. groundup passes none (`None`, a null pointer): completions
+/// go to the completion port instead.
+pub type PIO_APC_ROUTINE =
+    Option<unsafe extern "system" fn(*mut c_void, *mut IO_STATUS_BLOCK, ULONG)>;
+
+/// `typedef void (CALLBACK *LPWSAOVERLAPPED_COMPLETION_ROUTINE)(DWORD dwError, DWORD cbTransferred, LPWSAOVERLAPPED lpOverlapped, DWORD dwFlags);`
+///
+/// Header `<winsock2.h>`. Winsock's completion callback; groundup passes
+/// none.
+pub type LPWSAOVERLAPPED_COMPLETION_ROUTINE =
+    Option<unsafe extern "system" fn(DWORD, DWORD, *mut OVERLAPPED, DWORD)>;
+
+/// ```c
+/// typedef struct _AFD_POLL_HANDLE_INFO {
+///   HANDLE Handle; ULONG Events; NTSTATUS Status;
+/// } AFD_POLL_HANDLE_INFO;
+/// ```
+///
+/// **Undocumented** (see the module docs: wepoll `src/afd.h`, ReactOS
+/// `AFD_HANDLE` in `drivers/afd/shared.h`, Wine's `struct afd_poll_params`).
+/// One socket of an AFD poll. In the request, `Handle` is the socket's
+/// *base* handle (see [`SIO_BASE_HANDLE`]) and `Events` the `AFD_POLL_*`
+/// bits to wait for; in the reply the driver rewrites `Events` with the bits
+/// that are set, and `Status` with a per-socket status.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct AFD_POLL_HANDLE_INFO {
+    /// The base socket handle.
+    pub Handle: HANDLE,
+    /// `AFD_POLL_*` bits: wanted (request), observed (reply).
+    pub Events: ULONG,
+    /// Per-socket status in the reply.
+    pub Status: NTSTATUS,
+}
+
+/// ```c
+/// typedef struct _AFD_POLL_INFO {
+///   LARGE_INTEGER Timeout; ULONG NumberOfHandles; ULONG Exclusive;
+///   AFD_POLL_HANDLE_INFO Handles[1];
+/// } AFD_POLL_INFO;
+/// ```
+///
+/// **Undocumented** (see the module docs). The input *and* output buffer of
+/// `IOCTL_AFD_POLL`. `Timeout` is an NT time: negative is relative, in 100 ns
+/// units; `i64::MAX` means "never". `NumberOfHandles` counts `Handles` (the
+/// array may be longer than one; groundup always polls one socket per
+/// request). On completion the driver rewrites `NumberOfHandles` with the
+/// number of sockets it reports on (0 if it completed for no socket, e.g. on
+/// timeout). `Exclusive`, when non-zero, cancels other polls on the same
+/// sockets; groundup passes 0. (Wine declares it as a `BOOLEAN` and three
+/// bytes of padding: the same layout, little-endian.)
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct AFD_POLL_INFO {
+    /// NT timeout; `i64::MAX` for none.
+    pub Timeout: LARGE_INTEGER,
+    /// Entries used in `Handles`.
+    pub NumberOfHandles: ULONG,
+    /// Non-zero to cancel other polls of the same sockets.
+    pub Exclusive: ULONG,
+    /// The sockets polled.
+    pub Handles: [AFD_POLL_HANDLE_INFO; 1],
+}
+
+// The AFD structs cannot be checked against any header (none declares them):
+// these assertions are their only check. The values agree with wepoll's and
+// Wine's declarations on x86_64 and aarch64.
+const _: () = assert!(size_of::<AFD_POLL_HANDLE_INFO>() == 16);
+const _: () = assert!(align_of::<AFD_POLL_HANDLE_INFO>() == 8);
+const _: () = assert!(core::mem::offset_of!(AFD_POLL_HANDLE_INFO, Events) == 8);
+const _: () = assert!(core::mem::offset_of!(AFD_POLL_HANDLE_INFO, Status) == 12);
+const _: () = assert!(size_of::<AFD_POLL_INFO>() == 32);
+const _: () = assert!(core::mem::offset_of!(AFD_POLL_INFO, NumberOfHandles) == 8);
+const _: () = assert!(core::mem::offset_of!(AFD_POLL_INFO, Exclusive) == 12);
+const _: () = assert!(core::mem::offset_of!(AFD_POLL_INFO, Handles) == 16);
+// The documented structs are also checked against the headers by tests/abi.rs.
+const _: () = assert!(size_of::<OVERLAPPED>() == 32 && align_of::<OVERLAPPED>() == 8);
+const _: () = assert!(size_of::<OVERLAPPED_ENTRY>() == 32);
+const _: () = assert!(size_of::<IO_STATUS_BLOCK>() == 16);
+const _: () = assert!(size_of::<UNICODE_STRING>() == 16);
+const _: () = assert!(size_of::<OBJECT_ATTRIBUTES>() == 48);
+const _: () = assert!(size_of::<PIO_APC_ROUTINE>() == size_of::<usize>());
+
+// ---------------------------------------------------------------------------
+// kernel32: completion ports and handles
+// ---------------------------------------------------------------------------
+
+#[link(name = "kernel32")]
+unsafe extern "system" {
+    /// `HANDLE CreateIoCompletionPort(HANDLE FileHandle, HANDLE ExistingCompletionPort, ULONG_PTR CompletionKey, DWORD NumberOfConcurrentThreads);`
+    ///
+    /// Header `<ioapiset.h>` (`<windows.h>`); docs
+    /// [CreateIoCompletionPort](https://learn.microsoft.com/en-us/windows/win32/fileio/createiocompletionport).
+    /// With `FileHandle = INVALID_HANDLE_VALUE` and no existing port, creates
+    /// a new port; with a file handle and a port, associates them, so every
+    /// overlapped operation on the file queues its completion on the port
+    /// tagged with `CompletionKey` (an association cannot be undone; it ends
+    /// when the file is closed). `NumberOfConcurrentThreads` 0 means one per
+    /// processor. Returns the port, or **NULL** with `GetLastError()`.
+    pub fn CreateIoCompletionPort(
+        FileHandle: HANDLE,
+        ExistingCompletionPort: HANDLE,
+        CompletionKey: ULONG_PTR,
+        NumberOfConcurrentThreads: DWORD,
+    ) -> HANDLE;
+
+    /// `BOOL GetQueuedCompletionStatusEx(HANDLE CompletionPort, LPOVERLAPPED_ENTRY lpCompletionPortEntries, ULONG ulCount, PULONG ulNumEntriesRemoved, DWORD dwMilliseconds, BOOL fAlertable);`
+    ///
+    /// Header `<ioapiset.h>`; docs
+    /// [GetQueuedCompletionStatusEx](https://learn.microsoft.com/en-us/windows/win32/fileio/getqueuedcompletionstatusex-func).
+    /// Waits up to `dwMilliseconds` ([`INFINITE`]: forever, 0: do not block)
+    /// for packets and dequeues up to `ulCount` (> 0) of them into the array,
+    /// writing how many into `*ulNumEntriesRemoved`. Returns non-zero, or 0
+    /// with `GetLastError()`: [`WAIT_TIMEOUT`] when none arrived in time,
+    /// `WAIT_IO_COMPLETION` when `fAlertable` and an APC ran.
+    pub fn GetQueuedCompletionStatusEx(
+        CompletionPort: HANDLE,
+        lpCompletionPortEntries: *mut OVERLAPPED_ENTRY,
+        ulCount: ULONG,
+        ulNumEntriesRemoved: *mut ULONG,
+        dwMilliseconds: DWORD,
+        fAlertable: BOOL,
+    ) -> BOOL;
+
+    /// `BOOL PostQueuedCompletionStatus(HANDLE CompletionPort, DWORD dwNumberOfBytesTransferred, ULONG_PTR dwCompletionKey, LPOVERLAPPED lpOverlapped);`
+    ///
+    /// Header `<ioapiset.h>`; docs
+    /// [PostQueuedCompletionStatus](https://learn.microsoft.com/en-us/windows/win32/fileio/postqueuedcompletionstatus).
+    /// Queues a packet made of the three values on the port, waking one
+    /// waiting thread. The system does not look at `lpOverlapped`: it is
+    /// returned as is. Returns non-zero, or 0 with `GetLastError()`.
+    pub fn PostQueuedCompletionStatus(
+        CompletionPort: HANDLE,
+        dwNumberOfBytesTransferred: DWORD,
+        dwCompletionKey: ULONG_PTR,
+        lpOverlapped: *mut OVERLAPPED,
+    ) -> BOOL;
+
+    /// `BOOL CloseHandle(HANDLE hObject);`
+    ///
+    /// Header `<handleapi.h>`; docs
+    /// [CloseHandle](https://learn.microsoft.com/en-us/windows/win32/api/handleapi/nf-handleapi-closehandle).
+    /// Closes a handle. Returns non-zero, or 0 with `GetLastError()`
+    /// (`ERROR_INVALID_HANDLE`). Sockets must be closed with `closesocket`
+    /// instead.
+    pub fn CloseHandle(hObject: HANDLE) -> BOOL;
+
+    /// `BOOL SetFileCompletionNotificationModes(HANDLE FileHandle, UCHAR Flags);`
+    ///
+    /// Header `<winbase.h>`; docs
+    /// [SetFileCompletionNotificationModes](https://learn.microsoft.com/en-us/windows/win32/api/winbase/nf-winbase-setfilecompletionnotificationmodes).
+    /// Sets [`FILE_SKIP_COMPLETION_PORT_ON_SUCCESS`] and/or
+    /// [`FILE_SKIP_SET_EVENT_ON_HANDLE`] on a file. Returns non-zero, or 0
+    /// with `GetLastError()`.
+    pub fn SetFileCompletionNotificationModes(FileHandle: HANDLE, Flags: UCHAR) -> BOOL;
+
+    /// `DWORD GetLastError(void);`
+    ///
+    /// Header `<errhandlingapi.h>`; docs
+    /// [GetLastError](https://learn.microsoft.com/en-us/windows/win32/api/errhandlingapi/nf-errhandlingapi-getlasterror).
+    /// The calling thread's last error code, set by the failing call. Never
+    /// fails.
+    pub fn GetLastError() -> DWORD;
+}
+
+/// `INVALID_HANDLE_VALUE`, `<handleapi.h>`: `((HANDLE)(LONG_PTR)-1)`. Passed
+/// to `CreateIoCompletionPort` to create a port rather than associate a
+/// file; also the failure value of `CreateFileW` (not called by groundup)
+/// and, confusingly, the pseudo-handle `GetCurrentProcess()` returns for
+/// "this process".
+pub const INVALID_HANDLE_VALUE: HANDLE = usize::MAX as HANDLE;
+/// `INFINITE`, `<winbase.h>`: wait without a timeout.
+pub const INFINITE: DWORD = 0xFFFF_FFFF;
+/// `FILE_SKIP_COMPLETION_PORT_ON_SUCCESS`, `<winbase.h>`: an operation that
+/// succeeds at once queues no completion packet. groundup does **not** set
+/// it, so that every AFD poll it starts completes through the port.
+pub const FILE_SKIP_COMPLETION_PORT_ON_SUCCESS: UCHAR = 0x1;
+/// `FILE_SKIP_SET_EVENT_ON_HANDLE`, `<winbase.h>`: do not signal the file
+/// handle itself when an operation on it completes (nobody waits on it; the
+/// port is what is waited on).
+pub const FILE_SKIP_SET_EVENT_ON_HANDLE: UCHAR = 0x2;
+
+/// `ERROR_INVALID_HANDLE` (6), `<winerror.h>`: the handle is not open.
+pub const ERROR_INVALID_HANDLE: DWORD = 6;
+/// `WAIT_TIMEOUT` (258), `<winerror.h>`: a wait ended because its timeout
+/// elapsed. Set by `GetQueuedCompletionStatusEx` when no packet arrived.
+pub const WAIT_TIMEOUT: DWORD = 258;
+/// `ERROR_OPERATION_ABORTED` (995), `<winerror.h>`: the I/O was cancelled
+/// (the Win32 translation of [`STATUS_CANCELLED`]).
+pub const ERROR_OPERATION_ABORTED: DWORD = 995;
+/// `ERROR_IO_PENDING` (997), `<winerror.h>`: an overlapped operation is in
+/// progress (the Win32 translation of [`STATUS_PENDING`]).
+pub const ERROR_IO_PENDING: DWORD = 997;
+/// `ERROR_NOT_FOUND` (1168), `<winerror.h>`: the element was not found
+/// (the Win32 translation of [`STATUS_NOT_FOUND`]).
+pub const ERROR_NOT_FOUND: DWORD = 1168;
+
+// ---------------------------------------------------------------------------
+// ntdll: opening \Device\Afd and polling through it
+// ---------------------------------------------------------------------------
+
+#[link(name = "ntdll")]
+unsafe extern "system" {
+    /// `NTSTATUS NtCreateFile(PHANDLE FileHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes, PIO_STATUS_BLOCK IoStatusBlock, PLARGE_INTEGER AllocationSize, ULONG FileAttributes, ULONG ShareAccess, ULONG CreateDisposition, ULONG CreateOptions, PVOID EaBuffer, ULONG EaLength);`
+    ///
+    /// Header `<winternl.h>`; docs
+    /// [NtCreateFile](https://learn.microsoft.com/en-us/windows/win32/api/winternl/nf-winternl-ntcreatefile).
+    /// Opens (or creates) the object named by `ObjectAttributes` in the NT
+    /// namespace, which unlike `CreateFileW` reaches devices such as
+    /// `\Device\Afd`. Without `FILE_SYNCHRONOUS_IO_*` in `CreateOptions` the
+    /// handle is asynchronous (overlapped). Returns `STATUS_SUCCESS` and
+    /// writes `*FileHandle`, or an error status.
+    pub fn NtCreateFile(
+        FileHandle: *mut HANDLE,
+        DesiredAccess: ACCESS_MASK,
+        ObjectAttributes: *mut OBJECT_ATTRIBUTES,
+        IoStatusBlock: *mut IO_STATUS_BLOCK,
+        AllocationSize: *mut LARGE_INTEGER,
+        FileAttributes: ULONG,
+        ShareAccess: ULONG,
+        CreateDisposition: ULONG,
+        CreateOptions: ULONG,
+        EaBuffer: *mut c_void,
+        EaLength: ULONG,
+    ) -> NTSTATUS;
+
+    /// `NTSTATUS NtDeviceIoControlFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine, PVOID ApcContext, PIO_STATUS_BLOCK IoStatusBlock, ULONG IoControlCode, PVOID InputBuffer, ULONG InputBufferLength, PVOID OutputBuffer, ULONG OutputBufferLength);`
+    ///
+    /// Header `<winternl.h>`; docs
+    /// [NtDeviceIoControlFile](https://learn.microsoft.com/en-us/windows/win32/api/winternl/nf-winternl-ntdeviceiocontrolfile).
+    /// Sends a control request to the driver behind `FileHandle`. On an
+    /// asynchronous handle associated with a completion port, when the
+    /// request completes the kernel writes `*IoStatusBlock` and the output
+    /// buffer, then queues a packet whose `lpOverlapped` is `ApcContext`
+    /// (with `ApcRoutine` null). Returns `STATUS_PENDING` if the request is in
+    /// progress, a success status if it completed at once (a packet is still
+    /// queued unless [`FILE_SKIP_COMPLETION_PORT_ON_SUCCESS`] is set), or an
+    /// error status if it failed at once (no packet is queued).
+    pub fn NtDeviceIoControlFile(
+        FileHandle: HANDLE,
+        Event: HANDLE,
+        ApcRoutine: PIO_APC_ROUTINE,
+        ApcContext: *mut c_void,
+        IoStatusBlock: *mut IO_STATUS_BLOCK,
+        IoControlCode: ULONG,
+        InputBuffer: *mut c_void,
+        InputBufferLength: ULONG,
+        OutputBuffer: *mut c_void,
+        OutputBufferLength: ULONG,
+    ) -> NTSTATUS;
+
+    /// `NTSTATUS NtCancelIoFileEx(HANDLE FileHandle, PIO_STATUS_BLOCK IoRequestToCancel, PIO_STATUS_BLOCK IoStatusBlock);`
+    ///
+    /// WDK header `<ntifs.h>` (absent from mingw-w64's headers; `tests/abi.rs`
+    /// checks this declaration against the prototype as the WDK docs give
+    /// it); docs
+    /// [NtCancelIoFileEx](https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/ntifs/nf-ntifs-ntcanceliofileex).
+    /// Requests cancellation of the operation on `FileHandle` whose status
+    /// block is `IoRequestToCancel` (or of all of this process's operations
+    /// on the handle when it is null), from any thread. Cancellation is
+    /// asynchronous: the operation still completes, normally with
+    /// [`STATUS_CANCELLED`], through the port. Returns `STATUS_SUCCESS`, or
+    /// [`STATUS_NOT_FOUND`] if no such operation is pending (it has already
+    /// completed), or another error.
+    pub fn NtCancelIoFileEx(
+        FileHandle: HANDLE,
+        IoRequestToCancel: *mut IO_STATUS_BLOCK,
+        IoStatusBlock: *mut IO_STATUS_BLOCK,
+    ) -> NTSTATUS;
+
+    /// `ULONG RtlNtStatusToDosError(NTSTATUS Status);`
+    ///
+    /// Header `<winternl.h>`; docs
+    /// [RtlNtStatusToDosError](https://learn.microsoft.com/en-us/windows/win32/api/winternl/nf-winternl-rtlntstatustodoserror).
+    /// The Win32 error code for an NT status (`ERROR_MR_MID_NOT_FOUND`, 317,
+    /// if there is none), so NT failures read like every other `io::Error`.
+    /// A table lookup in ntdll, not a system call; never fails.
+    pub fn RtlNtStatusToDosError(Status: NTSTATUS) -> ULONG;
+}
+
+/// `STATUS_SUCCESS`, `<ntstatus.h>`.
+pub const STATUS_SUCCESS: NTSTATUS = 0;
+/// `STATUS_PENDING`, `<ntstatus.h>`: the operation was started and will
+/// complete later. A success code (non-negative).
+pub const STATUS_PENDING: NTSTATUS = 0x0000_0103;
+/// `STATUS_CANCELLED`, `<ntstatus.h>`: the operation was cancelled.
+pub const STATUS_CANCELLED: NTSTATUS = 0xC000_0120_u32 as NTSTATUS;
+/// `STATUS_NOT_FOUND`, `<ntstatus.h>`: for `NtCancelIoFileEx`, no pending
+/// operation matched.
+pub const STATUS_NOT_FOUND: NTSTATUS = 0xC000_0225_u32 as NTSTATUS;
+
+/// `SYNCHRONIZE`, `<winnt.h>`: the right to wait on the object. The only
+/// right an AFD helper handle needs.
+pub const SYNCHRONIZE: ACCESS_MASK = 0x0010_0000;
+/// `FILE_SHARE_READ`, `<winnt.h>`.
+pub const FILE_SHARE_READ: ULONG = 0x1;
+/// `FILE_SHARE_WRITE`, `<winnt.h>`.
+pub const FILE_SHARE_WRITE: ULONG = 0x2;
+/// `FILE_OPEN`, `<winternl.h>`: open an existing object, fail if absent.
+pub const FILE_OPEN: ULONG = 0x1;
+
+// AFD: undocumented, see the module docs.
+
+/// `IOCTL_AFD_POLL` (undocumented): poll sockets for the `AFD_POLL_*`
+/// events in an [`AFD_POLL_INFO`]. wepoll writes it as
+/// `_AFD_CONTROL_CODE(AFD_POLL = 9, METHOD_BUFFERED)`
+/// (`FILE_DEVICE_NETWORK << 12 | 9 << 2`), Wine as
+/// `CTL_CODE(FILE_DEVICE_BEEP, 0x809, METHOD_BUFFERED, FILE_ANY_ACCESS)`:
+/// both are `0x12024`.
+pub const IOCTL_AFD_POLL: ULONG = 0x0001_2024;
+/// `AFD_POLL_RECEIVE` (undocumented): data to read (Wine: `AFD_POLL_READ`).
+pub const AFD_POLL_RECEIVE: ULONG = 0x0001;
+/// `AFD_POLL_RECEIVE_EXPEDITED`: out-of-band data to read (Wine: `AFD_POLL_OOB`).
+pub const AFD_POLL_RECEIVE_EXPEDITED: ULONG = 0x0002;
+/// `AFD_POLL_SEND`: writing will not block (Wine: `AFD_POLL_WRITE`).
+pub const AFD_POLL_SEND: ULONG = 0x0004;
+/// `AFD_POLL_DISCONNECT`: the peer shut down its sending half (a FIN
+/// arrived; Wine: `AFD_POLL_HUP`).
+pub const AFD_POLL_DISCONNECT: ULONG = 0x0008;
+/// `AFD_POLL_ABORT`: the connection was reset (Wine: `AFD_POLL_RESET`).
+pub const AFD_POLL_ABORT: ULONG = 0x0010;
+/// `AFD_POLL_LOCAL_CLOSE`: the socket was closed by this process while the
+/// poll was pending (Wine: `AFD_POLL_CLOSE`).
+pub const AFD_POLL_LOCAL_CLOSE: ULONG = 0x0020;
+/// `AFD_POLL_CONNECT`: an outgoing connection was established. groundup
+/// does not wait for it: a connected socket also becomes writable.
+pub const AFD_POLL_CONNECT: ULONG = 0x0040;
+/// `AFD_POLL_ACCEPT`: a listening socket has a connection to accept.
+pub const AFD_POLL_ACCEPT: ULONG = 0x0080;
+/// `AFD_POLL_CONNECT_FAIL`: an outgoing connection failed (refused,
+/// unreachable, timed out; Wine: `AFD_POLL_CONNECT_ERR`).
+pub const AFD_POLL_CONNECT_FAIL: ULONG = 0x0100;
+
+// ---------------------------------------------------------------------------
+// ws2_32: sockets
+// ---------------------------------------------------------------------------
+
+/// ```c
+/// struct sockaddr { u_short sa_family; char sa_data[14]; };
+/// ```
+///
+/// Header `<winsock2.h>`; docs
+/// [sockaddr](https://learn.microsoft.com/en-us/windows/win32/winsock/sockaddr-2).
+/// The generic address `connect` takes a pointer to.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct sockaddr {
+    /// Address family (`AF_INET`, …).
+    pub sa_family: u_short,
+    /// Family-specific bytes.
+    pub sa_data: [c_char; 14],
+}
+
+/// `struct in_addr { union { …; u_long S_addr; } S_un; };` with
+/// `#define s_addr S_un.S_addr` — `<winsock2.h>`. An IPv4 address in network
+/// byte order; the union's byte and word views are not used.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct in_addr {
+    /// The address, big-endian.
+    pub s_addr: u_long,
+}
+
+/// ```c
+/// struct sockaddr_in { short sin_family; u_short sin_port; struct in_addr sin_addr; char sin_zero[8]; };
+/// ```
+///
+/// Header `<winsock2.h>` (`<ws2def.h>`, where the family is an
+/// `ADDRESS_FAMILY`, also 16 bits); docs
+/// [sockaddr_in](https://learn.microsoft.com/en-us/windows/win32/api/ws2def/ns-ws2def-sockaddr_in).
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct sockaddr_in {
+    /// Always `AF_INET`.
+    pub sin_family: i16,
+    /// Port, big-endian.
+    pub sin_port: u_short,
+    /// Address.
+    pub sin_addr: in_addr,
+    /// Padding; must be zero.
+    pub sin_zero: [c_char; 8],
+}
+
+const _: () = assert!(size_of::<sockaddr>() == 16 && size_of::<sockaddr_in>() == 16);
+
+#[link(name = "ws2_32")]
+unsafe extern "system" {
+    /// `int WSAIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer, DWORD cbInBuffer, LPVOID lpvOutBuffer, DWORD cbOutBuffer, LPDWORD lpcbBytesReturned, LPWSAOVERLAPPED lpOverlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);`
+    ///
+    /// Header `<winsock2.h>`; docs
+    /// [WSAIoctl](https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-wsaioctl).
+    /// Controls a socket. groundup uses it, synchronously (null overlapped),
+    /// for [`SIO_BASE_HANDLE`]. Returns 0, or `SOCKET_ERROR` with
+    /// `WSAGetLastError()`.
+    pub fn WSAIoctl(
+        s: SOCKET,
+        dwIoControlCode: DWORD,
+        lpvInBuffer: *mut c_void,
+        cbInBuffer: DWORD,
+        lpvOutBuffer: *mut c_void,
+        cbOutBuffer: DWORD,
+        lpcbBytesReturned: *mut DWORD,
+        lpOverlapped: *mut OVERLAPPED,
+        lpCompletionRoutine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+    ) -> c_int;
+
+    /// `int ioctlsocket(SOCKET s, long cmd, u_long *argp);`
+    ///
+    /// Header `<winsock2.h>`; docs
+    /// [ioctlsocket](https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-ioctlsocket).
+    /// With [`FIONBIO`], `*argp != 0` makes the socket non-blocking. Returns
+    /// 0, or `SOCKET_ERROR` with `WSAGetLastError()`.
+    pub fn ioctlsocket(s: SOCKET, cmd: c_long, argp: *mut u_long) -> c_int;
+
+    /// `int WSAGetLastError(void);`
+    ///
+    /// Header `<winsock2.h>`; docs
+    /// [WSAGetLastError](https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-wsagetlasterror).
+    /// The calling thread's last Winsock error (`WSAE*`, in the same number
+    /// space as Win32 errors). Never fails.
+    pub fn WSAGetLastError() -> c_int;
+
+    /// `SOCKET socket(int af, int type, int protocol);`
+    ///
+    /// Header `<winsock2.h>`; docs
+    /// [socket](https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-socket).
+    /// Returns a new overlapped-capable socket, or [`INVALID_SOCKET`] with
+    /// `WSAGetLastError()` (`WSANOTINITIALISED` if no `WSAStartup` was made;
+    /// std makes one before it creates its first socket). Used by the tests.
+    pub fn socket(af: c_int, ty: c_int, protocol: c_int) -> SOCKET;
+
+    /// `int connect(SOCKET s, const struct sockaddr *name, int namelen);`
+    ///
+    /// Header `<winsock2.h>`; docs
+    /// [connect](https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-connect).
+    /// Returns 0, or `SOCKET_ERROR` with `WSAGetLastError()`; on a
+    /// non-blocking socket [`WSAEWOULDBLOCK`] means the attempt has started.
+    /// Used by the tests.
+    pub fn connect(s: SOCKET, name: *const sockaddr, namelen: c_int) -> c_int;
+}
+
+/// `SOCKET_ERROR`, `<winsock2.h>`: the failure return of most Winsock calls.
+pub const SOCKET_ERROR: c_int = -1;
+/// `INVALID_SOCKET`, `<winsock2.h>`: `(SOCKET)(~0)`, the failure return of
+/// `socket`.
+pub const INVALID_SOCKET: SOCKET = !0;
+/// `FIONBIO`, `<winsock2.h>`: `_IOW('f', 126, u_long)`, set or clear
+/// non-blocking mode. The macro's arithmetic makes it an unsigned long
+/// (0x8004667E); `ioctlsocket` takes it as a `long`, hence the negative
+/// value here with the same bits.
+pub const FIONBIO: c_long = 0x8004_667E_u32 as c_long;
+/// `SIO_BASE_HANDLE`, `<mswsock.h>`: `_WSAIOR(IOC_WS2, 34)`. Writes the
+/// socket's *base service provider* handle: the AFD endpoint itself, below
+/// any layered service provider (LSP) that may wrap the handle an
+/// application sees. AFD polls must name that handle. Docs
+/// [Winsock IOCTLs](https://learn.microsoft.com/en-us/windows/win32/winsock/winsock-ioctls).
+pub const SIO_BASE_HANDLE: DWORD = 0x4800_0022;
+/// `SIO_BSP_HANDLE`, `<mswsock.h>`: `_WSAIOR(IOC_WS2, 27)`, the base handle
+/// as seen by the provider. A fallback when an LSP (wrongly) intercepts
+/// `SIO_BASE_HANDLE`.
+pub const SIO_BSP_HANDLE: DWORD = 0x4800_001B;
+/// `SIO_BSP_HANDLE_SELECT`, `<mswsock.h>`: `_WSAIOR(IOC_WS2, 28)`, the base
+/// handle `select` would use. The first fallback.
+pub const SIO_BSP_HANDLE_SELECT: DWORD = 0x4800_001C;
+/// `SIO_BSP_HANDLE_POLL`, `<mswsock.h>`: `_WSAIOR(IOC_WS2, 29)`, the base
+/// handle `WSAPoll` would use. The second fallback.
+pub const SIO_BSP_HANDLE_POLL: DWORD = 0x4800_001D;
+
+/// `AF_INET`, `<winsock2.h>`: IPv4.
+pub const AF_INET: c_int = 2;
+/// `SOCK_STREAM`, `<winsock2.h>`: a reliable byte stream.
+pub const SOCK_STREAM: c_int = 1;
+/// `IPPROTO_TCP`, `<winsock2.h>`.
+pub const IPPROTO_TCP: c_int = 6;
+/// `WSAEWOULDBLOCK` (10035), `<winerror.h>`: a non-blocking operation
+/// cannot complete now; for `connect`, the attempt has started.
+pub const WSAEWOULDBLOCK: c_int = 10035;
