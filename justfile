@@ -28,6 +28,15 @@ bench *args:
     cargo bench --bench poll -- {{args}}
     cargo bench --bench runtime -- {{args}}
 
+# AddressSanitizer (leaks fail) and ThreadSanitizer over the test suite.
+sanitizers *which:
+    bash .ci/sanitizers.sh {{which}}
+
+# The soak test: echo load for 60 s (or GROUNDUP_SOAK_SECS), then checks that
+# descriptors and resident memory did not grow.
+soak:
+    GROUNDUP_SOAK=1 cargo test --release --test soak -- --nocapture
+
 # Miri (strict provenance) over the task, waker, executor and epoll tests.
 miri:
     bash .ci/miri.sh

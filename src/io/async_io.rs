@@ -118,6 +118,11 @@ where
         buf: &mut [u8],
         mut op: impl FnMut(&T, &mut [u8]) -> io::Result<usize>,
     ) -> Poll<io::Result<usize>> {
+        // Nothing to read into: done, without waiting for readiness (as
+        // `std::io::Read` promises for an empty buffer).
+        if buf.is_empty() {
+            return Poll::Ready(Ok(0));
+        }
         let len = buf.len();
         self.registration
             .poll_transfer(cx, Direction::Read, len, || self.io.do_io(|io| op(io, buf)))
@@ -130,6 +135,9 @@ where
         buf: &[u8],
         mut op: impl FnMut(&T, &[u8]) -> io::Result<usize>,
     ) -> Poll<io::Result<usize>> {
+        if buf.is_empty() {
+            return Poll::Ready(Ok(0));
+        }
         let len = buf.len();
         self.registration
             .poll_transfer(cx, Direction::Write, len, || self.io.do_io(|io| op(io, buf)))

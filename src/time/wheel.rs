@@ -246,7 +246,14 @@ impl Wheel {
     fn link(&mut self, index: u32) {
         let elapsed = self.elapsed;
         let entry = &mut self.entries[index as usize];
-        let deadline = entry.deadline.clamp(elapsed + 1, elapsed + RANGE - 1);
+        // The farthest tick the wheel can hold is the one just before the
+        // top level's current slot comes round again; a later deadline is
+        // parked there and moved along when it comes up. (Parking it any
+        // later could put it in the current top-level slot of the *next*
+        // window, which would look due now and be moved forever.)
+        let top_span = slot_span(LEVELS - 1);
+        let farthest = (elapsed & !(top_span - 1)) + RANGE - 1;
+        let deadline = entry.deadline.clamp(elapsed + 1, farthest);
         let level = level_for(elapsed, deadline);
         let slot = slot_for(deadline, level);
         let head = self.levels[level].heads[slot];
@@ -396,6 +403,21 @@ mod tests {
         assert_eq!(wheel.pending(), 1);
         assert_eq!(fire(&mut wheel, RANGE * 10 - 1), 0);
         assert_eq!(fire(&mut wheel, RANGE * 10), 1);
+    }
+
+    /// A deadline beyond the wheel's range, inserted once time has moved
+    /// into the top level's first slot, once made the wheel see it as due
+    /// now and move it forever (found by `tests/bad_input.rs`).
+    #[test]
+    fn far_deadlines_inserted_later_are_not_due_at_once() {
+        for elapsed in [1, 100, 64 * 64 - 1, slot_span(LEVELS - 1) - 1, slot_span(LEVELS - 1) + 5] {
+            let mut wheel = Wheel::default();
+            fire(&mut wheel, elapsed);
+            wheel.insert(elapsed + RANGE * 50, Waker::noop().clone());
+            assert!(wheel.next_expiration().unwrap() > elapsed, "at {elapsed}");
+            assert_eq!(fire(&mut wheel, elapsed + 1_000), 0, "at {elapsed}");
+            assert_eq!(wheel.pending(), 1);
+        }
     }
 
     #[test]

@@ -1,0 +1,235 @@
+//! Nonsense at every public entry point: each gets a clear `io::Error` or a
+//! documented panic, and the runtime stays usable afterwards. The table in
+//! `docs/BAD_INPUT.md` lists every case here with what it gets.
+
+mod util;
+
+use std::io::ErrorKind;
+use std::time::{Duration, Instant};
+
+use groundup::io::{AsyncReadExt, AsyncWriteExt};
+use groundup::net::{TcpListener, TcpStream, UdpSocket};
+use groundup::poll::{Events, Interest, Poll, Token};
+use groundup::{task, time};
+
+/// Proves the runtime still works: a task, a timer and a TCP round trip.
+async fn still_usable() {
+    assert_eq!(groundup::spawn(async { 41 + 1 }).await.unwrap(), 42);
+    time::sleep(Duration::from_millis(1)).await;
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let mut client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+    let (mut server, _) = listener.accept().await.unwrap();
+    client.write_all(b"ok").await.unwrap();
+    let mut buf = [0u8; 2];
+    server.read_exact(&mut buf).await.unwrap();
+    assert_eq!(&buf, b"ok");
+}
+
+fn kind_of<T: std::fmt::Debug>(result: std::io::Result<T>) -> ErrorKind {
+    result.expect_err("nonsense was accepted").kind()
+}
+
+// --- the Poll layer ---------------------------------------------------------
+
+#[test]
+fn poll_layer_nonsense() {
+    let mut poll = Poll::new().unwrap();
+    // A buffer with room for no event.
+    let mut none = Events::with_capacity(0);
+    assert_eq!(kind_of(poll.poll(&mut none, Some(Duration::ZERO))), ErrorKind::InvalidInput);
+
+    // An invalid descriptor, and a regular file (epoll refuses files: they
+    // are always ready, so there is nothing to wait for).
+    #[cfg(unix)]
+    {
+        use groundup::poll::SourceFd;
+        use std::os::fd::AsRawFd;
+        let bad = -1;
+        assert!(
+            poll.registry().register(&mut SourceFd(&bad), Token(0), Interest::READABLE).is_err()
+        );
+        #[cfg(target_os = "linux")]
+        {
+            let file = std::fs::File::open("/proc/self/status").unwrap();
+            let fd = file.as_raw_fd();
+            let err = poll.registry().register(&mut SourceFd(&fd), Token(0), Interest::READABLE);
+            assert_eq!(kind_of(err), ErrorKind::PermissionDenied);
+        }
+    }
+
+    // A timeout too long for any kernel: waited out in pieces; an event
+    // still ends it at once.
+    let waker = groundup::poll::Waker::new(poll.registry(), Token(1)).unwrap();
+    waker.wake().unwrap();
+    let mut events = Events::with_capacity(4);
+    poll.poll(&mut events, Some(Duration::MAX)).unwrap();
+    assert!(!events.is_empty());
+
+    // Removing the last interest leaves nothing, which an Interest cannot be.
+    assert_eq!(Interest::READABLE.remove(Interest::READABLE), None);
+}
+
+// --- the runtime --------------------------------------------------------------
+
+#[test]
+fn a_join_handle_polled_after_its_output_panics_with_a_message() {
+    let result = std::panic::catch_unwind(|| {
+        groundup::block_on(async {
+            let mut handle = groundup::spawn(async { 1 });
+            let mut handle = std::pin::pin!(handle);
+            assert_eq!(handle.as_mut().await.unwrap(), 1);
+            let _ = handle.as_mut().await; // again: a bug in the caller
+        })
+    });
+    let message = util::panic_message(&*result.unwrap_err());
+    assert!(message.contains("after it returned its output"), "{message}");
+}
+
+#[test]
+fn strange_durations_and_instants() {
+    groundup::block_on(async {
+        // Zero, and the past: complete at once.
+        let start = Instant::now();
+        time::sleep(Duration::ZERO).await;
+        time::sleep_until(start - Duration::from_secs(1)).await;
+        time::timeout(Duration::ZERO, async {}).await.unwrap();
+        // The far future: never (so a timeout around it elapses).
+        let forever = time::timeout(Duration::from_millis(5), time::sleep(Duration::MAX));
+        assert!(forever.await.is_err());
+        let deadline = Instant::now() + Duration::from_secs(365 * 24 * 3600 * 100);
+        assert!(
+            time::timeout(Duration::from_millis(5), time::sleep_until(deadline)).await.is_err()
+        );
+        // A timeout of Duration::MAX on something ready is just the value.
+        assert_eq!(time::timeout(Duration::MAX, async { 7 }).await.unwrap(), 7);
+        // An interval that starts long ago bursts through its missed ticks,
+        // in order, then keeps its schedule.
+        let mut interval = time::interval_at(
+            Instant::now() - Duration::from_millis(50),
+            Duration::from_millis(10),
+        );
+        let mut last = None;
+        for _ in 0..8 {
+            let tick = interval.tick().await;
+            assert!(last.is_none_or(|l| tick > l));
+            last = Some(tick);
+        }
+        still_usable().await;
+    });
+    // A zero period is refused with a panic, documented on `interval`.
+    assert!(std::panic::catch_unwind(|| time::interval(Duration::ZERO)).is_err());
+}
+
+// --- the network ---------------------------------------------------------------
+
+#[test]
+fn addresses_that_are_wrong_taken_or_unreachable() {
+    groundup::block_on(async {
+        // Not an address at all.
+        for bad in ["", "localhost", "127.0.0.1:port", "127.0.0.1:99999"] {
+            let err = TcpListener::bind(bad).await;
+            assert_eq!(kind_of(err), ErrorKind::InvalidInput, "{bad:?}");
+        }
+        // No address.
+        let none: &[std::net::SocketAddr] = &[];
+        assert_eq!(kind_of(TcpStream::connect(none).await), ErrorKind::InvalidInput);
+        // An address in use.
+        let taken = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let err = TcpListener::bind(taken.local_addr().unwrap()).await;
+        assert_eq!(kind_of(err), ErrorKind::AddrInUse);
+        // An address that is not this machine's (TEST-NET-1, RFC 5737).
+        let err = TcpListener::bind("192.0.2.1:0").await;
+        assert_eq!(kind_of(err), ErrorKind::AddrNotAvailable);
+        // A name that does not resolve (.invalid never does, RFC 6761):
+        // resolved off-thread, so a timer runs meanwhile.
+        let ticker = groundup::spawn(time::sleep(Duration::from_millis(1)));
+        assert!(TcpStream::connect("does-not-exist.invalid:80").await.is_err());
+        ticker.await.unwrap();
+        // A malformed bracketed host is, as with std, the resolver's to
+        // refuse.
+        assert!(TcpStream::connect("[::1:80").await.is_err());
+        // Nobody listening; and port 0, which nobody can listen on.
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+        assert_eq!(kind_of(TcpStream::connect(closed).await), ErrorKind::ConnectionRefused);
+        assert!(TcpStream::connect("127.0.0.1:0").await.is_err());
+        still_usable().await;
+    });
+}
+
+#[test]
+fn empty_buffers_and_writes_after_shutdown() {
+    groundup::block_on(async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let mut client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+        let (mut server, _) = listener.accept().await.unwrap();
+        // Reading into nothing returns 0 at once, even with nothing to read;
+        // writing nothing writes nothing.
+        assert_eq!(server.read(&mut []).await.unwrap(), 0);
+        assert_eq!(client.write(&[]).await.unwrap(), 0);
+        // Writing after shutting the write half down.
+        client.shutdown().await.unwrap();
+        let err = client.write_all(b"too late").await;
+        assert_eq!(kind_of(err), ErrorKind::BrokenPipe);
+        // The other direction still works (a half-close).
+        server.write_all(b"still").await.unwrap();
+        let mut buf = [0u8; 5];
+        client.read_exact(&mut buf).await.unwrap();
+        still_usable().await;
+    });
+}
+
+#[test]
+fn udp_nonsense() {
+    groundup::block_on(async {
+        let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        // A datagram larger than UDP allows (65,507 bytes of payload).
+        let huge = vec![0u8; 70_000];
+        assert!(socket.send_to(&huge, socket.local_addr().unwrap()).await.is_err());
+        // Sending with no peer to send to.
+        assert!(socket.send(b"to whom?").await.is_err());
+        // Bad targets.
+        assert_eq!(kind_of(socket.send_to(b"x", "nowhere").await), ErrorKind::InvalidInput);
+        still_usable().await;
+    });
+}
+
+#[cfg(unix)]
+#[test]
+fn unix_socket_paths_that_cannot_be() {
+    use groundup::net::{UnixDatagram, UnixListener, UnixStream};
+    groundup::block_on(async {
+        let long = std::env::temp_dir().join("x".repeat(200));
+        assert_eq!(kind_of(UnixListener::bind(&long)), ErrorKind::InvalidInput);
+        let nul = std::path::Path::new("with\0nul");
+        assert_eq!(kind_of(UnixDatagram::bind(nul)), ErrorKind::InvalidInput);
+        let missing = std::env::temp_dir().join(format!("groundup-missing-{}", std::process::id()));
+        assert_eq!(kind_of(UnixStream::connect(&missing).await), ErrorKind::NotFound);
+        // Binding a path that exists.
+        let path = std::env::temp_dir().join(format!("groundup-taken-{}.sock", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        let first = UnixListener::bind(&path).unwrap();
+        assert_eq!(kind_of(UnixListener::bind(&path)), ErrorKind::AddrInUse);
+        drop(first);
+        std::fs::remove_file(&path).unwrap();
+        still_usable().await;
+    });
+}
+
+#[test]
+fn io_objects_and_timers_outside_a_runtime() {
+    // An I/O object needs a runtime: a clear error, not a panic.
+    let (_client, server) = util::tcp_pair();
+    let err = groundup::io::Async::new(server).unwrap_err();
+    assert!(err.to_string().contains("block_on"), "{err}");
+    // A timer polled outside a runtime panics with the fix in the message.
+    let result = std::panic::catch_unwind(|| {
+        let mut sleep = std::pin::pin!(time::sleep(Duration::from_secs(1)));
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        let _ = std::future::Future::poll(sleep.as_mut(), &mut cx);
+    });
+    let message = util::panic_message(&*result.unwrap_err());
+    assert!(message.contains("outside a groundup runtime"), "{message}");
+    // And the runtime machinery works after all that.
+    groundup::block_on(still_usable());
+    let _ = task::yield_now();
+}
