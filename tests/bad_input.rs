@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use groundup::io::{AsyncReadExt, AsyncWriteExt};
 use groundup::net::{TcpListener, TcpStream, UdpSocket};
 use groundup::poll::{Events, Interest, Poll, Token};
-use groundup::{task, time};
+use groundup::time;
 
 /// Proves the runtime still works: a task, a timer and a TCP round trip.
 async fn still_usable() {
@@ -75,7 +75,7 @@ fn poll_layer_nonsense() {
 fn a_join_handle_polled_after_its_output_panics_with_a_message() {
     let result = std::panic::catch_unwind(|| {
         groundup::block_on(async {
-            let mut handle = groundup::spawn(async { 1 });
+            let handle = groundup::spawn(async { 1 });
             let mut handle = std::pin::pin!(handle);
             assert_eq!(handle.as_mut().await.unwrap(), 1);
             let _ = handle.as_mut().await; // again: a bug in the caller
@@ -231,5 +231,4 @@ fn io_objects_and_timers_outside_a_runtime() {
     assert!(message.contains("outside a groundup runtime"), "{message}");
     // And the runtime machinery works after all that.
     groundup::block_on(still_usable());
-    let _ = task::yield_now();
 }
