@@ -43,13 +43,13 @@ fn poll_layer_nonsense() {
     #[cfg(unix)]
     {
         use groundup::poll::SourceFd;
-        use std::os::fd::AsRawFd;
         let bad = -1;
         assert!(
             poll.registry().register(&mut SourceFd(&bad), Token(0), Interest::READABLE).is_err()
         );
         #[cfg(target_os = "linux")]
         {
+            use std::os::fd::AsRawFd;
             let file = std::fs::File::open("/proc/self/status").unwrap();
             let fd = file.as_raw_fd();
             let err = poll.registry().register(&mut SourceFd(&fd), Token(0), Interest::READABLE);
