@@ -3,19 +3,43 @@
 //! An async runtime for Rust built from raw system calls up, with no
 //! dependency but std and its own hand-written FFI crate.
 //!
+//! ```
+//! use groundup::io::{AsyncReadExt, AsyncWriteExt};
+//! use groundup::net::{TcpListener, TcpStream};
+//!
+//! groundup::block_on(async {
+//!     let listener = TcpListener::bind("127.0.0.1:0").await?;
+//!     let addr = listener.local_addr()?;
+//!     groundup::spawn(async move {
+//!         let (stream, _) = listener.accept().await?;
+//!         let (mut r, mut w) = stream.into_split();
+//!         groundup::io::copy(&mut r, &mut w).await // an echo server
+//!     });
+//!     let mut stream = TcpStream::connect(addr).await?;
+//!     stream.write_all(b"hello").await?;
+//!     let mut buf = [0; 5];
+//!     stream.read_exact(&mut buf).await?;
+//!     assert_eq!(&buf, b"hello");
+//!     std::io::Result::Ok(())
+//! })?;
+//! # std::io::Result::Ok(())
+//! ```
+//!
+//! ## The layers
+//!
 //! ```text
 //!   your async code
 //!        │  .await
 //!   ┌────▼──────────────────────────────────────────────┐
-//!   │ net, io, time      futures over sockets and timers │  (coming)
-//!   │ executor           single-threaded, RawWakerVTable │  (coming)
-//!   │ reactor thread     owns the Poll, wakes tasks      │  (coming)
+//!   │ net, io, time      sockets and timers as futures   │  groundup::{net, io, time}
+//!   │ executor, tasks    single-threaded, RawWakerVTable │  groundup::{task, runtime}
+//!   │ reactor thread     owns the Poll, wakes tasks      │  src/reactor/
 //!   ├────────────────────────────────────────────────────┤
 //!   │ poll               mio-shaped: Poll, Registry, …   │  groundup::poll
 //!   │ sys/<backend>      epoll │ kqueue │ IOCP + AFD     │  src/sys/
 //!   │ syscall            checked, counted, traced calls  │  groundup::stats
 //!   ├────────────────────────────────────────────────────┤
-//!   │ groundup-ffi       extern "C" declarations only    │  ffi/
+//!   │ groundup-ffi       extern "C" declarations only    │  groundup_ffi
 //!   └────▲───────────────────────────────────────────────┘
 //!        │  system calls
 //!      kernel
@@ -24,7 +48,22 @@
 //! Read it bottom-up: [`groundup_ffi`] declares what the kernel offers;
 //! `src/sys/` calls it, one file per backend, every call going through one
 //! counting, tracing wrapper; [`poll`] gives the portable, edge-triggered
-//! readiness API; [`stats`] reports what was asked of the kernel.
+//! readiness API; the reactor thread turns its events into task wakes; the
+//! executor ([`Runtime`], [`spawn`], [`task`]) runs the tasks; [`time`],
+//! [`net`] and [`io`] are what your code awaits; [`stats`] reports what was
+//! asked of the kernel.
+//!
+//! `docs/GUIDE.md` in the repository is a reading order through the source
+//! from the kernel up, with the walk of one `read().await` from its first
+//! poll to the byte arriving, and a map from the chapters of *Asynchronous
+//! Programming in Rust* to the files here. `docs/BAD_INPUT.md` lists what
+//! every public entry point does with nonsense.
+//!
+//! ## Watching it work
+//!
+//! Set `GROUNDUP_TRACE=1` to print every system call groundup makes, with
+//! its arguments, result, duration and thread; [`stats::syscalls`] counts
+//! them by name.
 #![deny(unsafe_op_in_unsafe_fn, missing_docs)]
 #![deny(clippy::undocumented_unsafe_blocks)]
 
