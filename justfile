@@ -28,6 +28,22 @@ bench *args:
     cargo bench --bench poll -- {{args}}
     cargo bench --bench runtime -- {{args}}
 
+# groundup against mio, tokio and smol: all eight workloads, interleaved
+# rounds, a ratio table (also in benches/compare/results/). `--quick` for a
+# short run (what CI does), `--workload N` for one workload.
+bench-compare *args:
+    cd benches/compare && cargo run --release -- {{args}}
+
+# System calls and context switches per operation for the echo workloads,
+# each contender side by side (perf stat; `--quick` for a short run).
+bench-syscalls *args:
+    cd benches/compare && cargo run --release -- syscalls {{args}}
+
+# Which system calls each contender makes in the echo workloads (strace -f -c).
+bench-strace workload="4":
+    cd benches/compare && cargo build --release
+    for c in groundup tokio smol; do echo "== $c"; strace -f -c benches/compare/target/release/groundup-compare --workload {{workload}} --only $c --rounds 1 --no-warmup --quick > /dev/null; done
+
 # AddressSanitizer (leaks fail) and ThreadSanitizer over the test suite.
 sanitizers *which:
     bash .ci/sanitizers.sh {{which}}
