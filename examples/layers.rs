@@ -112,24 +112,27 @@ impl groundup::io::AsyncRead for AsyncSocket {
     }
 }
 
+/// Prints a raw call's result and turns C's "-1 and errno" into an
+/// `io::Result` (what `src/sys/syscall.rs` does for all of groundup).
+#[cfg(unix)]
+fn check(what: &str, ret: isize) -> io::Result<isize> {
+    if ret == -1 {
+        let e = io::Error::last_os_error();
+        println!("{what} = -1 ({e})");
+        return Err(e);
+    }
+    println!("{what} = {ret}");
+    Ok(ret)
+}
+
 /// Layer 1 on epoll (Linux).
 #[cfg(target_os = "linux")]
 mod raw {
-    use std::io::{self, Error};
+    use std::io;
     use std::os::fd::AsRawFd;
 
+    use super::check;
     use groundup::groundup_ffi::{linux as ffi, unix};
-
-    /// Turns C's "-1 and errno" into an `io::Result`.
-    fn check(what: &str, ret: isize) -> io::Result<isize> {
-        if ret == -1 {
-            let e = Error::last_os_error();
-            println!("{what} = -1 ({e})");
-            return Err(e);
-        }
-        println!("{what} = {ret}");
-        Ok(ret)
-    }
 
     pub fn wait_and_read() -> io::Result<()> {
         let (socket, peer) = super::pair_with_delayed_hi()?;
@@ -182,20 +185,11 @@ mod raw {
 /// Layer 1 on kqueue (macOS and the BSDs).
 #[cfg(all(unix, not(target_os = "linux")))]
 mod raw {
-    use std::io::{self, Error};
+    use std::io;
     use std::os::fd::AsRawFd;
 
+    use super::check;
     use groundup::groundup_ffi::{bsd as ffi, unix};
-
-    fn check(what: &str, ret: isize) -> io::Result<isize> {
-        if ret == -1 {
-            let e = Error::last_os_error();
-            println!("{what} = -1 ({e})");
-            return Err(e);
-        }
-        println!("{what} = {ret}");
-        Ok(ret)
-    }
 
     pub fn wait_and_read() -> io::Result<()> {
         let (socket, peer) = super::pair_with_delayed_hi()?;

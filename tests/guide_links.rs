@@ -54,9 +54,12 @@ fn needle(text: &str) -> Option<(String, bool)> {
 }
 
 fn defines(line: &str, name: &str) -> bool {
-    const KEYWORDS: [&str; 9] = ["fn", "struct", "enum", "trait", "type", "const", "static", "mod", "union"];
-    let words: Vec<&str> =
-        line.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|w| !w.is_empty()).collect();
+    const KEYWORDS: [&str; 9] =
+        ["fn", "struct", "enum", "trait", "type", "const", "static", "mod", "union"];
+    let words: Vec<&str> = line
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .collect();
     words.windows(2).any(|w| KEYWORDS.contains(&w[0]) && w[1] == name)
 }
 
@@ -111,5 +114,9 @@ fn every_code_link_in_the_guide_and_readme_points_at_what_it_names() {
     assert!(count > 40, "the guide has only {count} links; did the parser break?");
     let mut problems = check_document(&guide);
     problems.extend(check_document(&root.join("README.md")));
-    assert!(problems.is_empty(), "stale links (GROUNDUP_FIX_GUIDE=1 fixes line numbers):\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "stale links (GROUNDUP_FIX_GUIDE=1 fixes line numbers):\n{}",
+        problems.join("\n")
+    );
 }
