@@ -240,23 +240,33 @@ impl Drop for Thread {
 // Batching unparks
 // ---------------------------------------------------------------------------
 
+/// The executors a batch will unpark once it is done (usually one), and
+/// whether a batch is open on this thread.
+struct Deferred {
+    open: bool,
+    executors: Vec<Arc<Shared>>,
+}
+
 thread_local! {
     /// On the reactor thread, during a dispatch batch: the executors to
-    /// unpark once the batch is done (usually one).
-    static DEFERRED: RefCell<Option<Vec<Arc<Shared>>>> = const { RefCell::new(None) };
+    /// unpark once the batch is done. The vector is kept between batches, so
+    /// a batch allocates nothing.
+    static DEFERRED: RefCell<Deferred> =
+        const { RefCell::new(Deferred { open: false, executors: Vec::new() }) };
 }
 
 /// Unparks `executor` now, or, during a reactor batch on this thread, once
 /// the batch is done.
 pub(crate) fn unpark_or_defer(executor: &Arc<Shared>) {
-    let deferred = DEFERRED.with(|d| match d.borrow_mut().as_mut() {
-        Some(list) => {
-            if !list.iter().any(|e| ptr::eq(Arc::as_ptr(e), Arc::as_ptr(executor))) {
-                list.push(Arc::clone(executor));
-            }
-            true
+    let deferred = DEFERRED.with(|d| {
+        let mut d = d.borrow_mut();
+        if !d.open {
+            return false;
         }
-        None => false,
+        if !d.executors.iter().any(|e| ptr::eq(Arc::as_ptr(e), Arc::as_ptr(executor))) {
+            d.executors.push(Arc::clone(executor));
+        }
+        true
     });
     if !deferred {
         executor.unpark();
@@ -268,7 +278,7 @@ struct Batch;
 
 impl Batch {
     fn begin() -> Batch {
-        DEFERRED.with(|d| *d.borrow_mut() = Some(Vec::new()));
+        DEFERRED.with(|d| d.borrow_mut().open = true);
         Batch
     }
 
@@ -279,10 +289,15 @@ impl Batch {
 
 impl Drop for Batch {
     fn drop(&mut self) {
-        let executors = DEFERRED.with(|d| d.borrow_mut().take()).unwrap_or_default();
-        for executor in executors {
-            executor.unpark();
-        }
+        DEFERRED.with(|d| {
+            let mut d = d.borrow_mut();
+            d.open = false;
+            // `unpark` touches only the executor's atomics and its waker, never
+            // DEFERRED, so unparking while borrowed is fine.
+            for executor in d.executors.drain(..) {
+                executor.unpark();
+            }
+        });
     }
 }
 
