@@ -478,6 +478,22 @@ mod tests {
         })
         .unwrap_err();
         assert_eq!(err.raw_os_error(), Some(10038), "WSAENOTSOCK: {err}");
+
+        // INVALID_SOCKET and WSAGetLastError: accepting on no socket.
+        let err = invalid_socket(&FAILS, format_args!(""), || {
+            // SAFETY: null address and length pointers are allowed (no peer
+            // address is wanted); the invalid socket makes the call fail
+            // before anything else.
+            unsafe { ffi::accept(ffi::INVALID_SOCKET, std::ptr::null_mut(), std::ptr::null_mut()) }
+        })
+        .unwrap_err();
+        assert_eq!(err.raw_os_error(), Some(10038), "WSAENOTSOCK: {err}");
+
+        // A returned error code (WSAStartup's convention): 0 is success,
+        // anything else is the error itself.
+        error_code(&NOOP, format_args!(""), || 0).unwrap();
+        let err = error_code(&FAILS, format_args!(""), || 10092).unwrap_err();
+        assert_eq!(err.raw_os_error(), Some(10092), "WSAVERNOTSUPPORTED: {err}");
     }
 
     /// The wrapper's own cost, tracing off: `cargo test --release --lib --
