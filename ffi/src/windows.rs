@@ -419,6 +419,17 @@ unsafe extern "system" {
     /// The calling thread's last error code, set by the failing call. Never
     /// fails.
     pub fn GetLastError() -> DWORD;
+
+    /// `BOOL SetHandleInformation(HANDLE hObject, DWORD dwMask, DWORD dwFlags);`
+    ///
+    /// Header `<handleapi.h>`; docs
+    /// [SetHandleInformation](https://learn.microsoft.com/en-us/windows/win32/api/handleapi/nf-handleapi-sethandleinformation).
+    /// Sets the flags of `hObject` selected by `dwMask` to those in
+    /// `dwFlags`; groundup clears [`HANDLE_FLAG_INHERIT`] on accepted
+    /// sockets. Returns non-zero, or 0 with `GetLastError()`
+    /// (`ERROR_INVALID_HANDLE` for a socket of a non-IFS layered provider,
+    /// which is not a kernel handle).
+    pub fn SetHandleInformation(hObject: HANDLE, dwMask: DWORD, dwFlags: DWORD) -> BOOL;
 }
 
 /// `INVALID_HANDLE_VALUE`, `<handleapi.h>`: `((HANDLE)(LONG_PTR)-1)`. Passed
@@ -437,6 +448,10 @@ pub const FILE_SKIP_COMPLETION_PORT_ON_SUCCESS: UCHAR = 0x1;
 /// handle itself when an operation on it completes (nobody waits on it; the
 /// port is what is waited on).
 pub const FILE_SKIP_SET_EVENT_ON_HANDLE: UCHAR = 0x2;
+
+/// `HANDLE_FLAG_INHERIT`, `<winbase.h>`: child processes created with
+/// handle inheritance on get a copy of the handle.
+pub const HANDLE_FLAG_INHERIT: DWORD = 0x1;
 
 /// `ERROR_INVALID_HANDLE` (6), `<winerror.h>`: the handle is not open.
 pub const ERROR_INVALID_HANDLE: DWORD = 6;
@@ -852,8 +867,8 @@ unsafe extern "system" {
     /// Header `<winsock2.h>`; docs
     /// [accept](https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-accept).
     /// Returns the new connection's socket, which "has the same properties as
-    /// socket s" (non-blocking mode, overlapped flag and inheritability
-    /// included), or [`INVALID_SOCKET`] with `WSAGetLastError()`;
+    /// socket s" (its non-blocking mode included, say the remarks), or
+    /// [`INVALID_SOCKET`] with `WSAGetLastError()`;
     /// [`WSAEWOULDBLOCK`] on a non-blocking socket with nothing to accept.
     pub fn accept(s: SOCKET, addr: *mut sockaddr, addrlen: *mut c_int) -> SOCKET;
 

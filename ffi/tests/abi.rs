@@ -651,6 +651,7 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
         ("INFINITE", INFINITE.into()),
         ("FILE_SKIP_COMPLETION_PORT_ON_SUCCESS", FILE_SKIP_COMPLETION_PORT_ON_SUCCESS.into()),
         ("FILE_SKIP_SET_EVENT_ON_HANDLE", FILE_SKIP_SET_EVENT_ON_HANDLE.into()),
+        ("HANDLE_FLAG_INHERIT", HANDLE_FLAG_INHERIT.into()),
         ("ERROR_INVALID_HANDLE", ERROR_INVALID_HANDLE.into()),
         ("WAIT_TIMEOUT", WAIT_TIMEOUT.into()),
         ("ERROR_OPERATION_ABORTED", ERROR_OPERATION_ABORTED.into()),
