@@ -19,9 +19,13 @@
 //!   the socket's handle is a synchronous file object, on which the I/O
 //!   manager serialises every operation. Then
 //!   `ioctlsocket(FIONBIO)`: there is no flag to be born non-blocking.
-//!   Accepted sockets inherit both properties from the listener ("the same
-//!   properties as socket s", says `accept`'s documentation), so they cost
-//!   no further call, as with `accept4` on Linux.
+//!   An accepted socket inherits the listener's non-blocking mode ("the same
+//!   properties as socket s", in the remarks of `accept`'s documentation).
+//!   Whether it also inherits non-inheritability is not documented, and
+//!   reports differ (socket2 found accepted sockets inheritable; OCaml's
+//!   tests, not), so groundup clears `HANDLE_FLAG_INHERIT` on each one with
+//!   `SetHandleInformation`, as socket2 does: one call to keep the promise
+//!   `accept4(SOCK_CLOEXEC)` keeps on Unix.
 //! - **In progress** is `WSAEWOULDBLOCK` from `connect`, not `EINPROGRESS`.
 //! - **Shut down.** After `shutdown(SD_RECEIVE)` a read fails with
 //!   `WSAESHUTDOWN` where Unix returns end of file: reported as `Ok(0)`, as
@@ -70,6 +74,7 @@ static CLOSESOCKET: Syscall = Syscall::new("closesocket");
 static BIND: Syscall = Syscall::new("bind");
 static LISTEN: Syscall = Syscall::new("listen");
 static ACCEPT: Syscall = Syscall::new("accept");
+static SET_HANDLE_INFORMATION: Syscall = Syscall::new("SetHandleInformation");
 static CONNECT: Syscall = Syscall::new("connect");
 static GETSOCKOPT: Syscall = Syscall::new("getsockopt");
 static SETSOCKOPT: Syscall = Syscall::new("setsockopt");
@@ -308,8 +313,8 @@ impl Socket {
     }
 
     /// Accepts a pending connection; `WouldBlock` when none is pending. The
-    /// new socket inherits non-blocking mode and non-inheritability from the
-    /// listener (see the module docs).
+    /// new socket inherits non-blocking mode from the listener, and is made
+    /// non-inheritable here (see the module docs).
     pub(crate) fn accept(&self) -> io::Result<(Socket, SockAddr)> {
         let mut peer = SockAddr::empty();
         let raw = self.raw;
@@ -323,7 +328,25 @@ impl Socket {
                 unsafe { ffi::accept(raw, ptr, len) }
             },
         )?;
-        Ok((Socket { raw: new }, peer))
+        // Owned from here on: an error below closes it.
+        let socket = Socket { raw: new };
+        socket.no_inherit()?;
+        Ok((socket, peer))
+    }
+
+    /// Clears `HANDLE_FLAG_INHERIT`: child processes do not get the socket.
+    fn no_inherit(&self) -> io::Result<()> {
+        let handle = self.raw as ffi::HANDLE;
+        syscall::win_bool(
+            &SET_HANDLE_INFORMATION,
+            format_args!("{handle:?}, HANDLE_FLAG_INHERIT, 0"),
+            || {
+                // SAFETY: `handle` is the socket `self` owns and keeps open
+                // for the call (a socket is a kernel handle); the call takes
+                // no pointers.
+                unsafe { ffi::SetHandleInformation(handle, ffi::HANDLE_FLAG_INHERIT, 0) }
+            },
+        )
     }
 
     /// Starts connecting. On a non-blocking socket this is usually
