@@ -121,9 +121,10 @@ RUSTDOCFLAGS="-D warnings" step cargo doc --target "$TARGET" --workspace --no-de
 step msrv_check
 # The examples as .ci/run runs them on Linux, and the benchmark (quick mode;
 # figures are not checked). The demo runs with 50 clients instead of 1,000:
-# Wine's AFD emulation does work proportional to every pending poll in the
-# process on each socket operation, so the full demo's two thousand sockets
-# take the better part of an hour under Wine (seconds on Linux).
+# wineserver keeps a socket whose AFD poll waits for the peer's FIN in its
+# level-triggered POLLIN set, so it spins while data sits unread, walking
+# every pending poll of the process each time; with the full demo's 2,000
+# sockets that is hours under Wine (seconds on Linux). See the README.
 examples() {
     local run=(cargo run -q --target "$TARGET")
     "${run[@]}" --release --example demo -- --clients 50
