@@ -6,9 +6,9 @@
 test *args:
     cargo test {{args}}
 
-# The Windows backend, cross-built with mingw-w64 and tested under Wine:
+# groundup on Windows, cross-built with mingw-w64 and tested under Wine:
 # installs what is missing (packages, rustup target, Wine prefix, the
-# ProcessPrng shim), then tests, lints and runs the example and benchmark.
+# ProcessPrng shim), then tests, lints and runs the examples and benchmark.
 test-windows:
     bash .ci/windows.sh
 

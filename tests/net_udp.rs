@@ -46,3 +46,41 @@ fn datagrams_keep_their_boundaries() {
         }
     });
 }
+
+#[test]
+fn a_datagram_longer_than_the_buffer_is_truncated() {
+    // Unix cuts the datagram to the buffer; Winsock fills the buffer and
+    // fails with WSAEMSGSIZE, which groundup reports as the Unix result.
+    groundup::block_on(async {
+        let a = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let b = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let to = b.local_addr().unwrap();
+        a.send_to(&[7u8; 100], to).await.unwrap();
+        a.send_to(b"next", to).await.unwrap();
+        let mut small = [0u8; 10];
+        let (n, from) = b.recv_from(&mut small).await.unwrap();
+        assert_eq!((n, from, small), (10, a.local_addr().unwrap(), [7u8; 10]));
+        // The rest of the long datagram is gone; the next one is whole.
+        let mut buf = [0u8; 16];
+        let (n, _) = b.recv_from(&mut buf).await.unwrap();
+        assert_eq!(&buf[..n], b"next");
+    });
+}
+
+#[test]
+fn a_datagram_to_a_closed_port_does_not_fail_the_next_receive() {
+    // The "port unreachable" that comes back must not surface on a socket
+    // that serves other peers: Unix never reports it on an unconnected
+    // socket, and groundup turns Windows' reporting off (SIO_UDP_CONNRESET).
+    groundup::block_on(async {
+        let closed = std::net::UdpSocket::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+        let server = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let client = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        server.send_to(b"nobody listens", closed).await.unwrap();
+        client.send_to(b"hello", server.local_addr().unwrap()).await.unwrap();
+        let mut buf = [0u8; 16];
+        let (n, from) = server.recv_from(&mut buf).await.unwrap();
+        assert_eq!((&buf[..n], from), (&b"hello"[..], client.local_addr().unwrap()));
+        assert!(server.take_error().unwrap().is_none());
+    });
+}

@@ -44,8 +44,9 @@
 //!
 //! ## Error conventions
 //!
-//! Four, one per family, each with one function in groundup's
-//! `src/sys/syscall.rs`:
+//! Four families, each with its function in groundup's
+//! `src/sys/syscall.rs` (ws2_32 has two return types, and `WSAStartup` a
+//! convention of its own, so six functions in all):
 //!
 //! - kernel32 `BOOL` functions: 0 means failure, reason in `GetLastError()`.
 //! - kernel32 functions returning a `HANDLE`: `NULL` means failure, reason in
@@ -55,9 +56,11 @@
 //!   translated to a Win32 error code by `RtlNtStatusToDosError`;
 //!   `STATUS_PENDING` means an overlapped operation was started.
 //! - ws2_32: `SOCKET_ERROR` (-1) or `INVALID_SOCKET` means failure, reason in
-//!   `WSAGetLastError()`.
+//!   `WSAGetLastError()`. The one exception is `WSAStartup`, which returns
+//!   its error code (0 for success), as Winsock may not be loaded to keep a
+//!   last error.
 
-use core::ffi::{c_char, c_int, c_long, c_ulong, c_void};
+use core::ffi::{c_char, c_int, c_long, c_uint, c_ulong, c_void};
 
 // ---------------------------------------------------------------------------
 // Basic types
@@ -104,6 +107,18 @@ pub type SOCKET = usize;
 pub type u_long = c_ulong;
 /// `typedef unsigned short u_short;` — `<winsock2.h>`.
 pub type u_short = u16;
+/// `typedef unsigned short WORD;` — `<minwindef.h>`. What `WSAStartup` takes
+/// its version in.
+pub type WORD = u16;
+/// `typedef unsigned int GROUP;` — `<winsock2.h>`. A socket group; groups
+/// were never implemented, and 0 means none.
+pub type GROUP = c_uint;
+/// `typedef WSAPROTOCOL_INFOW *LPWSAPROTOCOL_INFOW;` — `<winsock2.h>`. A
+/// pointer to a protocol description `WSASocketW` may take instead of
+/// `af`/`type`/`protocol`. groundup always passes null, so the structure
+/// itself (628 bytes of provider details) is not declared: the pointer is
+/// an untyped one, of the same size and with the same C name.
+pub type LPWSAPROTOCOL_INFOW = *mut c_void;
 
 // ---------------------------------------------------------------------------
 // Structures
@@ -404,6 +419,17 @@ unsafe extern "system" {
     /// The calling thread's last error code, set by the failing call. Never
     /// fails.
     pub fn GetLastError() -> DWORD;
+
+    /// `BOOL SetHandleInformation(HANDLE hObject, DWORD dwMask, DWORD dwFlags);`
+    ///
+    /// Header `<handleapi.h>`; docs
+    /// [SetHandleInformation](https://learn.microsoft.com/en-us/windows/win32/api/handleapi/nf-handleapi-sethandleinformation).
+    /// Sets the flags of `hObject` selected by `dwMask` to those in
+    /// `dwFlags`; groundup clears [`HANDLE_FLAG_INHERIT`] on accepted
+    /// sockets. Returns non-zero, or 0 with `GetLastError()`
+    /// (`ERROR_INVALID_HANDLE` for a socket of a non-IFS layered provider,
+    /// which is not a kernel handle).
+    pub fn SetHandleInformation(hObject: HANDLE, dwMask: DWORD, dwFlags: DWORD) -> BOOL;
 }
 
 /// `INVALID_HANDLE_VALUE`, `<handleapi.h>`: `((HANDLE)(LONG_PTR)-1)`. Passed
@@ -422,6 +448,10 @@ pub const FILE_SKIP_COMPLETION_PORT_ON_SUCCESS: UCHAR = 0x1;
 /// handle itself when an operation on it completes (nobody waits on it; the
 /// port is what is waited on).
 pub const FILE_SKIP_SET_EVENT_ON_HANDLE: UCHAR = 0x2;
+
+/// `HANDLE_FLAG_INHERIT`, `<winbase.h>`: child processes created with
+/// handle inheritance on get a copy of the handle.
+pub const HANDLE_FLAG_INHERIT: DWORD = 0x1;
 
 /// `ERROR_INVALID_HANDLE` (6), `<winerror.h>`: the handle is not open.
 pub const ERROR_INVALID_HANDLE: DWORD = 6;
@@ -624,7 +654,103 @@ pub struct sockaddr_in {
     pub sin_zero: [c_char; 8],
 }
 
+/// `typedef struct in6_addr { union { u_char Byte[16]; u_short Word[8]; } u; } IN6_ADDR;`
+/// with `#define s6_addr u.Byte` — `<in6addr.h>`. An IPv6 address in network
+/// byte order. Declared by its byte view; the union's `u_short` view gives it
+/// an alignment of 2.
+#[repr(C, align(2))]
+#[derive(Clone, Copy, Debug)]
+pub struct in6_addr {
+    /// The 16 address bytes.
+    pub s6_addr: [u8; 16],
+}
+
+/// ```c
+/// struct sockaddr_in6 { short sin6_family; u_short sin6_port; u_long sin6_flowinfo;
+///   struct in6_addr sin6_addr; union { u_long sin6_scope_id; SCOPE_ID sin6_scope_struct; }; };
+/// ```
+///
+/// Header `<ws2ipdef.h>` (through `<ws2tcpip.h>`; the SDK spells the family
+/// `ADDRESS_FAMILY`, also 16 bits); docs
+/// [SOCKADDR_IN6](https://learn.microsoft.com/en-us/windows/win32/api/ws2ipdef/ns-ws2ipdef-sockaddr_in6_lh).
+/// The anonymous union is declared by its `u_long` member (`SCOPE_ID` is a
+/// 32-bit bit field view of the same value).
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct sockaddr_in6 {
+    /// Always `AF_INET6`.
+    pub sin6_family: i16,
+    /// Port, big-endian.
+    pub sin6_port: u_short,
+    /// Flow label, big-endian.
+    pub sin6_flowinfo: u_long,
+    /// Address.
+    pub sin6_addr: in6_addr,
+    /// Interface index for link-local addresses, else 0.
+    pub sin6_scope_id: u_long,
+}
+
+/// ```c
+/// struct sockaddr_storage { short ss_family; char __ss_pad1[6]; __int64 __ss_align; char __ss_pad2[112]; };
+/// ```
+///
+/// Header `<winsock2.h>` (mingw-w64's spelling; the SDK's `<ws2def.h>` has
+/// the same layout with `ADDRESS_FAMILY ss_family`); docs
+/// [SOCKADDR_STORAGE](https://learn.microsoft.com/en-us/windows/win32/api/ws2def/ns-ws2def-sockaddr_storage_lh).
+/// Room and alignment for any socket address: what `accept`,
+/// `getsockname` and `recvfrom` are given to write into.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct sockaddr_storage {
+    /// The family of the address stored.
+    pub ss_family: i16,
+    /// Padding up to the 8-byte aligned member.
+    pub __ss_pad1: [c_char; 6],
+    /// Forces 8-byte alignment.
+    pub __ss_align: i64,
+    /// Padding to 128 bytes.
+    pub __ss_pad2: [c_char; 112],
+}
+
+/// ```c
+/// typedef struct WSAData {
+///   WORD wVersion; WORD wHighVersion;
+///   unsigned short iMaxSockets; unsigned short iMaxUdpDg; char *lpVendorInfo;
+///   char szDescription[WSADESCRIPTION_LEN+1]; char szSystemStatus[WSASYS_STATUS_LEN+1];
+/// } WSADATA, *LPWSADATA;
+/// ```
+///
+/// Header `<winsock2.h>` (`<psdk_inc/_wsadata.h>` in mingw-w64); docs
+/// [WSADATA](https://learn.microsoft.com/en-us/windows/win32/api/winsock/ns-winsock-wsadata).
+/// What `WSAStartup` reports about the Winsock implementation. This is the
+/// **64-bit** layout: on 32-bit Windows the two strings come first. (groundup
+/// is 64-bit only on Windows; the AFD assertions above already say so.)
+/// `iMaxSockets`, `iMaxUdpDg` and `lpVendorInfo` are obsolete since Winsock
+/// 2 and are not to be read.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct WSADATA {
+    /// The version the caller is expected to use.
+    pub wVersion: WORD,
+    /// The highest version this implementation supports.
+    pub wHighVersion: WORD,
+    /// Obsolete.
+    pub iMaxSockets: u16,
+    /// Obsolete.
+    pub iMaxUdpDg: u16,
+    /// Obsolete.
+    pub lpVendorInfo: *mut c_char,
+    /// A NUL-terminated description of the implementation.
+    pub szDescription: [c_char; 257],
+    /// A NUL-terminated status or configuration string.
+    pub szSystemStatus: [c_char; 129],
+}
+
 const _: () = assert!(size_of::<sockaddr>() == 16 && size_of::<sockaddr_in>() == 16);
+const _: () = assert!(size_of::<in6_addr>() == 16 && align_of::<in6_addr>() == 2);
+const _: () = assert!(size_of::<sockaddr_in6>() == 28 && align_of::<sockaddr_in6>() == 4);
+const _: () = assert!(size_of::<sockaddr_storage>() == 128 && align_of::<sockaddr_storage>() == 8);
+const _: () = assert!(size_of::<WSADATA>() == 408);
 
 #[link(name = "ws2_32")]
 unsafe extern "system" {
@@ -668,8 +794,9 @@ unsafe extern "system" {
     /// Header `<winsock2.h>`; docs
     /// [socket](https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-socket).
     /// Returns a new overlapped-capable socket, or [`INVALID_SOCKET`] with
-    /// `WSAGetLastError()` (`WSANOTINITIALISED` if no `WSAStartup` was made;
-    /// std makes one before it creates its first socket). Used by the tests.
+    /// `WSAGetLastError()` (`WSANOTINITIALISED` if no `WSAStartup` was made).
+    /// Used by the tests; groundup creates its sockets with `WSASocketW`,
+    /// which can also make them non-inheritable.
     pub fn socket(af: c_int, ty: c_int, protocol: c_int) -> SOCKET;
 
     /// `int connect(SOCKET s, const struct sockaddr *name, int namelen);`
@@ -677,9 +804,177 @@ unsafe extern "system" {
     /// Header `<winsock2.h>`; docs
     /// [connect](https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-connect).
     /// Returns 0, or `SOCKET_ERROR` with `WSAGetLastError()`; on a
-    /// non-blocking socket [`WSAEWOULDBLOCK`] means the attempt has started.
-    /// Used by the tests.
+    /// non-blocking socket [`WSAEWOULDBLOCK`] means the attempt has started
+    /// (not `WSAEINPROGRESS`, which Winsock reserves for blocking calls in
+    /// progress). On a datagram socket it sets the default peer at once.
     pub fn connect(s: SOCKET, name: *const sockaddr, namelen: c_int) -> c_int;
+
+    /// `int WSAStartup(WORD wVersionRequested, LPWSADATA lpWSAData);`
+    ///
+    /// Header `<winsock2.h>`; docs
+    /// [WSAStartup](https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-wsastartup).
+    /// Initialises Winsock for the process; every other Winsock call fails
+    /// with `WSANOTINITIALISED` before it. May be called more than once (each
+    /// call is counted, to be matched by `WSACleanup`). **Returns 0, or the
+    /// error code itself** (`WSASYSNOTREADY`, `WSAVERNOTSUPPORTED`, …): not
+    /// `SOCKET_ERROR`, and `WSAGetLastError()` must not be asked, since
+    /// Winsock may not be loaded to answer.
+    pub fn WSAStartup(wVersionRequested: WORD, lpWSAData: *mut WSADATA) -> c_int;
+
+    /// `SOCKET WSASocketW(int af, int type, int protocol, LPWSAPROTOCOL_INFOW lpProtocolInfo, GROUP g, DWORD dwFlags);`
+    ///
+    /// Header `<winsock2.h>`; docs
+    /// [WSASocketW](https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-wsasocketw).
+    /// `socket` with flags: [`WSA_FLAG_OVERLAPPED`] and
+    /// [`WSA_FLAG_NO_HANDLE_INHERIT`] (Windows 7 SP1 and later). Returns a
+    /// new socket, or [`INVALID_SOCKET`] with `WSAGetLastError()`.
+    pub fn WSASocketW(
+        af: c_int,
+        ty: c_int,
+        protocol: c_int,
+        lpProtocolInfo: LPWSAPROTOCOL_INFOW,
+        g: GROUP,
+        dwFlags: DWORD,
+    ) -> SOCKET;
+
+    /// `int closesocket(SOCKET s);`
+    ///
+    /// Header `<winsock2.h>`; docs
+    /// [closesocket](https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-closesocket).
+    /// Closes a socket (`CloseHandle` must not be used on one). Returns 0, or
+    /// `SOCKET_ERROR` with `WSAGetLastError()`; the socket is released even
+    /// then, except for `WSAEWOULDBLOCK` on a blocking socket with a linger
+    /// time, which groundup never sets.
+    pub fn closesocket(s: SOCKET) -> c_int;
+
+    /// `int bind(SOCKET s, const struct sockaddr *name, int namelen);`
+    ///
+    /// Header `<winsock2.h>`; docs
+    /// [bind](https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-bind).
+    /// Returns 0, or `SOCKET_ERROR` with `WSAGetLastError()`
+    /// (`WSAEADDRINUSE` when the address is taken).
+    pub fn bind(s: SOCKET, name: *const sockaddr, namelen: c_int) -> c_int;
+
+    /// `int listen(SOCKET s, int backlog);`
+    ///
+    /// Header `<winsock2.h>`; docs
+    /// [listen](https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-listen).
+    /// Returns 0, or `SOCKET_ERROR` with `WSAGetLastError()`.
+    pub fn listen(s: SOCKET, backlog: c_int) -> c_int;
+
+    /// `SOCKET accept(SOCKET s, struct sockaddr *addr, int *addrlen);`
+    ///
+    /// Header `<winsock2.h>`; docs
+    /// [accept](https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-accept).
+    /// Returns the new connection's socket, which "has the same properties as
+    /// socket s" (its non-blocking mode included, say the remarks), or
+    /// [`INVALID_SOCKET`] with `WSAGetLastError()`;
+    /// [`WSAEWOULDBLOCK`] on a non-blocking socket with nothing to accept.
+    pub fn accept(s: SOCKET, addr: *mut sockaddr, addrlen: *mut c_int) -> SOCKET;
+
+    /// `int getsockopt(SOCKET s, int level, int optname, char *optval, int *optlen);`
+    ///
+    /// Header `<winsock2.h>`; docs
+    /// [getsockopt](https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-getsockopt).
+    /// Reads an option into `optval` (`*optlen` bytes at most; the length
+    /// used is written back). Returns 0, or `SOCKET_ERROR` with
+    /// `WSAGetLastError()`.
+    pub fn getsockopt(
+        s: SOCKET,
+        level: c_int,
+        optname: c_int,
+        optval: *mut c_char,
+        optlen: *mut c_int,
+    ) -> c_int;
+
+    /// `int setsockopt(SOCKET s, int level, int optname, const char *optval, int optlen);`
+    ///
+    /// Header `<winsock2.h>`; docs
+    /// [setsockopt](https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-setsockopt).
+    /// Returns 0, or `SOCKET_ERROR` with `WSAGetLastError()`.
+    pub fn setsockopt(
+        s: SOCKET,
+        level: c_int,
+        optname: c_int,
+        optval: *const c_char,
+        optlen: c_int,
+    ) -> c_int;
+
+    /// `int getsockname(SOCKET s, struct sockaddr *name, int *namelen);`
+    ///
+    /// Header `<winsock2.h>`; docs
+    /// [getsockname](https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-getsockname).
+    /// Writes the local address (at most `*namelen` bytes; the length used
+    /// is written back). Returns 0, or `SOCKET_ERROR` with
+    /// `WSAGetLastError()` (`WSAEINVAL` for an unbound socket).
+    pub fn getsockname(s: SOCKET, name: *mut sockaddr, namelen: *mut c_int) -> c_int;
+
+    /// `int getpeername(SOCKET s, struct sockaddr *name, int *namelen);`
+    ///
+    /// Header `<winsock2.h>`; docs
+    /// [getpeername](https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-getpeername).
+    /// Like `getsockname`, for the peer. `WSAENOTCONN` if not connected.
+    pub fn getpeername(s: SOCKET, name: *mut sockaddr, namelen: *mut c_int) -> c_int;
+
+    /// `int shutdown(SOCKET s, int how);`
+    ///
+    /// Header `<winsock2.h>`; docs
+    /// [shutdown](https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-shutdown).
+    /// `how` is [`SD_RECEIVE`], [`SD_SEND`] (a FIN to the peer) or
+    /// [`SD_BOTH`]. Returns 0, or `SOCKET_ERROR` with `WSAGetLastError()`.
+    pub fn shutdown(s: SOCKET, how: c_int) -> c_int;
+
+    /// `int recv(SOCKET s, char *buf, int len, int flags);`
+    ///
+    /// Header `<winsock2.h>`; docs
+    /// [recv](https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-recv).
+    /// Returns the bytes received (0: the peer closed gracefully), or
+    /// `SOCKET_ERROR` with `WSAGetLastError()`: [`WSAEWOULDBLOCK`] with
+    /// nothing to read, [`WSAESHUTDOWN`] after `shutdown(SD_RECEIVE)`,
+    /// [`WSAEMSGSIZE`] when a datagram was longer than `len` (the buffer is
+    /// filled with its start, the rest is lost), `WSAECONNRESET`.
+    pub fn recv(s: SOCKET, buf: *mut c_char, len: c_int, flags: c_int) -> c_int;
+
+    /// `int send(SOCKET s, const char *buf, int len, int flags);`
+    ///
+    /// Header `<winsock2.h>`; docs
+    /// [send](https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-send).
+    /// Returns the bytes sent (on a non-blocking socket possibly fewer than
+    /// `len`), or `SOCKET_ERROR` with `WSAGetLastError()`
+    /// ([`WSAEWOULDBLOCK`] when the send buffer is full). Never raises a
+    /// signal: Windows has none.
+    pub fn send(s: SOCKET, buf: *const c_char, len: c_int, flags: c_int) -> c_int;
+
+    /// `int recvfrom(SOCKET s, char *buf, int len, int flags, struct sockaddr *from, int *fromlen);`
+    ///
+    /// Header `<winsock2.h>`; docs
+    /// [recvfrom](https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-recvfrom).
+    /// `recv` that also writes the sender's address. Same returns; on a UDP
+    /// socket also `WSAECONNRESET` when an earlier `sendto` drew an ICMP
+    /// "port unreachable", unless [`SIO_UDP_CONNRESET`] turned that off.
+    pub fn recvfrom(
+        s: SOCKET,
+        buf: *mut c_char,
+        len: c_int,
+        flags: c_int,
+        from: *mut sockaddr,
+        fromlen: *mut c_int,
+    ) -> c_int;
+
+    /// `int sendto(SOCKET s, const char *buf, int len, int flags, const struct sockaddr *to, int tolen);`
+    ///
+    /// Header `<winsock2.h>`; docs
+    /// [sendto](https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-sendto).
+    /// Sends one datagram to `to`. Returns the bytes sent, or `SOCKET_ERROR`
+    /// with `WSAGetLastError()`.
+    pub fn sendto(
+        s: SOCKET,
+        buf: *const c_char,
+        len: c_int,
+        flags: c_int,
+        to: *const sockaddr,
+        tolen: c_int,
+    ) -> c_int;
 }
 
 /// `SOCKET_ERROR`, `<winsock2.h>`: the failure return of most Winsock calls.
@@ -715,6 +1010,48 @@ pub const AF_INET: c_int = 2;
 pub const SOCK_STREAM: c_int = 1;
 /// `IPPROTO_TCP`, `<winsock2.h>`.
 pub const IPPROTO_TCP: c_int = 6;
+/// `AF_INET6`, `<winsock2.h>`: IPv6 (23 on Windows; 10 on Linux).
+pub const AF_INET6: c_int = 23;
+/// `SOCK_DGRAM`, `<winsock2.h>`: datagrams.
+pub const SOCK_DGRAM: c_int = 2;
+/// `SOL_SOCKET`, `<winsock2.h>`: the level of socket-generic options.
+pub const SOL_SOCKET: c_int = 0xffff;
+/// `SO_ERROR`, `<winsock2.h>`: read and clear the pending error (an `int`).
+/// After a failed non-blocking `connect`, it holds why it failed.
+pub const SO_ERROR: c_int = 0x1007;
+/// `TCP_NODELAY`, `<winsock2.h>` (level `IPPROTO_TCP`): disable Nagle's
+/// algorithm. Read and written as a `BOOL` (an `int`).
+pub const TCP_NODELAY: c_int = 0x0001;
+/// `SD_RECEIVE`, `<winsock2.h>`: `shutdown` the receiving half.
+pub const SD_RECEIVE: c_int = 0x00;
+/// `SD_SEND`, `<winsock2.h>`: `shutdown` the sending half (sends a FIN).
+pub const SD_SEND: c_int = 0x01;
+/// `SD_BOTH`, `<winsock2.h>`: `shutdown` both halves.
+pub const SD_BOTH: c_int = 0x02;
+/// `WSA_FLAG_OVERLAPPED`, `<winsock2.h>`: the socket can be used for
+/// overlapped I/O. Without it the socket's handle is a *synchronous* file
+/// object, on which the I/O manager serialises every operation.
+pub const WSA_FLAG_OVERLAPPED: DWORD = 0x01;
+/// `WSA_FLAG_NO_HANDLE_INHERIT`, `<winsock2.h>`: child processes do not
+/// inherit the socket (the `SOCK_CLOEXEC` of Windows). Windows 7 SP1 and
+/// later.
+pub const WSA_FLAG_NO_HANDLE_INHERIT: DWORD = 0x80;
+/// `SIO_UDP_CONNRESET`, `<mswsock.h>`: `_WSAIOW(IOC_VENDOR, 12)`. With a
+/// `BOOL` input of `FALSE`, a UDP socket stops reporting an ICMP "port
+/// unreachable" for an earlier datagram as `WSAECONNRESET` on its next
+/// receive. Docs
+/// [Winsock IOCTLs](https://learn.microsoft.com/en-us/windows/win32/winsock/winsock-ioctls).
+pub const SIO_UDP_CONNRESET: DWORD = 0x9800_000C;
+/// `WINSOCK_VERSION`, `<winsock2.h>`: `MAKEWORD(2, 2)`, Winsock 2.2, the
+/// version every Windows since 98 implements (minor version in the high
+/// byte).
+pub const WINSOCK_VERSION: WORD = 0x0202;
 /// `WSAEWOULDBLOCK` (10035), `<winerror.h>`: a non-blocking operation
 /// cannot complete now; for `connect`, the attempt has started.
 pub const WSAEWOULDBLOCK: c_int = 10035;
+/// `WSAEMSGSIZE` (10040), `<winerror.h>`: a datagram did not fit the
+/// buffer; the buffer holds its first bytes.
+pub const WSAEMSGSIZE: c_int = 10040;
+/// `WSAESHUTDOWN` (10058), `<winerror.h>`: the receiving (or sending) half
+/// was shut down.
+pub const WSAESHUTDOWN: c_int = 10058;

@@ -536,6 +536,7 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
         c.header(h);
     }
     c.header("mswsock.h");
+    c.header("ws2tcpip.h"); // sockaddr_in6 and in6_addr
     // NtCancelIoFileEx is documented in the WDK's <ntifs.h> but absent from
     // mingw-w64's headers: declare it as the WDK docs give it, so our
     // declaration is checked against that (and a future mingw-w64
@@ -560,6 +561,10 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
     c.layout::<SOCKET>("SOCKET", "SOCKET");
     c.layout::<u_long>("u_long", "u_long");
     c.layout::<u_short>("u_short", "u_short");
+    c.layout::<WORD>("WORD", "WORD");
+    c.layout::<GROUP>("GROUP", "GROUP");
+    c.signedness("GROUP", signed::<GROUP>());
+    c.layout::<LPWSAPROTOCOL_INFOW>("LPWSAPROTOCOL_INFOW", "LPWSAPROTOCOL_INFOW");
     c.layout::<PIO_APC_ROUTINE>("PIO_APC_ROUTINE", "PIO_APC_ROUTINE");
     c.layout::<LPWSAOVERLAPPED_COMPLETION_ROUTINE>(
         "LPWSAOVERLAPPED_COMPLETION_ROUTINE",
@@ -600,6 +605,27 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
     field!(c, sockaddr_in, "struct sockaddr_in", sin_port);
     field!(c, sockaddr_in, "struct sockaddr_in", sin_addr);
     field!(c, sockaddr_in, "struct sockaddr_in", sin_zero);
+    c.layout::<in6_addr>("in6_addr", "struct in6_addr");
+    field!(c, in6_addr, "struct in6_addr", s6_addr); // `s6_addr` is a macro for `u.Byte`
+    c.layout::<sockaddr_in6>("sockaddr_in6", "struct sockaddr_in6");
+    field!(c, sockaddr_in6, "struct sockaddr_in6", sin6_family);
+    field!(c, sockaddr_in6, "struct sockaddr_in6", sin6_port);
+    field!(c, sockaddr_in6, "struct sockaddr_in6", sin6_flowinfo);
+    field!(c, sockaddr_in6, "struct sockaddr_in6", sin6_addr);
+    field!(c, sockaddr_in6, "struct sockaddr_in6", sin6_scope_id);
+    c.layout::<sockaddr_storage>("sockaddr_storage", "struct sockaddr_storage");
+    field!(c, sockaddr_storage, "struct sockaddr_storage", ss_family);
+    field!(c, sockaddr_storage, "struct sockaddr_storage", __ss_pad1);
+    field!(c, sockaddr_storage, "struct sockaddr_storage", __ss_align);
+    field!(c, sockaddr_storage, "struct sockaddr_storage", __ss_pad2);
+    c.layout::<WSADATA>("WSADATA", "WSADATA");
+    field!(c, WSADATA, "WSADATA", wVersion);
+    field!(c, WSADATA, "WSADATA", wHighVersion);
+    field!(c, WSADATA, "WSADATA", iMaxSockets);
+    field!(c, WSADATA, "WSADATA", iMaxUdpDg);
+    field!(c, WSADATA, "WSADATA", lpVendorInfo);
+    field!(c, WSADATA, "WSADATA", szDescription);
+    field!(c, WSADATA, "WSADATA", szSystemStatus);
 
     // Undocumented: no header declares the AFD poll interface. Its layout is
     // asserted in ffi/src/windows.rs, where its sources are cited.
@@ -625,6 +651,7 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
         ("INFINITE", INFINITE.into()),
         ("FILE_SKIP_COMPLETION_PORT_ON_SUCCESS", FILE_SKIP_COMPLETION_PORT_ON_SUCCESS.into()),
         ("FILE_SKIP_SET_EVENT_ON_HANDLE", FILE_SKIP_SET_EVENT_ON_HANDLE.into()),
+        ("HANDLE_FLAG_INHERIT", HANDLE_FLAG_INHERIT.into()),
         ("ERROR_INVALID_HANDLE", ERROR_INVALID_HANDLE.into()),
         ("WAIT_TIMEOUT", WAIT_TIMEOUT.into()),
         ("ERROR_OPERATION_ABORTED", ERROR_OPERATION_ABORTED.into()),
@@ -648,6 +675,20 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
         ("SOCK_STREAM", SOCK_STREAM.into()),
         ("IPPROTO_TCP", IPPROTO_TCP.into()),
         ("WSAEWOULDBLOCK", WSAEWOULDBLOCK.into()),
+        ("WSAEMSGSIZE", WSAEMSGSIZE.into()),
+        ("WSAESHUTDOWN", WSAESHUTDOWN.into()),
+        ("AF_INET6", AF_INET6.into()),
+        ("SOCK_DGRAM", SOCK_DGRAM.into()),
+        ("SOL_SOCKET", SOL_SOCKET.into()),
+        ("SO_ERROR", SO_ERROR.into()),
+        ("TCP_NODELAY", TCP_NODELAY.into()),
+        ("SD_RECEIVE", SD_RECEIVE.into()),
+        ("SD_SEND", SD_SEND.into()),
+        ("SD_BOTH", SD_BOTH.into()),
+        ("WSA_FLAG_OVERLAPPED", WSA_FLAG_OVERLAPPED.into()),
+        ("WSA_FLAG_NO_HANDLE_INHERIT", WSA_FLAG_NO_HANDLE_INHERIT.into()),
+        ("SIO_UDP_CONNRESET", SIO_UDP_CONNRESET.into()),
+        ("WINSOCK_VERSION", WINSOCK_VERSION.into()),
     ];
     for &(name, value) in constants {
         c.constant(name, value);

@@ -164,7 +164,27 @@ impl<T: std::os::fd::AsRawFd> Async<T> {
     pub fn new(io: T) -> io::Result<Async<T>> {
         Async::from_source(IoSource::new(io)?)
     }
+}
 
+#[cfg(windows)]
+impl<T: std::os::windows::io::AsRawSocket> Async<T> {
+    /// Makes `io` non-blocking and registers it with the current runtime.
+    /// On Windows only sockets can be registered (the IOCP backend polls
+    /// them through the AFD driver).
+    ///
+    /// # Errors
+    ///
+    /// Outside a runtime, an error that says how to get one; otherwise what
+    /// making the socket non-blocking or registering it returns.
+    pub fn new(io: T) -> io::Result<Async<T>> {
+        Async::from_source(IoSource::new(io)?)
+    }
+}
+
+impl<T> Async<T>
+where
+    IoSource<T>: Source,
+{
     /// Deregisters the socket and gives it back (still non-blocking).
     pub fn into_inner(self) -> io::Result<T> {
         let mut this = std::mem::ManuallyDrop::new(self);

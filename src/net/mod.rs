@@ -7,9 +7,18 @@
 //! | [`TcpListener`] | `bind(addr).await` | `accept().await`, `local_addr()` |
 //! | [`TcpStream`] | `connect(addr).await` | `AsyncRead`/`AsyncWrite`, `into_split()`, `set_nodelay()` |
 //! | [`UdpSocket`] | `bind(addr).await` | `send_to`/`recv_from`, `connect` + `send`/`recv` |
-//! | [`UnixListener`] | `bind(path)` | `accept().await` |
-//! | [`UnixStream`] | `connect(path).await`, `pair()` | `AsyncRead`/`AsyncWrite` |
-//! | [`UnixDatagram`] | `bind(path)`, `unbound()`, `pair()` | `send_to`/`recv_from`, `send`/`recv` |
+#![cfg_attr(unix, doc = "| [`UnixListener`] | `bind(path)` | `accept().await` |")]
+#![cfg_attr(
+    unix,
+    doc = "| [`UnixStream`] | `connect(path).await`, `pair()` | `AsyncRead`/`AsyncWrite` |"
+)]
+#![cfg_attr(
+    unix,
+    doc = "| [`UnixDatagram`] | `bind(path)`, `unbound()`, `pair()` | `send_to`/`recv_from`, `send`/`recv` |"
+)]
+//!
+//! The Unix-domain types (`UnixListener`, `UnixStream`, `UnixDatagram`)
+//! exist on Unix only, like std's.
 //!
 //! ## How a read works
 //!
@@ -28,6 +37,12 @@
 //! A read that returns fewer bytes than asked also clears the readiness:
 //! the socket was drained, so the next read waits for an event instead of
 //! spending a `recv` to learn `EAGAIN`.
+//!
+//! On Windows the steps are the same, with Winsock's `recv` and readiness
+//! from the AFD polls of the IOCP backend, except for that last saving: an
+//! AFD poll is re-armed only when an operation returns `WouldBlock`
+//! (`WSAEWOULDBLOCK`), so there a short read leaves the readiness alone and
+//! the next read makes the `recv` that says so.
 //!
 //! Addresses are anything [`ToSocketAddrs`] takes (the same types as std's);
 //! host names are resolved on a separate thread, never on the runtime's.

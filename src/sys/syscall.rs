@@ -23,8 +23,10 @@
 //! | `null_handle` | a `NULL` `HANDLE` is failure | `GetLastError()` | `CreateIoCompletionPort` |
 //! | `nt_status` | an error-severity `NTSTATUS` (`0xC…`) is failure | `RtlNtStatusToDosError(status)` | ntdll |
 //! | `socket_error` | `SOCKET_ERROR` (-1) is failure | `WSAGetLastError()` | ws2_32 |
+//! | `invalid_socket` | `INVALID_SOCKET` is failure | `WSAGetLastError()` | `WSASocketW`, `accept` |
+//! | `error_code` | non-zero is failure | the return value itself | `WSAStartup` |
 //!
-//! (The Windows ones exist on Windows only.) Windows has a fifth convention,
+//! (The Windows ones exist on Windows only.) Windows has one more convention,
 //! `INVALID_HANDLE_VALUE` for failure (`CreateFileW` and friends), which
 //! groundup never meets: it gets no function, and must not be merged with
 //! `null_handle`, because `INVALID_HANDLE_VALUE` (-1) is also the valid
@@ -267,7 +269,9 @@ fn checked<T: Copy + fmt::Debug>(
 }
 
 #[cfg(groundup_backend = "iocp")]
-pub(crate) use windows::{nt_status, null_handle, socket_error, win_bool};
+pub(crate) use windows::{
+    error_code, invalid_socket, nt_status, null_handle, socket_error, win_bool,
+};
 
 /// The Windows conventions. Error codes are read through groundup-ffi's own
 /// `GetLastError`/`WSAGetLastError` and become `io::Error`s with
@@ -340,19 +344,64 @@ mod windows {
         args: fmt::Arguments<'_>,
         f: impl FnOnce() -> core::ffi::c_int,
     ) -> io::Result<core::ffi::c_int> {
-        checked(call, args, f, |ret| {
-            (ret == ffi::SOCKET_ERROR).then(|| {
-                // SAFETY: WSAGetLastError only reads this thread's Winsock
-                // error slot.
-                io::Error::from_raw_os_error(unsafe { ffi::WSAGetLastError() })
-            })
-        })
+        checked(call, args, f, |ret| (ret == ffi::SOCKET_ERROR).then(wsa_error))
+    }
+
+    /// A ws2_32 function returning a `SOCKET` that is `INVALID_SOCKET` on
+    /// failure, reason in `WSAGetLastError()`.
+    #[inline]
+    pub(crate) fn invalid_socket(
+        call: &'static Syscall,
+        args: fmt::Arguments<'_>,
+        f: impl FnOnce() -> ffi::SOCKET,
+    ) -> io::Result<ffi::SOCKET> {
+        checked(
+            call,
+            args,
+            || Socket(f()),
+            |Socket(ret)| (ret == ffi::INVALID_SOCKET).then(wsa_error),
+        )
+        .map(|Socket(ret)| ret)
+    }
+
+    /// A function that returns its error code: 0 is success, anything else
+    /// the reason (`WSAStartup`, which cannot rely on `WSAGetLastError`
+    /// before Winsock is loaded).
+    #[inline]
+    pub(crate) fn error_code(
+        call: &'static Syscall,
+        args: fmt::Arguments<'_>,
+        f: impl FnOnce() -> core::ffi::c_int,
+    ) -> io::Result<()> {
+        checked(call, args, f, |ret| (ret != 0).then(|| io::Error::from_raw_os_error(ret)))
+            .map(drop)
+    }
+
+    fn wsa_error() -> io::Error {
+        // SAFETY: WSAGetLastError only reads this thread's Winsock error
+        // slot.
+        io::Error::from_raw_os_error(unsafe { ffi::WSAGetLastError() })
     }
 
     fn last_error() -> io::Error {
         // SAFETY: GetLastError only reads this thread's last-error slot.
         let code = unsafe { ffi::GetLastError() };
         io::Error::from_raw_os_error(code as i32)
+    }
+
+    /// A `SOCKET` that traces in hex like the handle it is, and
+    /// `INVALID_SOCKET` by name rather than as 18446744073709551615.
+    #[derive(Clone, Copy)]
+    struct Socket(ffi::SOCKET);
+
+    impl fmt::Debug for Socket {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            if self.0 == ffi::INVALID_SOCKET {
+                f.write_str("INVALID_SOCKET")
+            } else {
+                write!(f, "{:#x}", self.0)
+            }
+        }
     }
 
     /// An `NTSTATUS` that traces in hex, the way status codes are written
@@ -429,6 +478,22 @@ mod tests {
         })
         .unwrap_err();
         assert_eq!(err.raw_os_error(), Some(10038), "WSAENOTSOCK: {err}");
+
+        // INVALID_SOCKET and WSAGetLastError: accepting on no socket.
+        let err = invalid_socket(&FAILS, format_args!(""), || {
+            // SAFETY: null address and length pointers are allowed (no peer
+            // address is wanted); the invalid socket makes the call fail
+            // before anything else.
+            unsafe { ffi::accept(ffi::INVALID_SOCKET, std::ptr::null_mut(), std::ptr::null_mut()) }
+        })
+        .unwrap_err();
+        assert_eq!(err.raw_os_error(), Some(10038), "WSAENOTSOCK: {err}");
+
+        // A returned error code (WSAStartup's convention): 0 is success,
+        // anything else is the error itself.
+        error_code(&NOOP, format_args!(""), || 0).unwrap();
+        let err = error_code(&FAILS, format_args!(""), || 10092).unwrap_err();
+        assert_eq!(err.raw_os_error(), Some(10092), "WSAVERNOTSUPPORTED: {err}");
     }
 
     /// The wrapper's own cost, tracing off: `cargo test --release --lib --

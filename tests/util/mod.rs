@@ -258,6 +258,9 @@ pub fn open_handles() -> i64 {
 /// Wine, which runs these tests, answers it with 0.) groundup opens handles
 /// in exactly two ways, each with one `CreateIoCompletionPort` call: creating
 /// a port, and associating a new AFD helper handle (`NtCreateFile`) with it.
+/// Sockets are handles too, but counted apart (`tests/net_fd_leak.rs`): an
+/// `accept` call may open one or fail with `WouldBlock`, which a call count
+/// cannot tell apart.
 #[cfg(windows)]
 pub fn open_handles() -> i64 {
     let calls = groundup::stats::syscalls();

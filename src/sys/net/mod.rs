@@ -9,18 +9,32 @@
 //!
 //! Every socket is created **non-blocking and close-on-exec**, in one call
 //! where the system allows (`SOCK_NONBLOCK | SOCK_CLOEXEC` on Linux and the
-//! BSDs), and **without `SIGPIPE`**: a write to a closed connection must
-//! return `EPIPE`, not kill the process (`MSG_NOSIGNAL` per send, or
-//! `SO_NOSIGPIPE` per socket on the Apple systems; `build.rs` says which).
+//! BSDs; on Windows, non-inheritable and then `FIONBIO`), and **without
+//! `SIGPIPE`**: a write to a closed connection must return `EPIPE`, not kill
+//! the process (`MSG_NOSIGNAL` per send, or `SO_NOSIGPIPE` per socket on the
+//! Apple systems; `build.rs` says which; Windows has no signals).
+//!
+//! `unix.rs` and `windows.rs` provide the same crate-internal API (`Socket`
+//! with `for_addr`, `bind`, `listen`, `accept`, `connect`, `take_error`,
+//! `local_addr`, `peer_addr`, `set_nodelay`, `nodelay`, `shutdown`, `recv`,
+//! `send`, `recv_from`, `send_to`, `Read`/`Write` for `&Socket`, and the
+//! raw-descriptor traits; `SockAddr` with `from_std` and `as_std`), and Unix
+//! adds what only it has: Unix-domain sockets (`Socket::unix`, `pair`,
+//! `SockAddr::from_path`) and `set_reuse_address`. `windows.rs` opens with
+//! how Winsock differs and what is done about it.
 //!
 //! [`SockAddr`] is a socket address in the kernel's own layout, with the
 //! conversions to and from `std::net::SocketAddr` and Unix paths.
 
 #[cfg(unix)]
 mod unix;
+#[cfg(windows)]
+mod windows;
 
 #[cfg(unix)]
 pub(crate) use unix::{SockAddr, Socket};
+#[cfg(windows)]
+pub(crate) use windows::{SockAddr, Socket};
 
 /// What kind of socket.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

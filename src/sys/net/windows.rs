@@ -1,0 +1,578 @@
+//! The socket layer on Windows: Winsock (ws2_32) calls behind the same
+//! crate-internal API as `unix.rs`, so `groundup::net` is written once.
+//!
+//! Winsock is BSD sockets with a different accent. What differs, and what
+//! this file does about it:
+//!
+//! - **Start-up.** Every Winsock call fails with `WSANOTINITIALISED` until
+//!   the process has called `WSAStartup`. std calls it before its own first
+//!   socket, but groundup may be the only user of sockets in a process, so
+//!   it makes its own call, once ([`startup`]), before creating a socket.
+//!   Calls are reference-counted by Winsock, so ours and std's coexist; ours
+//!   is never matched by `WSACleanup`, which only matters to a DLL that is
+//!   unloaded (the process's exit releases everything).
+//! - **Creation.** `WSASocketW` with `WSA_FLAG_OVERLAPPED` and
+//!   `WSA_FLAG_NO_HANDLE_INHERIT` (the `SOCK_CLOEXEC` of Windows), as std
+//!   does. The AFD poll of the IOCP backend goes through its own helper
+//!   handle and would work on any socket, but an overlapped socket is what
+//!   `socket()` makes and what every Winsock user expects; without the flag
+//!   the socket's handle is a synchronous file object, on which the I/O
+//!   manager serialises every operation. Then
+//!   `ioctlsocket(FIONBIO)`: there is no flag to be born non-blocking.
+//!   An accepted socket inherits the listener's non-blocking mode ("the same
+//!   properties as socket s", in the remarks of `accept`'s documentation).
+//!   Whether it also inherits non-inheritability is not documented, and
+//!   reports differ (socket2 found accepted sockets inheritable; OCaml's
+//!   tests, not), so groundup clears `HANDLE_FLAG_INHERIT` on each one with
+//!   `SetHandleInformation`, as socket2 does: one call to keep the promise
+//!   `accept4(SOCK_CLOEXEC)` keeps on Unix.
+//! - **In progress** is `WSAEWOULDBLOCK` from `connect`, not `EINPROGRESS`.
+//! - **Shut down.** After `shutdown(SD_RECEIVE)` a read fails with
+//!   `WSAESHUTDOWN` where Unix returns end of file: reported as `Ok(0)`, as
+//!   std does.
+//! - **Truncated datagrams.** A datagram longer than the buffer fills the
+//!   buffer and fails with `WSAEMSGSIZE`, where Unix silently truncates:
+//!   reported as a full buffer, which is what `groundup::net::UdpSocket`
+//!   documents.
+//! - **ICMP "port unreachable".** After a datagram to a port where nobody
+//!   listens, Windows fails the socket's next receive with `WSAECONNRESET`,
+//!   *connected or not*; Linux and the BSDs report it only on a connected
+//!   socket (as `ECONNREFUSED`), and never to a socket that serves many
+//!   peers. A UDP server on Windows would then see one departed client's
+//!   error in the middle of its receive loop. groundup turns that reporting
+//!   off for every datagram socket (`SIO_UDP_CONNRESET` with `FALSE`), as
+//!   libuv and most Windows UDP servers do; std leaves it on. The price: a
+//!   *connected* UDP socket on Windows does not learn that its peer is
+//!   unreachable, where on Unix its `recv` would say `ConnectionRefused`.
+//! - **No `SIGPIPE`** to suppress (`groundup_sigpipe = "none"`), and no
+//!   `SO_REUSEADDR`: Windows' option of that name lets a second socket bind
+//!   a port another socket is *listening* on, so it is left off, as std
+//!   leaves it (`TcpListener::bind` sets it on Unix only).
+//! - **Lengths are `int`s**: a buffer larger than `i32::MAX` bytes is used
+//!   up to that length, the short transfer every caller already handles.
+//! - **No Unix-domain sockets**: Windows 10 has `AF_UNIX` stream sockets,
+//!   but `groundup::net`'s Unix types are Unix-only, like std's.
+
+use std::fmt;
+use std::io::{self, Read, Write};
+use std::mem;
+use std::net::{Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, SocketAddrV4, SocketAddrV6};
+use std::os::windows::io::{AsRawSocket, AsSocket, BorrowedSocket, IntoRawSocket, RawSocket};
+use std::ptr;
+use std::sync::OnceLock;
+
+use core::ffi::{c_char, c_int};
+use groundup_ffi::windows as ffi;
+
+use super::{Connect, Kind};
+use crate::sys::syscall::{self, Syscall};
+
+static WSA_STARTUP: Syscall = Syscall::new("WSAStartup");
+static WSA_SOCKET: Syscall = Syscall::new("WSASocketW");
+static WSA_IOCTL: Syscall = Syscall::new("WSAIoctl");
+static CLOSESOCKET: Syscall = Syscall::new("closesocket");
+static BIND: Syscall = Syscall::new("bind");
+static LISTEN: Syscall = Syscall::new("listen");
+static ACCEPT: Syscall = Syscall::new("accept");
+static SET_HANDLE_INFORMATION: Syscall = Syscall::new("SetHandleInformation");
+static CONNECT: Syscall = Syscall::new("connect");
+static GETSOCKOPT: Syscall = Syscall::new("getsockopt");
+static SETSOCKOPT: Syscall = Syscall::new("setsockopt");
+static GETSOCKNAME: Syscall = Syscall::new("getsockname");
+static GETPEERNAME: Syscall = Syscall::new("getpeername");
+static SHUTDOWN: Syscall = Syscall::new("shutdown");
+static RECV: Syscall = Syscall::new("recv");
+static SEND: Syscall = Syscall::new("send");
+static RECVFROM: Syscall = Syscall::new("recvfrom");
+static SENDTO: Syscall = Syscall::new("sendto");
+
+/// Calls `WSAStartup` for Winsock 2.2 the first time a socket is created,
+/// and returns its outcome every time (a failure stays a failure: Winsock
+/// is missing or broken, and retrying would not help).
+fn startup() -> io::Result<()> {
+    static STARTED: OnceLock<Result<(), i32>> = OnceLock::new();
+    let outcome = STARTED.get_or_init(|| {
+        // SAFETY: `WSADATA` is integers, a pointer and byte arrays: all
+        // zeroes is a valid value (the pointer null).
+        let mut data = unsafe { mem::zeroed::<ffi::WSADATA>() };
+        let data_ptr = &raw mut data;
+        syscall::error_code(&WSA_STARTUP, format_args!("0x0202, {data_ptr:p}"), || {
+            // SAFETY: `data_ptr` points to a live WSADATA, which WSAStartup
+            // fills in before it returns and does not keep.
+            unsafe { ffi::WSAStartup(ffi::WINSOCK_VERSION, data_ptr) }
+        })
+        .map_err(|e| e.raw_os_error().unwrap_or(-1))
+    });
+    outcome.map_err(io::Error::from_raw_os_error)
+}
+
+/// The length Winsock takes for a buffer of `len` bytes (an `int`).
+fn int_len(len: usize) -> c_int {
+    c_int::try_from(len).unwrap_or(c_int::MAX)
+}
+
+// ---------------------------------------------------------------------------
+// Addresses
+// ---------------------------------------------------------------------------
+
+/// A socket address as Winsock reads and writes it: a `sockaddr_storage`
+/// and the number of its bytes in use.
+#[derive(Clone, Copy)]
+pub(crate) struct SockAddr {
+    storage: ffi::sockaddr_storage,
+    len: c_int,
+}
+
+fn len_of<T>() -> c_int {
+    // Every sockaddr type is at most 128 bytes.
+    size_of::<T>() as c_int
+}
+
+impl SockAddr {
+    /// An empty buffer for Winsock to fill (`accept`, `getsockname`, …).
+    fn empty() -> SockAddr {
+        // SAFETY: `sockaddr_storage` is plain old data (integers and byte
+        // arrays), for which all-zero bytes are a valid value.
+        let storage = unsafe { mem::zeroed::<ffi::sockaddr_storage>() };
+        SockAddr { storage, len: len_of::<ffi::sockaddr_storage>() }
+    }
+
+    /// Copies a specific sockaddr type into the storage.
+    fn from_raw<T: Copy>(raw: T) -> SockAddr {
+        const { assert!(size_of::<T>() <= size_of::<ffi::sockaddr_storage>()) };
+        let mut addr = SockAddr::empty();
+        // SAFETY: `T` fits in the storage (asserted above at compile time),
+        // the storage is at least as aligned as any sockaddr type (that is
+        // its purpose), and both are plain old data.
+        unsafe { (&raw mut addr.storage).cast::<T>().write(raw) };
+        addr.len = len_of::<T>();
+        addr
+    }
+
+    pub(crate) fn from_std(addr: &SocketAddr) -> SockAddr {
+        match addr {
+            SocketAddr::V4(v4) => SockAddr::from_raw(sockaddr_in(v4)),
+            SocketAddr::V6(v6) => SockAddr::from_raw(sockaddr_in6(v6)),
+        }
+    }
+
+    fn family(&self) -> c_int {
+        c_int::from(self.storage.ss_family)
+    }
+
+    /// The address as an IP socket address, if it is one.
+    pub(crate) fn as_std(&self) -> Option<SocketAddr> {
+        match self.family() {
+            ffi::AF_INET => {
+                // SAFETY: the family says the storage holds a sockaddr_in,
+                // and the storage is aligned for any sockaddr type.
+                let sin = unsafe { &*(&raw const self.storage).cast::<ffi::sockaddr_in>() };
+                let ip = Ipv4Addr::from(u32::from_be(sin.sin_addr.s_addr));
+                Some(SocketAddr::V4(SocketAddrV4::new(ip, u16::from_be(sin.sin_port))))
+            }
+            ffi::AF_INET6 => {
+                // SAFETY: as above, for sockaddr_in6.
+                let sin6 = unsafe { &*(&raw const self.storage).cast::<ffi::sockaddr_in6>() };
+                let ip = Ipv6Addr::from(sin6.sin6_addr.s6_addr);
+                let port = u16::from_be(sin6.sin6_port);
+                let flow = u32::from_be(sin6.sin6_flowinfo);
+                Some(SocketAddr::V6(SocketAddrV6::new(ip, port, flow, sin6.sin6_scope_id)))
+            }
+            _ => None,
+        }
+    }
+
+    fn as_ptr(&self) -> *const ffi::sockaddr {
+        (&raw const self.storage).cast()
+    }
+}
+
+fn sockaddr_in(addr: &SocketAddrV4) -> ffi::sockaddr_in {
+    ffi::sockaddr_in {
+        sin_family: ffi::AF_INET as i16,
+        sin_port: addr.port().to_be(),
+        sin_addr: ffi::in_addr { s_addr: u32::from(*addr.ip()).to_be() },
+        sin_zero: [0; 8],
+    }
+}
+
+fn sockaddr_in6(addr: &SocketAddrV6) -> ffi::sockaddr_in6 {
+    ffi::sockaddr_in6 {
+        sin6_family: ffi::AF_INET6 as i16,
+        sin6_port: addr.port().to_be(),
+        sin6_flowinfo: addr.flowinfo().to_be(),
+        sin6_addr: ffi::in6_addr { s6_addr: addr.ip().octets() },
+        sin6_scope_id: addr.scope_id(),
+    }
+}
+
+impl fmt::Debug for SockAddr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.as_std() {
+            Some(addr) => write!(f, "{addr}"),
+            None => write!(f, "(family {})", self.family()),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The socket
+// ---------------------------------------------------------------------------
+
+/// An owned, non-blocking, non-inheritable socket, closed (and counted) on
+/// drop.
+pub(crate) struct Socket {
+    raw: ffi::SOCKET,
+}
+
+impl Socket {
+    /// A socket for talking to (or listening on) `addr`.
+    pub(crate) fn for_addr(addr: &SocketAddr, kind: Kind) -> io::Result<Socket> {
+        let domain = if addr.is_ipv4() { ffi::AF_INET } else { ffi::AF_INET6 };
+        let socket = Socket::new(domain, kind)?;
+        if kind == Kind::Datagram {
+            socket.no_udp_connreset()?;
+        }
+        Ok(socket)
+    }
+
+    fn new(domain: c_int, kind: Kind) -> io::Result<Socket> {
+        startup()?;
+        let (ty, ty_name) = match kind {
+            Kind::Stream => (ffi::SOCK_STREAM, "SOCK_STREAM"),
+            Kind::Datagram => (ffi::SOCK_DGRAM, "SOCK_DGRAM"),
+        };
+        let flags = ffi::WSA_FLAG_OVERLAPPED | ffi::WSA_FLAG_NO_HANDLE_INHERIT;
+        let raw = syscall::invalid_socket(
+            &WSA_SOCKET,
+            format_args!(
+                "{domain}, {ty_name}, 0, NULL, 0, WSA_FLAG_OVERLAPPED|WSA_FLAG_NO_HANDLE_INHERIT"
+            ),
+            || {
+                // SAFETY: no protocol info is passed (null), so the call
+                // reads no memory of ours.
+                unsafe { ffi::WSASocketW(domain, ty, 0, ptr::null_mut(), 0, flags) }
+            },
+        )?;
+        // Owned from here on: an error below closes it.
+        let socket = Socket { raw };
+        crate::sys::set_nonblocking(socket.as_raw_socket())?;
+        Ok(socket)
+    }
+
+    /// Turns off `WSAECONNRESET` on receive after an ICMP "port unreachable"
+    /// (see the module docs).
+    fn no_udp_connreset(&self) -> io::Result<()> {
+        let mut report: ffi::BOOL = 0;
+        let mut written: ffi::DWORD = 0;
+        let raw = self.raw;
+        let len = size_of::<ffi::BOOL>() as ffi::DWORD;
+        syscall::socket_error(
+            &WSA_IOCTL,
+            format_args!("{raw:#x}, SIO_UDP_CONNRESET, [FALSE], {len}, NULL, 0, _, NULL, NULL"),
+            || {
+                // SAFETY: the input buffer is `report`, a live BOOL of `len`
+                // bytes, only read; `written` is a live DWORD; no output
+                // buffer, overlapped or routine, so the call is synchronous
+                // and keeps no pointer.
+                unsafe {
+                    ffi::WSAIoctl(
+                        raw,
+                        ffi::SIO_UDP_CONNRESET,
+                        (&raw mut report).cast(),
+                        len,
+                        ptr::null_mut(),
+                        0,
+                        &raw mut written,
+                        ptr::null_mut(),
+                        None,
+                    )
+                }
+            },
+        )
+        .map(drop)
+    }
+
+    pub(crate) fn bind(&self, addr: &SockAddr) -> io::Result<()> {
+        let (raw, ptr, len) = (self.raw, addr.as_ptr(), addr.len);
+        syscall::socket_error(&BIND, format_args!("{raw:#x}, {addr:?}, {len}"), || {
+            // SAFETY: `ptr` points to `len` initialised bytes of `addr`,
+            // alive for the call.
+            unsafe { ffi::bind(raw, ptr, len) }
+        })
+        .map(drop)
+    }
+
+    pub(crate) fn listen(&self, backlog: c_int) -> io::Result<()> {
+        let raw = self.raw;
+        syscall::socket_error(&LISTEN, format_args!("{raw:#x}, {backlog}"), || {
+            // SAFETY: listen takes no pointers.
+            unsafe { ffi::listen(raw, backlog) }
+        })
+        .map(drop)
+    }
+
+    /// Accepts a pending connection; `WouldBlock` when none is pending. The
+    /// new socket inherits non-blocking mode from the listener, and is made
+    /// non-inheritable here (see the module docs).
+    pub(crate) fn accept(&self) -> io::Result<(Socket, SockAddr)> {
+        let mut peer = SockAddr::empty();
+        let raw = self.raw;
+        let (ptr, len) = ((&raw mut peer.storage).cast(), &raw mut peer.len);
+        let new = syscall::invalid_socket(
+            &ACCEPT,
+            format_args!("{raw:#x}, {ptr:p}, [{}]", peer.len),
+            || {
+                // SAFETY: `ptr`/`len` describe the live sockaddr_storage in
+                // `peer` and its size, which accept writes within.
+                unsafe { ffi::accept(raw, ptr, len) }
+            },
+        )?;
+        // Owned from here on: an error below closes it.
+        let socket = Socket { raw: new };
+        socket.no_inherit()?;
+        Ok((socket, peer))
+    }
+
+    /// Clears `HANDLE_FLAG_INHERIT`: child processes do not get the socket.
+    fn no_inherit(&self) -> io::Result<()> {
+        let handle = self.raw as ffi::HANDLE;
+        syscall::win_bool(
+            &SET_HANDLE_INFORMATION,
+            format_args!("{handle:?}, HANDLE_FLAG_INHERIT, 0"),
+            || {
+                // SAFETY: `handle` is the socket `self` owns and keeps open
+                // for the call (a socket is a kernel handle); the call takes
+                // no pointers.
+                unsafe { ffi::SetHandleInformation(handle, ffi::HANDLE_FLAG_INHERIT, 0) }
+            },
+        )
+    }
+
+    /// Starts connecting. On a non-blocking socket this is usually
+    /// `InProgress`: wait until writable, then check [`take_error`](Self::take_error).
+    pub(crate) fn connect(&self, addr: &SockAddr) -> io::Result<Connect> {
+        let (raw, ptr, len) = (self.raw, addr.as_ptr(), addr.len);
+        let result =
+            syscall::socket_error(&CONNECT, format_args!("{raw:#x}, {addr:?}, {len}"), || {
+                // SAFETY: `ptr` points to `len` initialised bytes of `addr`.
+                unsafe { ffi::connect(raw, ptr, len) }
+            });
+        match result {
+            Ok(_) => Ok(Connect::Done),
+            Err(e) if e.raw_os_error() == Some(ffi::WSAEWOULDBLOCK) => Ok(Connect::InProgress),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Reads and clears the pending error (`SO_ERROR`).
+    pub(crate) fn take_error(&self) -> io::Result<Option<io::Error>> {
+        let code = self.getsockopt(ffi::SOL_SOCKET, ffi::SO_ERROR, "SOL_SOCKET, SO_ERROR")?;
+        Ok((code != 0).then(|| io::Error::from_raw_os_error(code)))
+    }
+
+    pub(crate) fn local_addr(&self) -> io::Result<SockAddr> {
+        self.name(&GETSOCKNAME, |raw, ptr, len| {
+            // SAFETY: `ptr`/`len` describe a live sockaddr_storage and its
+            // size, which getsockname writes within.
+            unsafe { ffi::getsockname(raw, ptr, len) }
+        })
+    }
+
+    pub(crate) fn peer_addr(&self) -> io::Result<SockAddr> {
+        self.name(&GETPEERNAME, |raw, ptr, len| {
+            // SAFETY: as in `local_addr`.
+            unsafe { ffi::getpeername(raw, ptr, len) }
+        })
+    }
+
+    fn name(
+        &self,
+        call: &'static Syscall,
+        f: impl FnOnce(ffi::SOCKET, *mut ffi::sockaddr, *mut c_int) -> c_int,
+    ) -> io::Result<SockAddr> {
+        let mut addr = SockAddr::empty();
+        let raw = self.raw;
+        let (ptr, len) = ((&raw mut addr.storage).cast(), &raw mut addr.len);
+        syscall::socket_error(call, format_args!("{raw:#x}, {ptr:p}, [{}]", addr.len), || {
+            f(raw, ptr, len)
+        })?;
+        Ok(addr)
+    }
+
+    pub(crate) fn set_nodelay(&self, on: bool) -> io::Result<()> {
+        self.setsockopt(ffi::IPPROTO_TCP, ffi::TCP_NODELAY, on.into(), "IPPROTO_TCP, TCP_NODELAY")
+    }
+
+    pub(crate) fn nodelay(&self) -> io::Result<bool> {
+        Ok(self.getsockopt(ffi::IPPROTO_TCP, ffi::TCP_NODELAY, "IPPROTO_TCP, TCP_NODELAY")? != 0)
+    }
+
+    /// Reads an `int`-valued option (`BOOL` options are `int`s too). Winsock
+    /// may write fewer bytes than an `int` for some boolean options (one, on
+    /// old versions); the value starts zeroed, so the result is right
+    /// either way on a little-endian machine, which every Windows is.
+    fn getsockopt(&self, level: c_int, name: c_int, names: &str) -> io::Result<c_int> {
+        let mut value: c_int = 0;
+        let mut len = len_of::<c_int>();
+        let raw = self.raw;
+        let (vptr, lptr) = ((&raw mut value).cast::<c_char>(), &raw mut len);
+        syscall::socket_error(&GETSOCKOPT, format_args!("{raw:#x}, {names}, _, [{len}]"), || {
+            // SAFETY: `vptr` points to a live int and `lptr` to its size,
+            // which is what these int-valued options write within.
+            unsafe { ffi::getsockopt(raw, level, name, vptr, lptr) }
+        })?;
+        Ok(value)
+    }
+
+    fn setsockopt(&self, level: c_int, name: c_int, value: c_int, names: &str) -> io::Result<()> {
+        let raw = self.raw;
+        let (vptr, len) = ((&raw const value).cast::<c_char>(), len_of::<c_int>());
+        syscall::socket_error(
+            &SETSOCKOPT,
+            format_args!("{raw:#x}, {names}, [{value}], {len}"),
+            || {
+                // SAFETY: `vptr` points to a live int of `len` bytes, only
+                // read.
+                unsafe { ffi::setsockopt(raw, level, name, vptr, len) }
+            },
+        )
+        .map(drop)
+    }
+
+    pub(crate) fn shutdown(&self, how: Shutdown) -> io::Result<()> {
+        let (how, name) = match how {
+            Shutdown::Read => (ffi::SD_RECEIVE, "SD_RECEIVE"),
+            Shutdown::Write => (ffi::SD_SEND, "SD_SEND"),
+            Shutdown::Both => (ffi::SD_BOTH, "SD_BOTH"),
+        };
+        let raw = self.raw;
+        syscall::socket_error(&SHUTDOWN, format_args!("{raw:#x}, {name}"), || {
+            // SAFETY: shutdown takes no pointers.
+            unsafe { ffi::shutdown(raw, how) }
+        })
+        .map(drop)
+    }
+
+    pub(crate) fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
+        let (raw, ptr, len) = (self.raw, buf.as_mut_ptr().cast::<c_char>(), int_len(buf.len()));
+        let result =
+            syscall::socket_error(&RECV, format_args!("{raw:#x}, {ptr:p}, {len}, 0"), || {
+                // SAFETY: `ptr` points to at least `len` writable bytes of `buf`,
+                // which is exclusively borrowed for the call.
+                unsafe { ffi::recv(raw, ptr, len, 0) }
+            });
+        received(result, len)
+    }
+
+    pub(crate) fn send(&self, buf: &[u8]) -> io::Result<usize> {
+        let (raw, ptr, len) = (self.raw, buf.as_ptr().cast::<c_char>(), int_len(buf.len()));
+        syscall::socket_error(&SEND, format_args!("{raw:#x}, {ptr:p}, {len}, 0"), || {
+            // SAFETY: `ptr` points to at least `len` readable bytes of `buf`.
+            unsafe { ffi::send(raw, ptr, len, 0) }
+        })
+        .map(|n| n as usize)
+    }
+
+    pub(crate) fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SockAddr)> {
+        let mut from = SockAddr::empty();
+        let (raw, ptr, len) = (self.raw, buf.as_mut_ptr().cast::<c_char>(), int_len(buf.len()));
+        let (aptr, alen) = ((&raw mut from.storage).cast(), &raw mut from.len);
+        let result = syscall::socket_error(
+            &RECVFROM,
+            format_args!("{raw:#x}, {ptr:p}, {len}, 0, {aptr:p}"),
+            || {
+                // SAFETY: `ptr` points to at least `len` writable bytes;
+                // `aptr`/`alen` to a live sockaddr_storage and its size.
+                unsafe { ffi::recvfrom(raw, ptr, len, 0, aptr, alen) }
+            },
+        );
+        let n = received(result, len)?;
+        Ok((n, from))
+    }
+
+    pub(crate) fn send_to(&self, buf: &[u8], to: &SockAddr) -> io::Result<usize> {
+        let (raw, ptr, len) = (self.raw, buf.as_ptr().cast::<c_char>(), int_len(buf.len()));
+        let (aptr, alen) = (to.as_ptr(), to.len);
+        syscall::socket_error(&SENDTO, format_args!("{raw:#x}, {ptr:p}, {len}, 0, {to:?}"), || {
+            // SAFETY: `ptr` points to at least `len` readable bytes, `aptr`
+            // to `alen` initialised bytes of `to`.
+            unsafe { ffi::sendto(raw, ptr, len, 0, aptr, alen) }
+        })
+        .map(|n| n as usize)
+    }
+}
+
+/// The Unix meaning of a receive's result (see the module docs): a shut
+/// down receiving half reads as end of file, and a datagram cut to the
+/// buffer's `len` bytes as a full buffer.
+fn received(result: io::Result<c_int>, len: c_int) -> io::Result<usize> {
+    match result {
+        Ok(n) => Ok(n as usize),
+        Err(e) if e.raw_os_error() == Some(ffi::WSAESHUTDOWN) => Ok(0),
+        Err(e) if e.raw_os_error() == Some(ffi::WSAEMSGSIZE) => Ok(len as usize),
+        Err(e) => Err(e),
+    }
+}
+
+impl Drop for Socket {
+    fn drop(&mut self) {
+        let raw = self.raw;
+        // Ignored like std's: the socket is released even when closesocket
+        // reports an error (see its declaration), so there is nothing to
+        // retry.
+        let _ = syscall::socket_error(&CLOSESOCKET, format_args!("{raw:#x}"), || {
+            // SAFETY: `self` owns `raw` (every constructor takes a new socket
+            // nobody else owns) and this is the only place it is closed,
+            // once, as `self` goes away. `into_raw_socket` skips this drop.
+            unsafe { ffi::closesocket(raw) }
+        });
+    }
+}
+
+impl Read for &Socket {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.recv(buf)
+    }
+}
+
+impl Write for &Socket {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.send(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl AsRawSocket for Socket {
+    fn as_raw_socket(&self) -> RawSocket {
+        // `SOCKET` is a `usize`, `RawSocket` a `u64`: the same width on
+        // 64-bit Windows, the only one groundup supports.
+        self.raw as RawSocket
+    }
+}
+
+impl AsSocket for Socket {
+    fn as_socket(&self) -> BorrowedSocket<'_> {
+        // SAFETY: `self` owns the socket and keeps it open for as long as
+        // the borrow lasts (it cannot be dropped while borrowed), and it is
+        // never INVALID_SOCKET.
+        unsafe { BorrowedSocket::borrow_raw(self.as_raw_socket()) }
+    }
+}
+
+impl IntoRawSocket for Socket {
+    fn into_raw_socket(self) -> RawSocket {
+        let raw = self.as_raw_socket();
+        mem::forget(self);
+        raw
+    }
+}
+
+impl fmt::Debug for Socket {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Socket").field(&format_args!("{:#x}", self.raw)).finish()
+    }
+}
