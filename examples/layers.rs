@@ -241,3 +241,175 @@ mod raw {
         peer.join().expect("peer thread panicked")
     }
 }
+
+/// Layer 1 on Windows: a completion port and one AFD poll, by hand (what
+/// `src/sys/iocp/` does for every socket; its `mod.rs` explains why).
+#[cfg(windows)]
+mod raw {
+    use std::io;
+    use std::os::windows::io::AsRawSocket;
+    use std::ptr::null_mut;
+
+    use groundup::groundup_ffi::windows as ffi;
+
+    fn report(what: &str, ok: bool, value: impl std::fmt::Debug) -> io::Result<()> {
+        if ok {
+            println!("{what} = {value:?}");
+            Ok(())
+        } else {
+            let e = io::Error::last_os_error();
+            println!("{what} failed ({e})");
+            Err(e)
+        }
+    }
+
+    pub fn wait_and_read() -> io::Result<()> {
+        let (socket, peer) = super::pair_with_delayed_hi()?;
+        let sock = socket.as_raw_socket() as ffi::SOCKET;
+
+        // The completion port: the "epoll instance".
+        // SAFETY: no handle is associated yet (INVALID_HANDLE_VALUE asks for
+        // a new port); no pointers are passed.
+        let port =
+            unsafe { ffi::CreateIoCompletionPort(ffi::INVALID_HANDLE_VALUE, null_mut(), 0, 0) };
+        report("CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0)", !port.is_null(), port)?;
+
+        // A helper handle on the AFD driver, associated with the port.
+        let mut name: Vec<u16> = "\\Device\\Afd\\groundup-layers".encode_utf16().collect();
+        let bytes = (name.len() * 2) as u16;
+        let mut unicode =
+            ffi::UNICODE_STRING { Length: bytes, MaximumLength: bytes, Buffer: name.as_mut_ptr() };
+        let mut attributes = ffi::OBJECT_ATTRIBUTES {
+            Length: size_of::<ffi::OBJECT_ATTRIBUTES>() as ffi::ULONG,
+            RootDirectory: null_mut(),
+            ObjectName: &raw mut unicode,
+            Attributes: 0,
+            SecurityDescriptor: null_mut(),
+            SecurityQualityOfService: null_mut(),
+        };
+        let mut afd: ffi::HANDLE = null_mut();
+        let mut iosb = ffi::IO_STATUS_BLOCK { Status: 0, Information: 0 };
+        let (share, open) = (ffi::FILE_SHARE_READ | ffi::FILE_SHARE_WRITE, ffi::FILE_OPEN);
+        // SAFETY: every pointer refers to a live local of the right type for
+        // the call; the name buffer outlives it.
+        let status = unsafe {
+            ffi::NtCreateFile(
+                &raw mut afd,
+                ffi::SYNCHRONIZE,
+                &raw mut attributes,
+                &raw mut iosb,
+                null_mut(),
+                0,
+                share,
+                open,
+                0,
+                null_mut(),
+                0,
+            )
+        };
+        report("NtCreateFile(\\Device\\Afd\\groundup-layers)", status >= 0, afd)?;
+        // SAFETY: `afd` and `port` are open handles owned here.
+        let associated = unsafe { ffi::CreateIoCompletionPort(afd, port, 0, 0) };
+        report("CreateIoCompletionPort(afd, port)", !associated.is_null(), associated)?;
+
+        // The socket's base handle, which AFD polls must name.
+        let mut base: ffi::SOCKET = ffi::INVALID_SOCKET;
+        let mut returned: ffi::DWORD = 0;
+        let out = (&raw mut base).cast();
+        let out_len = size_of::<ffi::SOCKET>() as ffi::DWORD;
+        // SAFETY: `out` points to a SOCKET-sized local the call writes;
+        // `returned` is a live DWORD; no overlapped I/O.
+        let rc = unsafe {
+            ffi::WSAIoctl(
+                sock,
+                ffi::SIO_BASE_HANDLE,
+                null_mut(),
+                0,
+                out,
+                out_len,
+                &raw mut returned,
+                null_mut(),
+                None,
+            )
+        };
+        report(&format!("WSAIoctl({sock}, SIO_BASE_HANDLE)"), rc == 0, base)?;
+
+        // The poll: completes when the socket is readable.
+        let mut poll = ffi::AFD_POLL_INFO {
+            Timeout: i64::MAX,
+            NumberOfHandles: 1,
+            Exclusive: 0,
+            Handles: [ffi::AFD_POLL_HANDLE_INFO {
+                Handle: base as ffi::HANDLE,
+                Events: ffi::AFD_POLL_RECEIVE | ffi::AFD_POLL_DISCONNECT | ffi::AFD_POLL_ABORT,
+                Status: 0,
+            }],
+        };
+        let mut poll_iosb = ffi::IO_STATUS_BLOCK { Status: 0, Information: 0 };
+        let info = (&raw mut poll).cast();
+        let len = size_of::<ffi::AFD_POLL_INFO>() as ffi::ULONG;
+        // SAFETY: `poll` and `poll_iosb` stay alive and unmoved until the
+        // completion is dequeued below: the kernel writes both then.
+        let status = unsafe {
+            ffi::NtDeviceIoControlFile(
+                afd,
+                null_mut(),
+                None,
+                (&raw mut poll_iosb).cast(),
+                &raw mut poll_iosb,
+                ffi::IOCTL_AFD_POLL,
+                info,
+                len,
+                info,
+                len,
+            )
+        };
+        println!(
+            "NtDeviceIoControlFile(afd, IOCTL_AFD_POLL, RECEIVE|DISCONNECT|ABORT) = {status:#x} (STATUS_PENDING = {:#x})",
+            ffi::STATUS_PENDING
+        );
+
+        println!("GetQueuedCompletionStatusEx(port, _, 1, INFINITE): waiting…");
+        let mut entries = [ffi::OVERLAPPED_ENTRY {
+            lpCompletionKey: 0,
+            lpOverlapped: null_mut(),
+            Internal: 0,
+            dwNumberOfBytesTransferred: 0,
+        }];
+        let mut removed: ffi::ULONG = 0;
+        // SAFETY: `entries` has room for the one entry asked for; `removed`
+        // is a live ULONG.
+        let ok = unsafe {
+            ffi::GetQueuedCompletionStatusEx(
+                port,
+                entries.as_mut_ptr(),
+                1,
+                &raw mut removed,
+                ffi::INFINITE,
+                0,
+            )
+        };
+        report("GetQueuedCompletionStatusEx", ok != 0, removed)?;
+        println!(
+            "the poll reports events {:#x} (AFD_POLL_RECEIVE = {:#x})",
+            poll.Handles[0].Events,
+            ffi::AFD_POLL_RECEIVE
+        );
+
+        let mut buf = [0u8; 16];
+        // SAFETY: `buf` is 16 writable bytes for the call.
+        let got = unsafe { ffi::recv(sock, buf.as_mut_ptr().cast(), buf.len() as i32, 0) };
+        report(&format!("recv({sock}, _, 16)"), got != ffi::SOCKET_ERROR, got)?;
+        println!("read {got} bytes: {:?}", String::from_utf8_lossy(&buf[..got as usize]));
+
+        // SAFETY: the AFD handle is ours and closed once, here; the poll has
+        // completed, so the kernel no longer uses `poll` or `poll_iosb`.
+        let closed = unsafe { ffi::CloseHandle(afd) };
+        report("CloseHandle(afd)", closed != 0, ())?;
+        // SAFETY: the port is ours, closed once, after the handle on it.
+        let closed = unsafe { ffi::CloseHandle(port) };
+        report("CloseHandle(port)", closed != 0, ())?;
+        drop(socket);
+        peer.join().expect("peer thread panicked")
+    }
+}

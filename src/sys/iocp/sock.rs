@@ -36,6 +36,9 @@ use super::events::Event;
 use super::port::Started;
 use crate::poll::{Interest, Token};
 
+/// The AFD events that mean "a read (or accept) can make progress".
+const READ_SIDE: u32 = ffi::AFD_POLL_RECEIVE | ffi::AFD_POLL_ACCEPT | ffi::AFD_POLL_DISCONNECT;
+
 /// A registered socket.
 #[derive(Debug)]
 pub(super) struct SockState {
@@ -177,6 +180,20 @@ impl SockState {
         }
         let reported = observed & (reg.armed | afd::POLL_FAILED);
         reg.armed &= !reported;
+        if reported & READ_SIDE != 0 {
+            // One read-side edge per `WouldBlock`: once anything readable
+            // (data, a connection, the peer's FIN) is reported, the whole
+            // read side waits for the user's read to return `WouldBlock`.
+            // The contract asks no more: after an event the user reads until
+            // `WouldBlock` (and a FIN that arrives meanwhile is then seen as
+            // the read returning 0, or as an event once re-armed). It matters
+            // under Wine, which turns an armed DISCONNECT or ACCEPT into
+            // level-triggered POLLIN interest, so a socket with unread data
+            // kept wineserver busy re-checking every pending poll in the
+            // process (server/sock.c, poll_flags_from_afd and
+            // complete_async_polls): the demo's 1,000 clients took hours.
+            reg.armed &= !READ_SIDE;
+        }
         (reported != 0).then(|| Event::new(reg.token, reported))
     }
 

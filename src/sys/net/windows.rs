@@ -29,7 +29,9 @@
 //! - **In progress** is `WSAEWOULDBLOCK` from `connect`, not `EINPROGRESS`.
 //! - **Shut down.** After `shutdown(SD_RECEIVE)` a read fails with
 //!   `WSAESHUTDOWN` where Unix returns end of file: reported as `Ok(0)`, as
-//!   std does.
+//!   std does. After `shutdown(SD_SEND)` a write fails with `WSAESHUTDOWN`
+//!   where Unix fails with `EPIPE`: reported as `ErrorKind::BrokenPipe`,
+//!   the kind std gives `EPIPE` (it leaves `WSAESHUTDOWN` uncategorized).
 //! - **Truncated datagrams.** A datagram longer than the buffer fills the
 //!   buffer and fails with `WSAEMSGSIZE`, where Unix silently truncates:
 //!   reported as a full buffer, which is what `groundup::net::UdpSocket`
@@ -467,11 +469,12 @@ impl Socket {
 
     pub(crate) fn send(&self, buf: &[u8]) -> io::Result<usize> {
         let (raw, ptr, len) = (self.raw, buf.as_ptr().cast::<c_char>(), int_len(buf.len()));
-        syscall::socket_error(&SEND, format_args!("{raw:#x}, {ptr:p}, {len}, 0"), || {
-            // SAFETY: `ptr` points to at least `len` readable bytes of `buf`.
-            unsafe { ffi::send(raw, ptr, len, 0) }
-        })
-        .map(|n| n as usize)
+        let result =
+            syscall::socket_error(&SEND, format_args!("{raw:#x}, {ptr:p}, {len}, 0"), || {
+                // SAFETY: `ptr` points to at least `len` readable bytes of `buf`.
+                unsafe { ffi::send(raw, ptr, len, 0) }
+            });
+        sent(result)
     }
 
     pub(crate) fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SockAddr)> {
@@ -494,12 +497,16 @@ impl Socket {
     pub(crate) fn send_to(&self, buf: &[u8], to: &SockAddr) -> io::Result<usize> {
         let (raw, ptr, len) = (self.raw, buf.as_ptr().cast::<c_char>(), int_len(buf.len()));
         let (aptr, alen) = (to.as_ptr(), to.len);
-        syscall::socket_error(&SENDTO, format_args!("{raw:#x}, {ptr:p}, {len}, 0, {to:?}"), || {
-            // SAFETY: `ptr` points to at least `len` readable bytes, `aptr`
-            // to `alen` initialised bytes of `to`.
-            unsafe { ffi::sendto(raw, ptr, len, 0, aptr, alen) }
-        })
-        .map(|n| n as usize)
+        let result = syscall::socket_error(
+            &SENDTO,
+            format_args!("{raw:#x}, {ptr:p}, {len}, 0, {to:?}"),
+            || {
+                // SAFETY: `ptr` points to at least `len` readable bytes,
+                // `aptr` to `alen` initialised bytes of `to`.
+                unsafe { ffi::sendto(raw, ptr, len, 0, aptr, alen) }
+            },
+        );
+        sent(result)
     }
 }
 
@@ -511,6 +518,18 @@ fn received(result: io::Result<c_int>, len: c_int) -> io::Result<usize> {
         Ok(n) => Ok(n as usize),
         Err(e) if e.raw_os_error() == Some(ffi::WSAESHUTDOWN) => Ok(0),
         Err(e) if e.raw_os_error() == Some(ffi::WSAEMSGSIZE) => Ok(len as usize),
+        Err(e) => Err(e),
+    }
+}
+
+/// A send's result as Unix would report it (see the module docs).
+fn sent(result: io::Result<c_int>) -> io::Result<usize> {
+    match result {
+        Ok(n) => Ok(n as usize),
+        Err(e) if e.raw_os_error() == Some(ffi::WSAESHUTDOWN) => Err(io::Error::new(
+            io::ErrorKind::BrokenPipe,
+            "the socket's writing half was shut down (WSAESHUTDOWN)",
+        )),
         Err(e) => Err(e),
     }
 }
