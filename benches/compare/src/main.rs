@@ -11,7 +11,9 @@
 //! the median and the spread (min–max) across rounds, and the ratio of
 //! groundup's median to the contender's, oriented so that > 1 means groundup
 //! is ahead. The table is printed, and written to `results/latest.md` and
-//! `results/latest.csv`.
+//! `results/latest.csv`; a partial run (`--quick`, `--workload`, `--only`,
+//! or a non-default `GROUNDUP_BENCH_SPIN_US`) writes to `target/partial-results/`
+//! instead, so that only a full run replaces the committed figures.
 
 mod client;
 mod poll_layer;
@@ -103,7 +105,8 @@ fn workloads() -> Vec<Workload> {
         Runtime::ALL
             .iter()
             .map(move |&r| {
-                let run: Box<dyn Fn(&Size) -> io::Result<Measure>> = Box::new(move |s| f(r, s).map(figure));
+                let run: Box<dyn Fn(&Size) -> io::Result<Measure>> =
+                    Box::new(move |s| f(r, s).map(figure));
                 (r.name(), run)
             })
             .collect::<Vec<_>>()
@@ -117,7 +120,8 @@ fn workloads() -> Vec<Workload> {
         .iter()
         .map(|&r| {
             let run: Box<dyn Fn(&Size) -> io::Result<Measure>> = Box::new(move |s| {
-                runtime::timers(r, s).map(|(total, worst)| Measure { value: total * 1e3, extra: Some(worst * 1e3) })
+                runtime::timers(r, s)
+                    .map(|(total, worst)| Measure { value: total * 1e3, extra: Some(worst * 1e3) })
             });
             (r.name(), run)
         })
@@ -205,7 +209,9 @@ fn parse_args() -> Args {
         match a.as_str() {
             "--quick" => args.quick = true,
             "--rounds" => args.rounds = it.next().and_then(|n| n.parse().ok()).expect("--rounds N"),
-            "--workload" => args.only_workloads.push(it.next().and_then(|n| n.parse().ok()).expect("--workload N")),
+            "--workload" => args
+                .only_workloads
+                .push(it.next().and_then(|n| n.parse().ok()).expect("--workload N")),
             "--only" => args.only_contender = it.next(),
             "--no-warmup" => args.warmup = false,
             "syscalls" => args.syscalls = true,
@@ -269,7 +275,10 @@ fn main() -> io::Result<()> {
             }
         }
         eprintln!();
-        let medians: Vec<f64> = samples.iter().map(|s| median(&mut s.iter().map(|m| m.value).collect::<Vec<_>>())).collect();
+        let medians: Vec<f64> = samples
+            .iter()
+            .map(|s| median(&mut s.iter().map(|m| m.value).collect::<Vec<_>>()))
+            .collect();
         let reference = medians[0]; // groundup is listed first
         for (i, (name, _)) in contenders.iter().enumerate() {
             let values: Vec<f64> = samples[i].iter().map(|m| m.value).collect();
@@ -296,7 +305,11 @@ fn main() -> io::Result<()> {
         }
     }
     print_table(&rows, args.rounds, started.elapsed().as_secs_f64());
-    write_results(&rows, args.rounds)?;
+    let full = !args.quick
+        && args.only_workloads.is_empty()
+        && args.only_contender.is_none()
+        && runtime::spin_override().is_none();
+    write_results(&rows, args.rounds, &results_dir(full)?)?;
     Ok(())
 }
 
@@ -328,31 +341,45 @@ fn fmt_value(v: f64, unit: &str) -> String {
 fn table_lines(rows: &[Row], markdown: bool) -> Vec<String> {
     let mut lines = Vec::new();
     if markdown {
-        lines.push("| # | workload | contender | median | spread (min–max) | groundup ahead by |".into());
+        lines.push(
+            "| # | workload | contender | median | spread (min–max) | groundup ahead by |".into(),
+        );
         lines.push("|---|---|---|---:|---:|---:|".into());
     }
     let mut last = 0;
     for r in rows {
         let extra = r.extra_median.map(|e| format!(" (worst {e:.1} ms late)")).unwrap_or_default();
-        let (num, title) = if r.workload != last { (r.workload.to_string(), format!("{} ({})", r.title, r.unit)) } else { (String::new(), String::new()) };
+        let (num, title) = if r.workload != last {
+            (r.workload.to_string(), format!("{} ({})", r.title, r.unit))
+        } else {
+            (String::new(), String::new())
+        };
         last = r.workload;
         let median = format!("{}{extra}", fmt_value(r.median, r.unit));
         let spread = format!("{}–{}", fmt_value(r.min, r.unit), fmt_value(r.max, r.unit));
         let ratio = format!("{:.2}×", r.ratio);
         if markdown {
-            lines.push(format!("| {num} | {title} | {} | {median} | {spread} | {ratio} |", r.contender));
+            lines.push(format!(
+                "| {num} | {title} | {} | {median} | {spread} | {ratio} |",
+                r.contender
+            ));
         } else {
             if !num.is_empty() {
                 lines.push(format!("{num}. {title}"));
             }
-            lines.push(format!("     {:<22} {:>32}  {:>25}  {:>7}", r.contender, median, spread, ratio));
+            lines.push(format!(
+                "     {:<22} {:>32}  {:>25}  {:>7}",
+                r.contender, median, spread, ratio
+            ));
         }
     }
     lines
 }
 
 fn print_table(rows: &[Row], rounds: usize, secs: f64) {
-    println!("\ngroundup vs mio, tokio, smol — medians of {rounds} interleaved round(s), {secs:.0} s in all");
+    println!(
+        "\ngroundup vs mio, tokio, smol — medians of {rounds} interleaved round(s), {secs:.0} s in all"
+    );
     println!("ratio: > 1.00× means groundup is ahead of that contender, < 1.00× behind\n");
     println!("     {:<22} {:>32}  {:>25}  {:>7}", "contender", "median", "spread", "ratio");
     for line in table_lines(rows, false) {
@@ -363,18 +390,39 @@ fn print_table(rows: &[Row], rounds: usize, secs: f64) {
 fn machine() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
         .unwrap_or_else(|| "unknown CPU".into());
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
-    let kernel = Command::new("uname").arg("-r").output().ok().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string()).unwrap_or_default();
+    let kernel = Command::new("uname")
+        .arg("-r")
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
     format!("{cpu}, {cores} cores, kernel {kernel}")
 }
 
-fn write_results(rows: &[Row], rounds: usize) -> io::Result<()> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("results");
+/// Where a run's tables go: `results/` (committed) for a full run,
+/// `target/partial-results/` for anything less.
+fn results_dir(full: bool) -> io::Result<std::path::PathBuf> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = if full { root.join("results") } else { root.join("target/partial-results") };
     std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+fn write_results(rows: &[Row], rounds: usize, dir: &std::path::Path) -> io::Result<()> {
     let mut md = String::new();
-    writeln!(md, "Machine: {}. Medians of {rounds} interleaved round(s) after a warm-up round.", machine()).unwrap();
+    writeln!(
+        md,
+        "Machine: {}. Medians of {rounds} interleaved round(s) after a warm-up round.",
+        machine()
+    )
+    .unwrap();
     writeln!(md, "Ratio: groundup's median over the contender's (inverted for times), so > 1 means groundup is ahead.\n").unwrap();
     for line in table_lines(rows, true) {
         writeln!(md, "{line}").unwrap();
@@ -415,19 +463,39 @@ fn syscalls(quick: bool) -> io::Result<()> {
             let mut cmd = Command::new("perf");
             cmd.args(["stat", "-x", ",", "-e", "raw_syscalls:sys_enter,context-switches", "--"])
                 .arg(&exe)
-                .args(["--workload", &workload.to_string(), "--only", r.name(), "--rounds", "1", "--no-warmup"]);
+                .args([
+                    "--workload",
+                    &workload.to_string(),
+                    "--only",
+                    r.name(),
+                    "--rounds",
+                    "1",
+                    "--no-warmup",
+                ]);
             if quick {
                 cmd.arg("--quick");
             }
             let output = cmd.output()?;
             if !output.status.success() {
-                return Err(io::Error::other(format!("perf failed: {}", String::from_utf8_lossy(&output.stderr))));
+                return Err(io::Error::other(format!(
+                    "perf failed: {}",
+                    String::from_utf8_lossy(&output.stderr)
+                )));
             }
             let stdout = String::from_utf8_lossy(&output.stdout);
-            let ops: f64 = stdout.lines().find_map(|l| l.strip_prefix("OPS ")).and_then(|n| n.trim().parse().ok()).unwrap_or(1.0);
+            let ops: f64 = stdout
+                .lines()
+                .find_map(|l| l.strip_prefix("OPS "))
+                .and_then(|n| n.trim().parse().ok())
+                .unwrap_or(1.0);
             let stderr = String::from_utf8_lossy(&output.stderr);
             let count = |event: &str| -> f64 {
-                stderr.lines().find(|l| l.contains(event)).and_then(|l| l.split(',').next()).and_then(|n| n.trim().parse().ok()).unwrap_or(f64::NAN)
+                stderr
+                    .lines()
+                    .find(|l| l.contains(event))
+                    .and_then(|l| l.split(',').next())
+                    .and_then(|n| n.trim().parse().ok())
+                    .unwrap_or(f64::NAN)
             };
             writeln!(
                 out,
@@ -440,8 +508,7 @@ fn syscalls(quick: bool) -> io::Result<()> {
         }
     }
     println!("{out}");
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("results");
-    std::fs::create_dir_all(&dir)?;
+    let dir = results_dir(!quick && runtime::spin_override().is_none())?;
     std::fs::write(dir.join("syscalls.md"), out)?;
     Ok(())
 }

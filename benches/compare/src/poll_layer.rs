@@ -59,7 +59,10 @@ macro_rules! wake_body {
             thread::spawn(move || -> io::Result<()> {
                 let mut events = $Events::with_capacity(4);
                 for _ in 0..rounds {
-                    poll_until_event(|| { pong_poll.poll(&mut events, None)?; Ok(!events.is_empty()) })?;
+                    poll_until_event(|| {
+                        pong_poll.poll(&mut events, None)?;
+                        Ok(!events.is_empty())
+                    })?;
                     ping.wake()?;
                 }
                 Ok(())
@@ -69,7 +72,10 @@ macro_rules! wake_body {
         let start = Instant::now();
         for _ in 0..rounds {
             pong.wake()?;
-            poll_until_event(|| { ping_poll.poll(&mut events, None)?; Ok(!events.is_empty()) })?;
+            poll_until_event(|| {
+                ping_poll.poll(&mut events, None)?;
+                Ok(!events.is_empty())
+            })?;
         }
         let elapsed = start.elapsed();
         ponger.join().expect("ponger panicked")?;
@@ -149,4 +155,3 @@ pub fn churn_mio(size: &Size) -> io::Result<f64> {
     let (mut source, _b) = mio::net::UnixStream::pair()?;
     churn_body!(Poll, Token, Interest, source, size)
 }
-

@@ -46,7 +46,7 @@ impl Runtime {
     {
         match self {
             Runtime::Groundup => {
-                let rt = groundup::Runtime::new().expect("groundup runtime");
+                let rt = groundup_runtime().expect("groundup runtime");
                 let task = rt.spawn(make());
                 rt.block_on(task).expect("task panicked")
             }
@@ -64,6 +64,23 @@ impl Runtime {
                 smol::future::block_on(ex.run(task))
             }
         }
+    }
+}
+
+/// The executor's spin budget from `GROUNDUP_BENCH_SPIN_US` (microseconds),
+/// if set: a knob to explore how long the executor should spin before it
+/// parks (see `Builder::spin_before_park`). Published figures leave it unset.
+pub fn spin_override() -> Option<Duration> {
+    let us = std::env::var("GROUNDUP_BENCH_SPIN_US").ok()?.parse().ok()?;
+    Some(Duration::from_micros(us))
+}
+
+/// A groundup runtime with the default settings, or with the spin budget
+/// from [`spin_override`].
+fn groundup_runtime() -> io::Result<groundup::Runtime> {
+    match spin_override() {
+        Some(spin) => groundup::runtime::Builder::new().spin_before_park(spin).build(),
+        None => groundup::Runtime::new(),
     }
 }
 
@@ -149,7 +166,7 @@ pub fn echo_server(runtime: Runtime) -> EchoServer {
 
 fn groundup_echo(addr_tx: mpsc::Sender<SocketAddr>, stop: Stop) {
     use groundup::io::{AsyncReadExt, AsyncWriteExt};
-    groundup::block_on(async move {
+    groundup_runtime().expect("groundup runtime").block_on(async move {
         let listener = groundup::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         addr_tx.send(listener.local_addr().unwrap()).unwrap();
         while let Some(accepted) = unless(listener.accept(), stop.wait()).await {
@@ -246,7 +263,7 @@ pub fn spawn_join(runtime: Runtime, size: &Size) -> io::Result<f64> {
     let n = size.tasks;
     let elapsed = match runtime {
         Runtime::Groundup => {
-            let rt = groundup::Runtime::new()?;
+            let rt = groundup_runtime()?;
             rt.block_on(async {
                 let start = Instant::now();
                 let hs: Vec<_> = (0..n).map(|i| groundup::spawn(async move { i })).collect();
@@ -286,10 +303,11 @@ pub fn spawn_join(runtime: Runtime, size: &Size) -> io::Result<f64> {
 /// Returns (seconds until the last one fired, worst lateness in seconds).
 pub fn timers(runtime: Runtime, size: &Size) -> io::Result<(f64, f64)> {
     let n = size.timers;
-    let spread = |start: Instant, i: usize| start + Duration::from_micros((i as u64 * 7_919) % 100_000);
+    let spread =
+        |start: Instant, i: usize| start + Duration::from_micros((i as u64 * 7_919) % 100_000);
     let (total, worst) = match runtime {
         Runtime::Groundup => {
-            let rt = groundup::Runtime::new()?;
+            let rt = groundup_runtime()?;
             rt.block_on(async {
                 let start = Instant::now();
                 let hs: Vec<_> = (0..n)
