@@ -5,28 +5,13 @@ mod util;
 
 use std::cell::Cell;
 use std::io::ErrorKind;
-use std::net::SocketAddr;
 use std::rc::Rc;
 
 use groundup::io::{AsyncReadExt, AsyncWriteExt};
 use groundup::net::{TcpListener, TcpStream};
 use groundup::task;
 
-/// An echo server task; returns its address.
-async fn echo_server() -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    groundup::spawn(async move {
-        loop {
-            let (stream, _) = listener.accept().await.unwrap();
-            groundup::spawn(async move {
-                let (mut r, mut w) = stream.into_split();
-                groundup::io::copy(&mut r, &mut w).await
-            });
-        }
-    });
-    addr
-}
+use util::echo_server;
 
 /// A deterministic pattern, different per client, so misrouted bytes show.
 fn pattern(client: usize, len: usize) -> Vec<u8> {

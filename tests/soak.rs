@@ -16,7 +16,7 @@ use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use groundup::io::{AsyncReadExt, AsyncWriteExt};
-use groundup::net::{TcpListener, TcpStream};
+use groundup::net::TcpStream;
 use groundup::time;
 
 fn resident_kib() -> u64 {
@@ -38,17 +38,7 @@ fn echo_load_leaves_descriptors_and_memory_where_they_were() {
     let duration = soak_duration();
     let warm_up = (duration / 10).max(Duration::from_millis(500));
     groundup::block_on(async move {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        groundup::spawn(async move {
-            loop {
-                let (stream, _) = listener.accept().await.unwrap();
-                groundup::spawn(async move {
-                    let (mut r, mut w) = stream.into_split();
-                    groundup::io::copy(&mut r, &mut w).await
-                });
-            }
-        });
+        let addr = util::echo_server().await;
         let fds_before = util::open_fds();
         let requests = Rc::new(Cell::new(0u64));
         let end = Instant::now() + duration;

@@ -8,7 +8,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use groundup::io::{AsyncReadExt, AsyncWriteExt};
-use groundup::net::{TcpListener, TcpStream};
+use groundup::net::TcpStream;
 use groundup::time;
 
 const WANTED: usize = 10_000;
@@ -35,17 +35,7 @@ fn ten_thousand_concurrent_connections_every_byte_checked() {
     println!("{connections} concurrent connections");
 
     groundup::block_on(async move {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        groundup::spawn(async move {
-            loop {
-                let (stream, _) = listener.accept().await.unwrap();
-                groundup::spawn(async move {
-                    let (mut r, mut w) = stream.into_split();
-                    groundup::io::copy(&mut r, &mut w).await
-                });
-            }
-        });
+        let addr = util::echo_server().await;
 
         // Phase 1: open every connection (a bounded number connecting at
         // once), keeping them all.

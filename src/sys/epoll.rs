@@ -185,18 +185,7 @@ impl std::fmt::Display for FlagNames {
             (ffi::EPOLLONESHOT, "EPOLLONESHOT"),
             (ffi::EPOLLET, "EPOLLET"),
         ];
-        let mut first = true;
-        for (bit, name) in NAMES {
-            if self.0 & bit != 0 {
-                f.write_str(if first { "" } else { "|" })?;
-                f.write_str(name)?;
-                first = false;
-            }
-        }
-        if first {
-            f.write_str("0")?;
-        }
-        Ok(())
+        syscall::write_flags(f, self.0, &NAMES)
     }
 }
 
@@ -305,18 +294,5 @@ impl Waker {
     }
 }
 
-/// Per-`IoSource` state. epoll needs none: the kernel re-arms an
-/// edge-triggered registration by itself whenever readiness changes.
-#[derive(Debug)]
-pub(crate) struct IoSourceState;
-
-impl IoSourceState {
-    pub(crate) fn new() -> IoSourceState {
-        IoSourceState
-    }
-
-    /// Runs one I/O operation on the source.
-    pub(crate) fn do_io<T, R>(&self, f: impl FnOnce(&T) -> io::Result<R>, io: &T) -> io::Result<R> {
-        f(io)
-    }
-}
+/// Per-`IoSource` state: none (see [`IoSourceState`](super::unix::IoSourceState)).
+pub(crate) use super::unix::IoSourceState;

@@ -323,6 +323,8 @@ impl fmt::Display for Timeout<'_> {
 struct Names<'a>(&'a ffi::kevent);
 
 impl fmt::Display for Names<'_> {
+    // `kevent.flags` is a u16, but a u32 on NetBSD: `u32::from` is a no-op there.
+    #[allow(clippy::useless_conversion)]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let kev = self.0;
         match event_filter(kev) {
@@ -332,18 +334,16 @@ impl fmt::Display for Names<'_> {
             EventFilter::Other => write!(f, "filter {}", kev.filter)?,
         }
         let names = [
-            (ffi::EV_ADD, "EV_ADD"),
-            (ffi::EV_DELETE, "EV_DELETE"),
-            (ffi::EV_ENABLE, "EV_ENABLE"),
-            (ffi::EV_CLEAR, "EV_CLEAR"),
-            (ffi::EV_RECEIPT, "EV_RECEIPT"),
-            (ffi::EV_ERROR, "EV_ERROR"),
-            (ffi::EV_EOF, "EV_EOF"),
+            (u32::from(ffi::EV_ADD), "EV_ADD"),
+            (u32::from(ffi::EV_DELETE), "EV_DELETE"),
+            (u32::from(ffi::EV_ENABLE), "EV_ENABLE"),
+            (u32::from(ffi::EV_CLEAR), "EV_CLEAR"),
+            (u32::from(ffi::EV_RECEIPT), "EV_RECEIPT"),
+            (u32::from(ffi::EV_ERROR), "EV_ERROR"),
+            (u32::from(ffi::EV_EOF), "EV_EOF"),
         ];
-        for (bit, name) in names {
-            if kev.flags & bit != 0 {
-                write!(f, "|{name}")?;
-            }
+        for name in syscall::flag_names(u32::from(kev.flags), &names) {
+            write!(f, "|{name}")?;
         }
         Ok(())
     }
@@ -494,18 +494,5 @@ impl Waker {
 #[cfg(groundup_waker = "pipe")]
 pub(crate) use super::pipe_waker::Waker;
 
-/// Per-`IoSource` state. kqueue needs none: an `EV_CLEAR` knote is re-armed
-/// by the kernel whenever readiness changes.
-#[derive(Debug)]
-pub(crate) struct IoSourceState;
-
-impl IoSourceState {
-    pub(crate) fn new() -> IoSourceState {
-        IoSourceState
-    }
-
-    /// Runs one I/O operation on the source.
-    pub(crate) fn do_io<T, R>(&self, f: impl FnOnce(&T) -> io::Result<R>, io: &T) -> io::Result<R> {
-        f(io)
-    }
-}
+/// Per-`IoSource` state: none (see [`IoSourceState`](super::unix::IoSourceState)).
+pub(crate) use super::unix::IoSourceState;

@@ -416,6 +416,35 @@ mod windows {
     }
 }
 
+/// The names, in `names`' order, of the bits of `bits` that `names` knows.
+pub(crate) fn flag_names<'a>(
+    bits: u32,
+    names: &'a [(u32, &'a str)],
+) -> impl Iterator<Item = &'a str> + 'a {
+    names.iter().filter(move |&&(bit, _)| bits & bit != 0).map(|&(_, name)| name)
+}
+
+/// Writes the names of the bits of `bits` that `names` knows, as C spells
+/// such an expression (`EPOLLIN|EPOLLET`), or `0` when none is set: the
+/// flags of a trace line or a `Debug` output, readable against the man page.
+#[cfg_attr(groundup_backend = "kqueue", allow(dead_code))] // kqueue prefixes a filter
+pub(crate) fn write_flags(
+    f: &mut fmt::Formatter<'_>,
+    bits: u32,
+    names: &[(u32, &str)],
+) -> fmt::Result {
+    let mut first = true;
+    for name in flag_names(bits, names) {
+        f.write_str(if first { "" } else { "|" })?;
+        f.write_str(name)?;
+        first = false;
+    }
+    if first {
+        f.write_str("0")?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -180,3 +180,22 @@ fn set_soft_limit(cur: ffi::rlim_t, soft: ffi::rlim_t, hard: ffi::rlim_t) -> io:
 fn widen(limit: ffi::rlim_t) -> u64 {
     limit as u64
 }
+
+/// Per-`IoSource` state on the Unix backends: none. epoll (edge-triggered)
+/// and kqueue (`EV_CLEAR`) re-arm a registration in the kernel by themselves
+/// whenever readiness changes, so an operation that returns `WouldBlock`
+/// needs no follow-up here. (The IOCP backend's state is where a backend
+/// that must re-arm by hand does it.)
+#[derive(Debug)]
+pub(crate) struct IoSourceState;
+
+impl IoSourceState {
+    pub(crate) fn new() -> IoSourceState {
+        IoSourceState
+    }
+
+    /// Runs one I/O operation on the source.
+    pub(crate) fn do_io<T, R>(&self, f: impl FnOnce(&T) -> io::Result<R>, io: &T) -> io::Result<R> {
+        f(io)
+    }
+}

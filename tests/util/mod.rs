@@ -311,3 +311,21 @@ pub fn stress(n: usize) -> usize {
         std::env::var("GROUNDUP_STRESS_DIVISOR").ok().and_then(|d| d.parse().ok()).unwrap_or(1);
     (n / divisor.max(1)).max(1)
 }
+
+/// Starts a groundup TCP echo server task on a loopback port (call inside a
+/// groundup runtime) and returns its address. Each connection is echoed by
+/// its own task until the client closes it.
+pub async fn echo_server() -> std::net::SocketAddr {
+    let listener = groundup::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    groundup::spawn(async move {
+        loop {
+            let (stream, _) = listener.accept().await.unwrap();
+            groundup::spawn(async move {
+                let (mut r, mut w) = stream.into_split();
+                groundup::io::copy(&mut r, &mut w).await
+            });
+        }
+    });
+    addr
+}

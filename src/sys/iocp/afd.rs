@@ -320,17 +320,6 @@ impl std::fmt::Display for Names {
             (ffi::AFD_POLL_CONNECT_FAIL, "CONNECT_FAIL"),
             (POLL_FAILED, "POLL_FAILED"),
         ];
-        let mut first = true;
-        for (bit, name) in NAMES {
-            if self.0 & bit != 0 {
-                f.write_str(if first { "" } else { "|" })?;
-                f.write_str(name)?;
-                first = false;
-            }
-        }
-        if first {
-            f.write_str("0")?;
-        }
-        Ok(())
+        syscall::write_flags(f, self.0, &NAMES)
     }
 }

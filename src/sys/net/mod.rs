@@ -23,18 +23,26 @@
 //! `SockAddr::from_path`) and `set_reuse_address`. `windows.rs` opens with
 //! how Winsock differs and what is done about it.
 //!
-//! [`SockAddr`] is a socket address in the kernel's own layout, with the
-//! conversions to and from `std::net::SocketAddr` and Unix paths.
+//! [`SockAddr`] (`addr.rs`, shared) is a socket address in the kernel's own
+//! layout, with the conversions to and from `std::net::SocketAddr`; each
+//! platform file gives it the C types it needs in a small module `c`, and
+//! `unix.rs` adds Unix paths.
 
+mod addr;
 #[cfg(unix)]
 mod unix;
 #[cfg(windows)]
 mod windows;
 
+pub(crate) use addr::SockAddr;
 #[cfg(unix)]
-pub(crate) use unix::{SockAddr, Socket};
+pub(crate) use unix::Socket;
+#[cfg(unix)]
+use unix::c;
 #[cfg(windows)]
-pub(crate) use windows::{SockAddr, Socket};
+pub(crate) use windows::Socket;
+#[cfg(windows)]
+use windows::c;
 
 /// What kind of socket.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -5,7 +5,7 @@ use std::ffi::OsStr;
 use std::fmt;
 use std::io::{self, Read, Write};
 use std::mem;
-use std::net::{Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, SocketAddrV4, SocketAddrV6};
+use std::net::{Shutdown, SocketAddr};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, IntoRawFd, RawFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
@@ -18,6 +18,7 @@ use groundup_ffi::linux as os;
 use groundup_ffi::unix as posix;
 use groundup_ffi::unix::socklen_t;
 
+use super::addr::{SockAddr, len_of};
 use super::{Connect, Kind};
 use crate::sys::syscall::{self, Syscall};
 use crate::sys::unix::Fd;
@@ -49,48 +50,33 @@ const SEND_FLAGS: c_int = 0;
 // Addresses
 // ---------------------------------------------------------------------------
 
-/// A socket address as the kernel reads and writes it: a
-/// `sockaddr_storage` and the number of its bytes in use.
-#[derive(Clone, Copy)]
-pub(crate) struct SockAddr {
-    storage: os::sockaddr_storage,
-    len: socklen_t,
+/// The C types and helpers the shared address code (`addr.rs`) needs, from
+/// this system's headers.
+pub(super) mod c {
+    pub(crate) use groundup_ffi::unix::{sockaddr, socklen_t as addr_len};
+
+    pub(crate) use super::os::{
+        AF_INET, AF_INET6, sa_family_t, sockaddr_in, sockaddr_in6, sockaddr_storage,
+    };
+
+    // The BSD socket addresses start with a length byte (4.4BSD's `sa_len`);
+    // Linux's do not.
+    #[cfg(groundup_backend = "kqueue")]
+    pub(crate) fn set_sin_len(sin: &mut sockaddr_in) {
+        sin.sin_len = size_of::<sockaddr_in>() as u8;
+    }
+    #[cfg(groundup_backend = "kqueue")]
+    pub(crate) fn set_sin6_len(sin6: &mut sockaddr_in6) {
+        sin6.sin6_len = size_of::<sockaddr_in6>() as u8;
+    }
+    #[cfg(not(groundup_backend = "kqueue"))]
+    pub(crate) fn set_sin_len(_: &mut sockaddr_in) {}
+    #[cfg(not(groundup_backend = "kqueue"))]
+    pub(crate) fn set_sin6_len(_: &mut sockaddr_in6) {}
 }
 
-fn socklen_of<T>() -> socklen_t {
-    // Every sockaddr type is at most 256 bytes (OpenBSD's sockaddr_storage;
-    // 128 elsewhere), far below socklen_t's range.
-    size_of::<T>() as socklen_t
-}
-
+/// Unix-domain addresses: what only Unix has.
 impl SockAddr {
-    /// An empty buffer for the kernel to fill (`accept`, `getsockname`, …).
-    fn empty() -> SockAddr {
-        // SAFETY: `sockaddr_storage` is plain old data (integers and byte
-        // arrays), for which all-zero bytes are a valid value.
-        let storage = unsafe { mem::zeroed::<os::sockaddr_storage>() };
-        SockAddr { storage, len: socklen_of::<os::sockaddr_storage>() }
-    }
-
-    /// Copies a specific sockaddr type into the storage.
-    fn from_raw<T: Copy>(raw: T) -> SockAddr {
-        const { assert!(size_of::<T>() <= size_of::<os::sockaddr_storage>()) };
-        let mut addr = SockAddr::empty();
-        // SAFETY: `T` fits in the storage (asserted above at compile time),
-        // the storage is at least as aligned as any sockaddr type (that is
-        // its purpose), and both are plain old data.
-        unsafe { (&raw mut addr.storage).cast::<T>().write(raw) };
-        addr.len = socklen_of::<T>();
-        addr
-    }
-
-    pub(crate) fn from_std(addr: &SocketAddr) -> SockAddr {
-        match addr {
-            SocketAddr::V4(v4) => SockAddr::from_raw(sockaddr_in(v4)),
-            SocketAddr::V6(v6) => SockAddr::from_raw(sockaddr_in6(v6)),
-        }
-    }
-
     /// A Unix-domain address for `path`.
     pub(crate) fn from_path(path: &Path) -> io::Result<SockAddr> {
         // SAFETY: `sockaddr_un` is plain old data; all zeroes is valid (and
@@ -120,32 +106,6 @@ impl SockAddr {
         Ok(addr)
     }
 
-    fn family(&self) -> c_int {
-        c_int::from(self.storage.ss_family)
-    }
-
-    /// The address as an IP socket address, if it is one.
-    pub(crate) fn as_std(&self) -> Option<SocketAddr> {
-        match self.family() {
-            os::AF_INET => {
-                // SAFETY: the family says the storage holds a sockaddr_in,
-                // and the storage is aligned for any sockaddr type.
-                let sin = unsafe { &*(&raw const self.storage).cast::<os::sockaddr_in>() };
-                let ip = Ipv4Addr::from(u32::from_be(sin.sin_addr.s_addr));
-                Some(SocketAddr::V4(SocketAddrV4::new(ip, u16::from_be(sin.sin_port))))
-            }
-            os::AF_INET6 => {
-                // SAFETY: as above, for sockaddr_in6.
-                let sin6 = unsafe { &*(&raw const self.storage).cast::<os::sockaddr_in6>() };
-                let ip = Ipv6Addr::from(sin6.sin6_addr.s6_addr);
-                let port = u16::from_be(sin6.sin6_port);
-                let flow = u32::from_be(sin6.sin6_flowinfo);
-                Some(SocketAddr::V6(SocketAddrV6::new(ip, port, flow, sin6.sin6_scope_id)))
-            }
-            _ => None,
-        }
-    }
-
     /// The path of a Unix-domain address; `None` for an unnamed one (or a
     /// non-Unix address).
     ///
@@ -168,64 +128,14 @@ impl SockAddr {
         let path = path.split(|&b| b == 0).next().unwrap_or(&[]);
         (!path.is_empty()).then(|| Path::new(OsStr::from_bytes(path)))
     }
-
-    fn as_ptr(&self) -> *const posix::sockaddr {
-        (&raw const self.storage).cast()
-    }
 }
 
-fn sockaddr_in(addr: &SocketAddrV4) -> os::sockaddr_in {
-    // SAFETY: plain old data; all zeroes is valid and zeroes `sin_zero`.
-    let mut sin = unsafe { mem::zeroed::<os::sockaddr_in>() };
-    sin.sin_family = os::AF_INET as os::sa_family_t;
-    sin.sin_port = addr.port().to_be();
-    sin.sin_addr.s_addr = u32::from(*addr.ip()).to_be();
-    set_sin_len(&mut sin);
-    sin
-}
-
-fn sockaddr_in6(addr: &SocketAddrV6) -> os::sockaddr_in6 {
-    // SAFETY: plain old data; all zeroes is valid.
-    let mut sin6 = unsafe { mem::zeroed::<os::sockaddr_in6>() };
-    sin6.sin6_family = os::AF_INET6 as os::sa_family_t;
-    sin6.sin6_port = addr.port().to_be();
-    sin6.sin6_flowinfo = addr.flowinfo().to_be();
-    sin6.sin6_addr.s6_addr = addr.ip().octets();
-    sin6.sin6_scope_id = addr.scope_id();
-    set_sin6_len(&mut sin6);
-    sin6
-}
-
-// The BSD socket addresses start with a length byte (4.4BSD's `sa_len`);
-// Linux's do not.
-#[cfg(groundup_backend = "kqueue")]
-fn set_sin_len(sin: &mut os::sockaddr_in) {
-    sin.sin_len = size_of::<os::sockaddr_in>() as u8;
-}
-#[cfg(groundup_backend = "kqueue")]
-fn set_sin6_len(sin6: &mut os::sockaddr_in6) {
-    sin6.sin6_len = size_of::<os::sockaddr_in6>() as u8;
-}
 #[cfg(groundup_backend = "kqueue")]
 fn set_sun_len(un: &mut os::sockaddr_un, len: usize) {
     un.sun_len = len as u8;
 }
 #[cfg(not(groundup_backend = "kqueue"))]
-fn set_sin_len(_: &mut os::sockaddr_in) {}
-#[cfg(not(groundup_backend = "kqueue"))]
-fn set_sin6_len(_: &mut os::sockaddr_in6) {}
-#[cfg(not(groundup_backend = "kqueue"))]
 fn set_sun_len(_: &mut os::sockaddr_un, _: usize) {}
-
-impl fmt::Debug for SockAddr {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.as_std(), self.as_path()) {
-            (Some(addr), _) => write!(f, "{addr}"),
-            (None, Some(path)) => write!(f, "{}", path.display()),
-            (None, None) => write!(f, "(unnamed, family {})", self.family()),
-        }
-    }
-}
 
 // ---------------------------------------------------------------------------
 // The socket
@@ -301,7 +211,7 @@ impl Socket {
     }
 
     pub(crate) fn bind(&self, addr: &SockAddr) -> io::Result<()> {
-        let (fd, ptr, len) = (self.fd.raw(), addr.as_ptr(), addr.len);
+        let (fd, (ptr, len)) = (self.fd.raw(), addr.as_parts());
         syscall::minus_one(&BIND, format_args!("{fd}, {addr:?}, {len}"), || {
             // SAFETY: `ptr` points to `len` initialised bytes of `addr`,
             // alive for the call.
@@ -323,7 +233,7 @@ impl Socket {
     pub(crate) fn accept(&self) -> io::Result<(Socket, SockAddr)> {
         let mut peer = SockAddr::empty();
         let fd = self.fd.raw();
-        let (ptr, len) = ((&raw mut peer.storage).cast(), &raw mut peer.len);
+        let (ptr, len) = peer.as_mut_parts();
         let new =
             syscall::minus_one(&ACCEPT, format_args!("{fd}, {ptr:p}, [{}]", peer.len), || {
                 accept_raw(fd, ptr, len)
@@ -337,7 +247,7 @@ impl Socket {
     /// Starts connecting. On a non-blocking socket this is usually
     /// `InProgress`: wait until writable, then check [`take_error`](Self::take_error).
     pub(crate) fn connect(&self, addr: &SockAddr) -> io::Result<Connect> {
-        let (fd, ptr, len) = (self.fd.raw(), addr.as_ptr(), addr.len);
+        let (fd, (ptr, len)) = (self.fd.raw(), addr.as_parts());
         let result = syscall::minus_one(&CONNECT, format_args!("{fd}, {addr:?}, {len}"), || {
             // SAFETY: `ptr` points to `len` initialised bytes of `addr`.
             unsafe { posix::connect(fd, ptr, len) }
@@ -379,7 +289,7 @@ impl Socket {
     ) -> io::Result<SockAddr> {
         let mut addr = SockAddr::empty();
         let fd = self.fd.raw();
-        let (ptr, len) = ((&raw mut addr.storage).cast(), &raw mut addr.len);
+        let (ptr, len) = addr.as_mut_parts();
         syscall::minus_one(call, format_args!("{fd}, {ptr:p}, [{}]", addr.len), || {
             f(fd, ptr, len)
         })?;
@@ -403,7 +313,7 @@ impl Socket {
 
     fn getsockopt(&self, level: c_int, name: c_int, names: &str) -> io::Result<c_int> {
         let mut value: c_int = 0;
-        let mut len = socklen_of::<c_int>();
+        let mut len = len_of::<c_int>();
         let fd = self.fd.raw();
         let (vptr, lptr) = ((&raw mut value).cast::<c_void>(), &raw mut len);
         syscall::minus_one(&GETSOCKOPT, format_args!("{fd}, {names}, _, [{}]", len), || {
@@ -416,7 +326,7 @@ impl Socket {
 
     fn setsockopt(&self, level: c_int, name: c_int, value: c_int, names: &str) -> io::Result<()> {
         let fd = self.fd.raw();
-        let (vptr, len) = ((&raw const value).cast::<c_void>(), socklen_of::<c_int>());
+        let (vptr, len) = ((&raw const value).cast::<c_void>(), len_of::<c_int>());
         syscall::minus_one(&SETSOCKOPT, format_args!("{fd}, {names}, [{value}], {len}"), || {
             // SAFETY: `vptr` points to a live int of `len` bytes, only read.
             unsafe { posix::setsockopt(fd, level, name, vptr, len) }
@@ -460,7 +370,7 @@ impl Socket {
     pub(crate) fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SockAddr)> {
         let mut from = SockAddr::empty();
         let (fd, ptr, len) = (self.fd.raw(), buf.as_mut_ptr().cast::<c_void>(), buf.len());
-        let (aptr, alen) = ((&raw mut from.storage).cast(), &raw mut from.len);
+        let (aptr, alen) = from.as_mut_parts();
         let n = syscall::minus_one(
             &RECVFROM,
             format_args!("{fd}, {ptr:p}, {len}, 0, {aptr:p}"),
@@ -475,7 +385,7 @@ impl Socket {
 
     pub(crate) fn send_to(&self, buf: &[u8], to: &SockAddr) -> io::Result<usize> {
         let (fd, ptr, len) = (self.fd.raw(), buf.as_ptr().cast::<c_void>(), buf.len());
-        let (aptr, alen) = (to.as_ptr(), to.len);
+        let (aptr, alen) = to.as_parts();
         syscall::minus_one(
             &SENDTO,
             format_args!("{fd}, {ptr:p}, {len}, {SEND_FLAGS:#x}, {to:?}"),

@@ -58,7 +58,7 @@
 use std::fmt;
 use std::io::{self, Read, Write};
 use std::mem;
-use std::net::{Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, SocketAddrV4, SocketAddrV6};
+use std::net::{Shutdown, SocketAddr};
 use std::os::windows::io::{AsRawSocket, AsSocket, BorrowedSocket, IntoRawSocket, RawSocket};
 use std::ptr;
 use std::sync::OnceLock;
@@ -66,6 +66,7 @@ use std::sync::OnceLock;
 use core::ffi::{c_char, c_int};
 use groundup_ffi::windows as ffi;
 
+use super::addr::{SockAddr, len_of};
 use super::{Connect, Kind};
 use crate::sys::syscall::{self, Syscall};
 
@@ -117,104 +118,24 @@ fn int_len(len: usize) -> c_int {
 // Addresses
 // ---------------------------------------------------------------------------
 
-/// A socket address as Winsock reads and writes it: a `sockaddr_storage`
-/// and the number of its bytes in use.
-#[derive(Clone, Copy)]
-pub(crate) struct SockAddr {
-    storage: ffi::sockaddr_storage,
-    len: c_int,
-}
+/// The C types and helpers the shared address code (`addr.rs`) needs, from
+/// the Winsock headers.
+pub(super) mod c {
+    pub(crate) use core::ffi::c_int as addr_len;
 
-fn len_of<T>() -> c_int {
-    // Every sockaddr type is at most 128 bytes.
-    size_of::<T>() as c_int
-}
+    pub(crate) use groundup_ffi::windows::{
+        AF_INET, AF_INET6, sockaddr, sockaddr_in, sockaddr_in6, sockaddr_storage,
+    };
 
-impl SockAddr {
-    /// An empty buffer for Winsock to fill (`accept`, `getsockname`, …).
-    fn empty() -> SockAddr {
-        // SAFETY: `sockaddr_storage` is plain old data (integers and byte
-        // arrays), for which all-zero bytes are a valid value.
-        let storage = unsafe { mem::zeroed::<ffi::sockaddr_storage>() };
-        SockAddr { storage, len: len_of::<ffi::sockaddr_storage>() }
-    }
+    /// `ADDRESS_FAMILY`, the type of every address's family field (a
+    /// `USHORT` in `ws2def.h`, declared `short` in the classic structs).
+    #[allow(non_camel_case_types)]
+    pub(crate) type sa_family_t = i16;
 
-    /// Copies a specific sockaddr type into the storage.
-    fn from_raw<T: Copy>(raw: T) -> SockAddr {
-        const { assert!(size_of::<T>() <= size_of::<ffi::sockaddr_storage>()) };
-        let mut addr = SockAddr::empty();
-        // SAFETY: `T` fits in the storage (asserted above at compile time),
-        // the storage is at least as aligned as any sockaddr type (that is
-        // its purpose), and both are plain old data.
-        unsafe { (&raw mut addr.storage).cast::<T>().write(raw) };
-        addr.len = len_of::<T>();
-        addr
-    }
-
-    pub(crate) fn from_std(addr: &SocketAddr) -> SockAddr {
-        match addr {
-            SocketAddr::V4(v4) => SockAddr::from_raw(sockaddr_in(v4)),
-            SocketAddr::V6(v6) => SockAddr::from_raw(sockaddr_in6(v6)),
-        }
-    }
-
-    fn family(&self) -> c_int {
-        c_int::from(self.storage.ss_family)
-    }
-
-    /// The address as an IP socket address, if it is one.
-    pub(crate) fn as_std(&self) -> Option<SocketAddr> {
-        match self.family() {
-            ffi::AF_INET => {
-                // SAFETY: the family says the storage holds a sockaddr_in,
-                // and the storage is aligned for any sockaddr type.
-                let sin = unsafe { &*(&raw const self.storage).cast::<ffi::sockaddr_in>() };
-                let ip = Ipv4Addr::from(u32::from_be(sin.sin_addr.s_addr));
-                Some(SocketAddr::V4(SocketAddrV4::new(ip, u16::from_be(sin.sin_port))))
-            }
-            ffi::AF_INET6 => {
-                // SAFETY: as above, for sockaddr_in6.
-                let sin6 = unsafe { &*(&raw const self.storage).cast::<ffi::sockaddr_in6>() };
-                let ip = Ipv6Addr::from(sin6.sin6_addr.s6_addr);
-                let port = u16::from_be(sin6.sin6_port);
-                let flow = u32::from_be(sin6.sin6_flowinfo);
-                Some(SocketAddr::V6(SocketAddrV6::new(ip, port, flow, sin6.sin6_scope_id)))
-            }
-            _ => None,
-        }
-    }
-
-    fn as_ptr(&self) -> *const ffi::sockaddr {
-        (&raw const self.storage).cast()
-    }
-}
-
-fn sockaddr_in(addr: &SocketAddrV4) -> ffi::sockaddr_in {
-    ffi::sockaddr_in {
-        sin_family: ffi::AF_INET as i16,
-        sin_port: addr.port().to_be(),
-        sin_addr: ffi::in_addr { s_addr: u32::from(*addr.ip()).to_be() },
-        sin_zero: [0; 8],
-    }
-}
-
-fn sockaddr_in6(addr: &SocketAddrV6) -> ffi::sockaddr_in6 {
-    ffi::sockaddr_in6 {
-        sin6_family: ffi::AF_INET6 as i16,
-        sin6_port: addr.port().to_be(),
-        sin6_flowinfo: addr.flowinfo().to_be(),
-        sin6_addr: ffi::in6_addr { s6_addr: addr.ip().octets() },
-        sin6_scope_id: addr.scope_id(),
-    }
-}
-
-impl fmt::Debug for SockAddr {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.as_std() {
-            Some(addr) => write!(f, "{addr}"),
-            None => write!(f, "(family {})", self.family()),
-        }
-    }
+    /// Winsock's addresses have no length byte (4.4BSD's `sa_len`).
+    pub(crate) fn set_sin_len(_: &mut sockaddr_in) {}
+    /// As [`set_sin_len`].
+    pub(crate) fn set_sin6_len(_: &mut sockaddr_in6) {}
 }
 
 // ---------------------------------------------------------------------------
@@ -296,7 +217,7 @@ impl Socket {
     }
 
     pub(crate) fn bind(&self, addr: &SockAddr) -> io::Result<()> {
-        let (raw, ptr, len) = (self.raw, addr.as_ptr(), addr.len);
+        let (raw, (ptr, len)) = (self.raw, addr.as_parts());
         syscall::socket_error(&BIND, format_args!("{raw:#x}, {addr:?}, {len}"), || {
             // SAFETY: `ptr` points to `len` initialised bytes of `addr`,
             // alive for the call.
@@ -320,7 +241,7 @@ impl Socket {
     pub(crate) fn accept(&self) -> io::Result<(Socket, SockAddr)> {
         let mut peer = SockAddr::empty();
         let raw = self.raw;
-        let (ptr, len) = ((&raw mut peer.storage).cast(), &raw mut peer.len);
+        let (ptr, len) = peer.as_mut_parts();
         let new = syscall::invalid_socket(
             &ACCEPT,
             format_args!("{raw:#x}, {ptr:p}, [{}]", peer.len),
@@ -354,7 +275,7 @@ impl Socket {
     /// Starts connecting. On a non-blocking socket this is usually
     /// `InProgress`: wait until writable, then check [`take_error`](Self::take_error).
     pub(crate) fn connect(&self, addr: &SockAddr) -> io::Result<Connect> {
-        let (raw, ptr, len) = (self.raw, addr.as_ptr(), addr.len);
+        let (raw, (ptr, len)) = (self.raw, addr.as_parts());
         let result =
             syscall::socket_error(&CONNECT, format_args!("{raw:#x}, {addr:?}, {len}"), || {
                 // SAFETY: `ptr` points to `len` initialised bytes of `addr`.
@@ -395,7 +316,7 @@ impl Socket {
     ) -> io::Result<SockAddr> {
         let mut addr = SockAddr::empty();
         let raw = self.raw;
-        let (ptr, len) = ((&raw mut addr.storage).cast(), &raw mut addr.len);
+        let (ptr, len) = addr.as_mut_parts();
         syscall::socket_error(call, format_args!("{raw:#x}, {ptr:p}, [{}]", addr.len), || {
             f(raw, ptr, len)
         })?;
@@ -480,7 +401,7 @@ impl Socket {
     pub(crate) fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SockAddr)> {
         let mut from = SockAddr::empty();
         let (raw, ptr, len) = (self.raw, buf.as_mut_ptr().cast::<c_char>(), int_len(buf.len()));
-        let (aptr, alen) = ((&raw mut from.storage).cast(), &raw mut from.len);
+        let (aptr, alen) = from.as_mut_parts();
         let result = syscall::socket_error(
             &RECVFROM,
             format_args!("{raw:#x}, {ptr:p}, {len}, 0, {aptr:p}"),
@@ -496,7 +417,7 @@ impl Socket {
 
     pub(crate) fn send_to(&self, buf: &[u8], to: &SockAddr) -> io::Result<usize> {
         let (raw, ptr, len) = (self.raw, buf.as_ptr().cast::<c_char>(), int_len(buf.len()));
-        let (aptr, alen) = (to.as_ptr(), to.len);
+        let (aptr, alen) = to.as_parts();
         let result = syscall::socket_error(
             &SENDTO,
             format_args!("{raw:#x}, {ptr:p}, {len}, 0, {to:?}"),
