@@ -74,7 +74,12 @@ fn lookup(table: &[(&'static str, &[&str])], os: &str) -> &'static str {
 }
 
 fn main() {
-    println!("cargo::rerun-if-changed=build.rs");
+    // This one script serves two packages: the crate (`build.rs` beside its
+    // manifest) and `ffi/` (`build = "../build.rs"`). `rerun-if-changed` is
+    // relative to the package's directory, where the script runs; naming a
+    // path that does not exist would rebuild the package every time.
+    let me = if std::path::Path::new("build.rs").exists() { "build.rs" } else { "../build.rs" };
+    println!("cargo::rerun-if-changed={me}");
     let os = env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
 
     let backends = BACKENDS.iter().map(|(name, _)| format!("\"{name}\""));
