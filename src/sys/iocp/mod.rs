@@ -75,6 +75,27 @@
 //!   deregistered socket) returns no events, and `Poll::poll` waits again
 //!   until its deadline.
 //!
+//! ## What a wait costs, and a leaner scheme we measured but did not keep
+//!
+//! On the runtime, where the reactor thread restarts polls while the
+//! executor thread re-arms them, a read that waits for data costs about
+//! three polls and a cancel: after the data's event the reactor starts a poll
+//! for what is still armed (only `ABORT | CONNECT_FAIL`); the read's
+//! `WouldBlock` re-arms everything, which cancels it; the new poll includes
+//! `SEND` and completes at once (a spurious writable event); then the read
+//! poll starts. mio's IOCP selector does the same. A 64-byte ping-pong with
+//! both ends in one process makes 21 system calls per round trip this way.
+//!
+//! Re-arming only the direction that blocked, and starting no poll while
+//! only failure bits are armed, cuts that to 10 (one poll per wait, no
+//! cancels) and the demo from 21.3 to 14.8 per request, measured under
+//! Wine 8 with `groundup::stats` (2026-11-27). But under Wine the demo got
+//! slower: 11–27 s over 17 runs (median 13.8 s) against 9.5–15.1 s over 22
+//! runs (median 10.6 s) with this scheme, its progress stopping for one to
+//! two seconds at a time in about one run in four while wineserver sat
+//! mostly idle. The cause was not found, so the scheme that mio also uses
+//! stays until the leaner one can be measured on a real Windows machine.
+//!
 //! ## Portability notes
 //!
 //! - Only sockets can be registered (AFD knows nothing else); `IoSource`
