@@ -93,8 +93,12 @@
 //! slower: 11–27 s over 17 runs (median 13.8 s) against 9.5–15.1 s over 22
 //! runs (median 10.6 s) with this scheme, its progress stopping for one to
 //! two seconds at a time in about one run in four while wineserver sat
-//! mostly idle. The cause was not found, so the scheme that mio also uses
-//! stays until the leaner one can be measured on a real Windows machine.
+//! mostly idle. Instrumented, those stops are stretches in which no groundup
+//! thread starts a system call and none of its calls lasts over 100 ms; this
+//! scheme shows the same stretches, only shorter (at most 0.6 s in four
+//! runs, against up to 1.4 s). That points below our calls, but the cause
+//! was not found, so the scheme that mio also uses stays until the leaner
+//! one can be measured on a real Windows machine.
 //!
 //! ## Portability notes
 //!
