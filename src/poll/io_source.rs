@@ -91,17 +91,37 @@ impl<T> IoSource<T> {
         self.inner
     }
 
-    fn associate(&mut self, registry: &Registry) -> io::Result<()> {
-        match self.registered_with {
-            Some(_) => Err(io::Error::new(
+    /// Registers through `register` (the backend's call), keeping the
+    /// association with `registry` only if it succeeds: a source already
+    /// registered is refused with `AlreadyExists`, and a failed registration
+    /// leaves the source unregistered.
+    fn associate(
+        &mut self,
+        registry: &Registry,
+        register: impl FnOnce(&mut Self) -> io::Result<()>,
+    ) -> io::Result<()> {
+        if self.registered_with.is_some() {
+            return Err(io::Error::new(
                 io::ErrorKind::AlreadyExists,
                 "IoSource is already registered; deregister it first or use reregister",
-            )),
-            None => {
-                self.registered_with = Some(registry.id());
-                Ok(())
-            }
+            ));
         }
+        self.registered_with = Some(registry.id());
+        let result = register(self);
+        if result.is_err() {
+            self.registered_with = None;
+        }
+        result
+    }
+
+    /// Checks that the source is registered with `registry`, and forgets
+    /// the association before the backend's deregistration runs: even if
+    /// the kernel objects (a descriptor a dup's close already removed), the
+    /// source is no longer registered through us.
+    fn dissociate(&mut self, registry: &Registry) -> io::Result<()> {
+        self.check_association(registry)?;
+        self.registered_with = None;
+        Ok(())
     }
 
     fn check_association(&self, registry: &Registry) -> io::Result<()> {
@@ -124,12 +144,9 @@ impl<T: std::os::fd::AsRawFd> Source for IoSource<T> {
         token: Token,
         interests: Interest,
     ) -> io::Result<()> {
-        self.associate(registry)?;
-        let result = registry.selector().register(self.inner.as_raw_fd(), token, interests);
-        if result.is_err() {
-            self.registered_with = None;
-        }
-        result
+        self.associate(registry, |this| {
+            registry.selector().register(this.inner.as_raw_fd(), token, interests)
+        })
     }
 
     fn reregister(
@@ -143,13 +160,8 @@ impl<T: std::os::fd::AsRawFd> Source for IoSource<T> {
     }
 
     fn deregister(&mut self, registry: &Registry) -> io::Result<()> {
-        self.check_association(registry)?;
-        let result = registry.selector().deregister(self.inner.as_raw_fd());
-        // Forget the association even if the kernel objected (the descriptor
-        // may already have been removed by a dup's close): either way it is
-        // no longer registered through us.
-        self.registered_with = None;
-        result
+        self.dissociate(registry)?;
+        registry.selector().deregister(self.inner.as_raw_fd())
     }
 }
 
@@ -163,13 +175,10 @@ impl<T: std::os::windows::io::AsRawSocket> Source for IoSource<T> {
         token: Token,
         interests: Interest,
     ) -> io::Result<()> {
-        self.associate(registry)?;
-        let socket = self.inner.as_raw_socket();
-        let result = registry.selector().register(&mut self.state, socket, token, interests);
-        if result.is_err() {
-            self.registered_with = None;
-        }
-        result
+        self.associate(registry, |this| {
+            let socket = this.inner.as_raw_socket();
+            registry.selector().register(&mut this.state, socket, token, interests)
+        })
     }
 
     fn reregister(
@@ -183,8 +192,7 @@ impl<T: std::os::windows::io::AsRawSocket> Source for IoSource<T> {
     }
 
     fn deregister(&mut self, registry: &Registry) -> io::Result<()> {
-        self.check_association(registry)?;
-        self.registered_with = None;
+        self.dissociate(registry)?;
         registry.selector().deregister(&mut self.state)
     }
 }
