@@ -75,6 +75,7 @@ pub mod task;
 pub mod time;
 
 mod executor;
+mod loom;
 mod reactor;
 pub mod runtime;
 mod sys;

@@ -1,0 +1,29 @@
+//! The model-checking harness for groundup's cross-thread protocols.
+//!
+//! Miri and ThreadSanitizer run one interleaving per execution: they catch
+//! a data race that happens, not one that could. [loom] instead runs a
+//! test body under every interleaving of its threads' atomic operations
+//! (bounded by preemptions), and lets a `Relaxed` or `Acquire` load return
+//! any value the C++11 memory model allows, not only the latest. A lost
+//! wake-up then shows as a deadlock that loom reports, with the schedule
+//! that led to it.
+//!
+//! ## How the library's own code gets here
+//!
+//! The protocols are not copied. Each one lives in a file of `groundup`
+//! that names its atomics through `crate::loom` (in the library,
+//! `src/loom.rs`, which re-exports std), and this crate includes those
+//! files with `#[path]` under a `crate::loom` that re-exports loom's types
+//! instead. The protocol files therefore depend on nothing else in
+//! groundup; that is what keeps them checkable.
+//!
+//! The one exception is [`old_park`], a copy of the park protocol as it
+//! was before the fix for the lost wake (issue 13, item 14), kept so that
+//! `tests/park.rs` shows the harness finding that bug.
+//!
+//! Run with `cargo test --release` (loom explores thousands of
+//! executions; debug builds are slow). `LOOM_MAX_PREEMPTIONS` bounds the
+//! search; `.ci/run` sets it.
+
+pub mod loom;
+pub mod old_park;
