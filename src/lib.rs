@@ -74,11 +74,13 @@ pub mod stats;
 pub mod task;
 pub mod time;
 
+mod coop;
 mod executor;
 mod loom;
 mod reactor;
 pub mod runtime;
 mod sys;
+mod util;
 
 pub use runtime::{Runtime, block_on};
 pub use task::spawn;

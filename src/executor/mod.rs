@@ -28,7 +28,7 @@
 //! The interval bounds how long I/O and timers wait behind a busy queue: a
 //! task that wakes itself forever goes to the back of the queue each time, and
 //! after `EVENT_INTERVAL` polls the executor looks at its other sources. With
-//! the per-poll budget of [`coop`], no task can keep the loop from turning.
+//! the per-poll budget of [`crate::coop`], no task can keep the loop from turning.
 //!
 //! ## Parking
 //!
@@ -49,7 +49,6 @@
 //! runs; a burst of reactor wakes costs one in total (the reactor also holds
 //! back its unpark until the end of each batch, see [`crate::reactor`]).
 
-pub(crate) mod coop;
 mod owned;
 mod queue;
 pub(crate) mod spin;
@@ -66,6 +65,7 @@ use std::sync::atomic::{AtomicBool, AtomicU8, Ordering, fence};
 use std::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
 use std::time::Duration;
 
+use crate::coop;
 use crate::poll::{self, Events, Token};
 use crate::reactor;
 use crate::task::JoinHandle;

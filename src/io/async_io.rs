@@ -52,7 +52,11 @@ where
     IoSource<T>: Source,
 {
     fn from_source(mut io: IoSource<T>) -> io::Result<Async<T>> {
-        let registration = Registration::with_current(&mut io)?;
+        // The runtime is looked up here, at the public leaf, and the reactor
+        // handle passed down: the reactor itself knows no runtime.
+        let reactor =
+            crate::executor::with_current(|core| core.reactor.clone()).ok_or_else(no_runtime)?;
+        let registration = reactor.register(&mut io)?;
         Ok(Async { io, registration })
     }
 
@@ -219,4 +223,12 @@ where
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Async").field("io", &self.io).finish()
     }
+}
+
+/// The error of creating an I/O object where no runtime can drive it.
+fn no_runtime() -> io::Error {
+    io::Error::other(
+        "no groundup runtime on this thread: create I/O objects inside \
+         `groundup::block_on(async { ... })` or a task it runs",
+    )
 }

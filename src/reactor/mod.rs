@@ -144,23 +144,8 @@ impl Inner {
             // A waker is user code (a task's waker is ours, but a future may
             // be polled with any). If one panics, the reactor thread must
             // not die with it: every other task's I/O depends on it.
-            survive_panic("a waker woken by the reactor", || slot.wake(bits));
+            crate::util::panic::survive_panic("a waker woken by the reactor", || slot.wake(bits));
         }
-    }
-}
-
-/// Runs `f`; if it panics, reports the panic on stderr and carries on.
-///
-/// Used where a panic would otherwise kill a thread that everything else
-/// depends on (the reactor) or leave a shared structure half-updated.
-pub(crate) fn survive_panic(what: &str, f: impl FnOnce()) {
-    if let Err(payload) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
-        let message = payload
-            .downcast_ref::<&str>()
-            .copied()
-            .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
-            .unwrap_or("(a non-string payload)");
-        eprintln!("groundup: {what} panicked: {message}; the panic was contained");
     }
 }
 

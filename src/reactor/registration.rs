@@ -7,7 +7,7 @@ use std::task::{Context, Poll, ready};
 
 use super::Handle;
 use super::scheduled_io::{ReadyEvent, ScheduledIo, ready};
-use crate::executor::coop;
+use crate::coop;
 use crate::poll::Source;
 
 /// Whether a short stream transfer proves the readiness gone (see
@@ -45,23 +45,6 @@ pub(crate) struct Registration {
 impl Registration {
     pub(super) fn new(handle: Handle, index: usize) -> Registration {
         Registration { handle, index, _not_send: PhantomData }
-    }
-
-    /// Registers `source` with the current runtime's reactor.
-    ///
-    /// # Errors
-    ///
-    /// Outside a runtime, an error that says how to get one; otherwise what
-    /// the `Poll` registration returns.
-    pub(crate) fn with_current(source: &mut impl Source) -> io::Result<Registration> {
-        let handle =
-            crate::executor::with_current(|core| core.reactor.clone()).ok_or_else(|| {
-                io::Error::other(
-                    "no groundup runtime on this thread: create I/O objects inside \
-                 `groundup::block_on(async { ... })` or a task it runs",
-                )
-            })?;
-        handle.register(source)
     }
 
     fn slot(&self) -> &ScheduledIo {

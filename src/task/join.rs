@@ -61,7 +61,7 @@ impl<T> Future for JoinHandle<T> {
     type Output = Result<T, JoinError>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        if !crate::executor::coop::proceed(cx) {
+        if !crate::coop::proceed(cx) {
             return Poll::Pending;
         }
         let header = self.task.header();
@@ -160,23 +160,15 @@ impl JoinError {
             Repr::Cancelled => Err(self),
         }
     }
-
-    fn panic_message(payload: &(dyn Any + Send)) -> &str {
-        if let Some(s) = payload.downcast_ref::<&'static str>() {
-            s
-        } else if let Some(s) = payload.downcast_ref::<String>() {
-            s
-        } else {
-            "(a non-string payload)"
-        }
-    }
 }
 
 impl fmt::Display for JoinError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.repr {
             Repr::Cancelled => f.write_str("task was cancelled"),
-            Repr::Panic(p) => write!(f, "task panicked: {}", Self::panic_message(p.as_ref())),
+            Repr::Panic(p) => {
+                write!(f, "task panicked: {}", crate::util::panic::message(p.as_ref()))
+            }
         }
     }
 }
@@ -185,7 +177,9 @@ impl fmt::Debug for JoinError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.repr {
             Repr::Cancelled => f.write_str("JoinError::Cancelled"),
-            Repr::Panic(p) => write!(f, "JoinError::Panic({:?})", Self::panic_message(p.as_ref())),
+            Repr::Panic(p) => {
+                write!(f, "JoinError::Panic({:?})", crate::util::panic::message(p.as_ref()))
+            }
         }
     }
 }

@@ -38,7 +38,8 @@ use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
-use crate::executor::{self, coop};
+use crate::coop;
+use crate::executor;
 use wheel::{Key, Wheel};
 
 // ---------------------------------------------------------------------------
@@ -113,7 +114,7 @@ impl Driver {
         // panic (a future polled with a foreign waker); contain that, so the
         // wheel and the other timers stay intact.
         for waker in fired.drain(..) {
-            crate::reactor::survive_panic("a timer's waker", || waker.wake());
+            crate::util::panic::survive_panic("a timer's waker", || waker.wake());
         }
         *self.inner.fired.borrow_mut() = fired;
     }

@@ -1,0 +1,34 @@
+//! Containing panics where a thread or a structure others depend on must
+//! survive them.
+//!
+//! A waker is user code: groundup's own task wakers never panic, but a
+//! future may be polled with any waker, and a waker's `wake` may run
+//! anything. The reactor thread wakes wakers for every task's I/O, and the
+//! timer driver wakes them in a loop over fired timers: if one panic could
+//! unwind through either, one bad waker would stop I/O or timers for every
+//! other task. So those call sites run each wake through
+//! [`survive_panic`], which reports the panic on stderr and carries on.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+/// Runs `f`; if it panics, reports the panic on stderr and carries on.
+///
+/// `AssertUnwindSafe` is sound here because callers only pass closures whose
+/// captured state stays consistent when they unwind: a waker that was
+/// already taken out of its slot, whose half-run `wake` leaves nothing of
+/// ours half-updated.
+pub(crate) fn survive_panic(what: &str, f: impl FnOnce()) {
+    if let Err(payload) = catch_unwind(AssertUnwindSafe(f)) {
+        eprintln!("groundup: {what} panicked: {}; the panic was contained", message(&*payload));
+    }
+}
+
+/// The text of a panic payload (`panic!` with a literal or with format
+/// arguments), or a placeholder for any other payload.
+pub(crate) fn message(payload: &(dyn std::any::Any + Send)) -> &str {
+    payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("(a non-string payload)")
+}
