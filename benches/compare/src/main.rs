@@ -5,6 +5,12 @@
 //! cargo run --release -- syscalls [--quick]                         # syscalls and context switches per op (perf)
 //! ```
 //!
+//! Workloads 1–3 race the `Poll` layer against mio (`poll_layer.rs`), 4–8
+//! the runtimes (`runtime.rs`), 9–10 an HTTP server: `examples/http` against
+//! its tokio twin (`http.rs`, `bin/http_tokio.rs`). Beside every figure
+//! stands the server side's CPU time per operation (`cpu.rs` says how it is
+//! measured): a faster result that burns more CPU shows as such.
+//!
 //! Every workload runs for every contender in the same process, interleaved
 //! (A B C A B C …) over several rounds after one unrecorded warm-up round,
 //! so a change in machine load hits every contender alike. Each row reports
@@ -16,13 +22,15 @@
 //! instead, so that only a full run replaces the committed figures.
 
 mod client;
+mod cpu;
+mod http;
 mod poll_layer;
 mod runtime;
 
 use std::fmt::Write as _;
 use std::io;
 use std::process::Command;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use runtime::Runtime;
 
@@ -39,6 +47,8 @@ pub struct Size {
     pub tasks: usize,
     pub timers: usize,
     pub remote_wakes: usize,
+    /// How long each HTTP load runs.
+    pub http_secs: u64,
 }
 
 impl Size {
@@ -54,6 +64,7 @@ impl Size {
             tasks: 100_000,
             timers: 100_000,
             remote_wakes: 100_000,
+            http_secs: 5,
         }
     }
 
@@ -69,6 +80,7 @@ impl Size {
             tasks: 10_000,
             timers: 10_000,
             remote_wakes: 5_000,
+            http_secs: 1,
         }
     }
 }
@@ -86,67 +98,130 @@ struct Workload {
     title: &'static str,
     unit: &'static str,
     better: Better,
-    contenders: Vec<(&'static str, Box<dyn Fn(&Size) -> io::Result<Measure>>)>,
+    contenders: Vec<(&'static str, Runner)>,
 }
 
-/// A figure, with an optional secondary one (timer lateness).
+/// A figure, with an optional secondary one (timer lateness), and the CPU
+/// time the server side spent per operation.
 #[derive(Clone, Copy, Debug)]
 struct Measure {
     value: f64,
     extra: Option<f64>,
+    /// Microseconds of server-side CPU per operation.
+    cpu_us: f64,
+    ops: u64,
+    client_syscalls: u64,
 }
 
-fn figure(value: f64) -> Measure {
-    Measure { value, extra: None }
+/// What one round of a workload produced, before the CPU accounting.
+#[derive(Clone, Copy, Debug)]
+pub struct Run {
+    pub value: f64,
+    pub extra: Option<f64>,
+    /// Operations the CPU figure covers (warm-up included where the CPU
+    /// clock runs over it).
+    pub ops: u64,
+    /// CPU time of this process's load threads (clients, the waker thread),
+    /// to subtract from the process's CPU time.
+    pub load_cpu: Duration,
+    /// The server's CPU time, when the server is another process.
+    pub server_cpu: Option<Duration>,
+    /// System calls this process's load threads made (for `syscalls`).
+    pub client_syscalls: u64,
 }
+
+impl Run {
+    /// A run where every thread of this process is the work under test.
+    pub fn all(value: f64, ops: u64) -> Run {
+        Run {
+            value,
+            extra: None,
+            ops,
+            load_cpu: Duration::ZERO,
+            server_cpu: None,
+            client_syscalls: 0,
+        }
+    }
+
+    /// A run driven by one of the shared clients on this thread.
+    pub fn driven(load: client::Load) -> Run {
+        Run {
+            value: load.rate,
+            extra: None,
+            ops: load.ops,
+            load_cpu: load.cpu,
+            server_cpu: None,
+            client_syscalls: load.syscalls,
+        }
+    }
+}
+
+/// Runs one round and turns its CPU time into CPU per operation: the
+/// process's CPU time over the round minus the load threads' own, or the
+/// server process's when it is another process.
+fn measure(run: impl FnOnce() -> io::Result<Run>) -> io::Result<Measure> {
+    let before = cpu::process();
+    let run = run()?;
+    let process = cpu::process() - before;
+    let server = run.server_cpu.unwrap_or_else(|| process.saturating_sub(run.load_cpu));
+    Ok(Measure {
+        value: run.value,
+        extra: run.extra,
+        cpu_us: server.as_secs_f64() * 1e6 / run.ops.max(1) as f64,
+        ops: run.ops,
+        client_syscalls: run.client_syscalls,
+    })
+}
+
+type Runner = Box<dyn Fn(&Size) -> io::Result<Measure>>;
 
 fn workloads() -> Vec<Workload> {
-    let rt = |f: fn(Runtime, &Size) -> io::Result<f64>| {
+    let rt = |f: fn(Runtime, &Size) -> io::Result<Run>| {
         Runtime::ALL
             .iter()
             .map(move |&r| {
-                let run: Box<dyn Fn(&Size) -> io::Result<Measure>> =
-                    Box::new(move |s| f(r, s).map(figure));
+                let run: Runner = Box::new(move |s| measure(|| f(r, s)));
                 (r.name(), run)
             })
             .collect::<Vec<_>>()
     };
-    let poll = |g: fn(&Size) -> io::Result<f64>, m: fn(&Size) -> io::Result<f64>| {
-        let g: Box<dyn Fn(&Size) -> io::Result<Measure>> = Box::new(move |s| g(s).map(figure));
-        let m: Box<dyn Fn(&Size) -> io::Result<Measure>> = Box::new(move |s| m(s).map(figure));
+    let poll = |g: fn(&Size) -> io::Result<f64>,
+                m: fn(&Size) -> io::Result<f64>,
+                ops: fn(&Size) -> usize| {
+        let g: Runner = Box::new(move |s| measure(|| Ok(Run::all(g(s)?, ops(s) as u64))));
+        let m: Runner = Box::new(move |s| measure(|| Ok(Run::all(m(s)?, ops(s) as u64))));
         vec![("groundup::poll", g), ("mio", m)]
     };
-    let timers = Runtime::ALL
-        .iter()
-        .map(|&r| {
-            let run: Box<dyn Fn(&Size) -> io::Result<Measure>> = Box::new(move |s| {
-                runtime::timers(r, s)
-                    .map(|(total, worst)| Measure { value: total * 1e3, extra: Some(worst * 1e3) })
-            });
-            (r.name(), run)
-        })
-        .collect();
+    let http = |connections: usize| {
+        http::Server::ALL
+            .iter()
+            .map(move |&server| {
+                let run: Runner = Box::new(move |s| measure(|| http::run(server, connections, s)));
+                (server.name(), run)
+            })
+            .collect::<Vec<_>>()
+    };
     vec![
         Workload {
             number: 1,
             title: "ring of 1,000 socket pairs passing one token",
             unit: "events/s",
             better: Better::Higher,
-            contenders: poll(poll_layer::ring_groundup, poll_layer::ring_mio),
+            contenders: poll(poll_layer::ring_groundup, poll_layer::ring_mio, |s| s.ring_hops),
         },
         Workload {
             number: 2,
             title: "cross-thread Waker::wake to event delivered",
             unit: "round trips/s",
             better: Better::Higher,
-            contenders: poll(poll_layer::wake_groundup, poll_layer::wake_mio),
+            contenders: poll(poll_layer::wake_groundup, poll_layer::wake_mio, |s| s.wake_rounds),
         },
         Workload {
             number: 3,
             title: "register/deregister churn",
             unit: "ops/s",
             better: Better::Higher,
-            contenders: poll(poll_layer::churn_groundup, poll_layer::churn_mio),
+            contenders: poll(poll_layer::churn_groundup, poll_layer::churn_mio, |s| s.churn_ops),
         },
         Workload {
             number: 4,
@@ -174,7 +249,7 @@ fn workloads() -> Vec<Workload> {
             title: "100,000 timers over 100 ms: time to fire all (worst lateness)",
             unit: "ms",
             better: Better::Lower,
-            contenders: timers,
+            contenders: rt(runtime::timers),
         },
         Workload {
             number: 8,
@@ -182,6 +257,20 @@ fn workloads() -> Vec<Workload> {
             unit: "wakes/s",
             better: Better::Higher,
             contenders: rt(runtime::remote_wakes),
+        },
+        Workload {
+            number: 9,
+            title: "HTTP/1.1 keep-alive, 1 connection (examples/http and its tokio twin)",
+            unit: "requests/s",
+            better: Better::Higher,
+            contenders: http(1),
+        },
+        Workload {
+            number: 10,
+            title: "HTTP/1.1 keep-alive, 100 connections (examples/http and its tokio twin)",
+            unit: "requests/s",
+            better: Better::Higher,
+            contenders: http(100),
         },
     ]
 }
@@ -236,6 +325,11 @@ struct Row {
     max: f64,
     extra_median: Option<f64>,
     ratio: f64,
+    /// Median server-side CPU per operation, in microseconds.
+    cpu_us: f64,
+    /// The contender's CPU per operation over groundup's: > 1 means
+    /// groundup spends less.
+    cpu_ratio: f64,
 }
 
 fn median(values: &mut [f64]) -> f64 {
@@ -279,6 +373,10 @@ fn main() -> io::Result<()> {
             .iter()
             .map(|s| median(&mut s.iter().map(|m| m.value).collect::<Vec<_>>()))
             .collect();
+        let cpu_medians: Vec<f64> = samples
+            .iter()
+            .map(|s| median(&mut s.iter().map(|m| m.cpu_us).collect::<Vec<_>>()))
+            .collect();
         let reference = medians[0]; // groundup is listed first
         for (i, (name, _)) in contenders.iter().enumerate() {
             let values: Vec<f64> = samples[i].iter().map(|m| m.value).collect();
@@ -297,11 +395,16 @@ fn main() -> io::Result<()> {
                 max: values.iter().copied().fold(0.0, f64::max),
                 extra_median: (!extras.is_empty()).then(|| median(&mut extras.clone())),
                 ratio,
+                cpu_us: cpu_medians[i],
+                cpu_ratio: cpu_medians[i] / cpu_medians[0],
             });
         }
-        if let Some(only) = &args.only_contender {
-            // For `syscalls`: say how many operations the run made.
-            println!("OPS {}", ops_of(w.number, &size, only));
+        if args.only_contender.is_some() {
+            // For `syscalls`: how many operations the run made, and how many
+            // system calls the shared client made for them.
+            let all = samples.iter().flatten();
+            println!("OPS {}", all.clone().map(|m| m.ops).sum::<u64>());
+            println!("CLIENT_SYSCALLS {}", all.map(|m| m.client_syscalls).sum::<u64>());
         }
     }
     print_table(&rows, args.rounds, started.elapsed().as_secs_f64());
@@ -311,15 +414,6 @@ fn main() -> io::Result<()> {
         && runtime::spin_override().is_none();
     write_results(&rows, args.rounds, &results_dir(full)?)?;
     Ok(())
-}
-
-/// The number of operations one round of workload `number` performs.
-fn ops_of(number: u32, size: &Size, _contender: &str) -> usize {
-    match number {
-        4 => size.pingpong_rounds + 100,
-        5 => size.messages,
-        _ => 1,
-    }
 }
 
 fn fmt_value(v: f64, unit: &str) -> String {
@@ -342,9 +436,11 @@ fn table_lines(rows: &[Row], markdown: bool) -> Vec<String> {
     let mut lines = Vec::new();
     if markdown {
         lines.push(
-            "| # | workload | contender | median | spread (min–max) | groundup ahead by |".into(),
+            "| # | workload | contender | median | spread (min–max) | groundup ahead by | \
+             server CPU/op | groundup's CPU/op is lower by |"
+                .into(),
         );
-        lines.push("|---|---|---|---:|---:|---:|".into());
+        lines.push("|---|---|---|---:|---:|---:|---:|---:|".into());
     }
     let mut last = 0;
     for r in rows {
@@ -358,9 +454,11 @@ fn table_lines(rows: &[Row], markdown: bool) -> Vec<String> {
         let median = format!("{}{extra}", fmt_value(r.median, r.unit));
         let spread = format!("{}–{}", fmt_value(r.min, r.unit), fmt_value(r.max, r.unit));
         let ratio = format!("{:.2}×", r.ratio);
+        let cpu = format!("{:.2} µs", r.cpu_us);
+        let cpu_ratio = format!("{:.2}×", r.cpu_ratio);
         if markdown {
             lines.push(format!(
-                "| {num} | {title} | {} | {median} | {spread} | {ratio} |",
+                "| {num} | {title} | {} | {median} | {spread} | {ratio} | {cpu} | {cpu_ratio} |",
                 r.contender
             ));
         } else {
@@ -368,8 +466,8 @@ fn table_lines(rows: &[Row], markdown: bool) -> Vec<String> {
                 lines.push(format!("{num}. {title}"));
             }
             lines.push(format!(
-                "     {:<22} {:>32}  {:>25}  {:>7}",
-                r.contender, median, spread, ratio
+                "     {:<22} {:>32}  {:>25}  {:>7}  {:>11}  {:>7}",
+                r.contender, median, spread, ratio, cpu, cpu_ratio
             ));
         }
     }
@@ -380,8 +478,14 @@ fn print_table(rows: &[Row], rounds: usize, secs: f64) {
     println!(
         "\ngroundup vs mio, tokio, smol — medians of {rounds} interleaved round(s), {secs:.0} s in all"
     );
-    println!("ratio: > 1.00× means groundup is ahead of that contender, < 1.00× behind\n");
-    println!("     {:<22} {:>32}  {:>25}  {:>7}", "contender", "median", "spread", "ratio");
+    println!("ratio: > 1.00× means groundup is ahead of that contender, < 1.00× behind");
+    println!(
+        "cpu/op: server-side CPU per operation; its ratio > 1.00× means groundup spends less\n"
+    );
+    println!(
+        "     {:<22} {:>32}  {:>25}  {:>7}  {:>11}  {:>7}",
+        "contender", "median", "spread", "ratio", "cpu/op", "ratio"
+    );
     for line in table_lines(rows, false) {
         println!("{line}");
     }
@@ -423,16 +527,19 @@ fn write_results(rows: &[Row], rounds: usize, dir: &std::path::Path) -> io::Resu
         machine()
     )
     .unwrap();
-    writeln!(md, "Ratio: groundup's median over the contender's (inverted for times), so > 1 means groundup is ahead.\n").unwrap();
+    writeln!(md, "Ratio: groundup's median over the contender's (inverted for times), so > 1 means groundup is ahead.").unwrap();
+    writeln!(md, "Server CPU/op: the server side's CPU time per operation (the process's CPU minus the load threads' own, or the server process's for HTTP), median over rounds; its ratio is the contender's over groundup's, so > 1 means groundup spends less.\n").unwrap();
     for line in table_lines(rows, true) {
         writeln!(md, "{line}").unwrap();
     }
     std::fs::write(dir.join("latest.md"), md)?;
-    let mut csv = String::from("workload,title,unit,contender,median,min,max,extra_median,ratio\n");
+    let mut csv = String::from(
+        "workload,title,unit,contender,median,min,max,extra_median,ratio,cpu_us_per_op,cpu_ratio\n",
+    );
     for r in rows {
         writeln!(
             csv,
-            "{},\"{}\",{},{},{:.3},{:.3},{:.3},{},{:.4}",
+            "{},\"{}\",{},{},{:.3},{:.3},{:.3},{},{:.4},{:.3},{:.4}",
             r.workload,
             r.title,
             r.unit,
@@ -441,7 +548,9 @@ fn write_results(rows: &[Row], rounds: usize, dir: &std::path::Path) -> io::Resu
             r.min,
             r.max,
             r.extra_median.map(|e| format!("{e:.3}")).unwrap_or_default(),
-            r.ratio
+            r.ratio,
+            r.cpu_us,
+            r.cpu_ratio
         )
         .unwrap();
     }
@@ -450,28 +559,31 @@ fn write_results(rows: &[Row], rounds: usize, dir: &std::path::Path) -> io::Resu
     Ok(())
 }
 
-/// Runs workloads 4 and 5 once per contender under `perf stat`, counting
-/// system calls (`raw_syscalls:sys_enter`) and context switches for the
-/// whole process (server and the shared client), per operation.
+/// System calls and context switches per operation, under `perf stat`.
+///
+/// Workloads 4 and 5 run once per contender in a child process of this
+/// harness (`--only`), counted for the whole process; the shared client
+/// counts its own calls (it is our code), and they are subtracted, so the
+/// syscall column is the server's alone. Context switches cannot be split
+/// that way and cover the whole process. The HTTP workloads count the
+/// server process alone (`perf stat -p`).
 fn syscalls(quick: bool) -> io::Result<()> {
     let exe = std::env::current_exe()?;
+    let size = if quick { Size::quick() } else { Size::full() };
     let mut out = String::new();
-    writeln!(out, "| workload | contender | syscalls/op | context switches/op |").unwrap();
+    writeln!(
+        out,
+        "| workload | contender | server syscalls/op | context switches/op (whole process) |"
+    )
+    .unwrap();
     writeln!(out, "|---|---|---:|---:|").unwrap();
     for workload in [4u32, 5] {
         for r in Runtime::ALL {
             let mut cmd = Command::new("perf");
             cmd.args(["stat", "-x", ",", "-e", "raw_syscalls:sys_enter,context-switches", "--"])
                 .arg(&exe)
-                .args([
-                    "--workload",
-                    &workload.to_string(),
-                    "--only",
-                    r.name(),
-                    "--rounds",
-                    "1",
-                    "--no-warmup",
-                ]);
+                .args(["--workload", &workload.to_string(), "--only", r.name()])
+                .args(["--rounds", "1", "--no-warmup"]);
             if quick {
                 cmd.arg("--quick");
             }
@@ -483,26 +595,36 @@ fn syscalls(quick: bool) -> io::Result<()> {
                 )));
             }
             let stdout = String::from_utf8_lossy(&output.stdout);
-            let ops: f64 = stdout
-                .lines()
-                .find_map(|l| l.strip_prefix("OPS "))
-                .and_then(|n| n.trim().parse().ok())
-                .unwrap_or(1.0);
-            let stderr = String::from_utf8_lossy(&output.stderr);
-            let count = |event: &str| -> f64 {
-                stderr
+            let value = |key: &str| -> f64 {
+                stdout
                     .lines()
-                    .find(|l| l.contains(event))
-                    .and_then(|l| l.split(',').next())
+                    .find_map(|l| l.strip_prefix(key))
                     .and_then(|n| n.trim().parse().ok())
                     .unwrap_or(f64::NAN)
             };
+            let (ops, client) = (value("OPS "), value("CLIENT_SYSCALLS "));
+            let counts = perf_counts(&String::from_utf8_lossy(&output.stderr));
             writeln!(
                 out,
                 "| {workload} | {} | {:.2} | {:.2} |",
                 r.name(),
-                count("raw_syscalls:sys_enter") / ops,
-                count("context-switches") / ops
+                (counts.0 - client) / ops,
+                counts.1 / ops
+            )
+            .unwrap();
+        }
+    }
+    writeln!(out, "\n| workload | server | syscalls/op | context switches/op |").unwrap();
+    writeln!(out, "|---|---|---:|---:|").unwrap();
+    for (workload, connections) in [(9u32, 1usize), (10, 100)] {
+        for server in http::Server::ALL {
+            let (syscalls, switches, requests) = http::count(server, connections, &size)?;
+            writeln!(
+                out,
+                "| {workload} | {} | {:.2} | {:.2} |",
+                server.name(),
+                syscalls / requests,
+                switches / requests
             )
             .unwrap();
         }
@@ -511,4 +633,18 @@ fn syscalls(quick: bool) -> io::Result<()> {
     let dir = results_dir(!quick && runtime::spin_override().is_none())?;
     std::fs::write(dir.join("syscalls.md"), out)?;
     Ok(())
+}
+
+/// The `raw_syscalls:sys_enter` and `context-switches` counts in the CSV
+/// output (`-x ,`) of `perf stat`.
+fn perf_counts(stderr: &str) -> (f64, f64) {
+    let count = |event: &str| -> f64 {
+        stderr
+            .lines()
+            .find(|l| l.contains(event))
+            .and_then(|l| l.split(',').next())
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or(f64::NAN)
+    };
+    (count("raw_syscalls:sys_enter"), count("context-switches"))
 }

@@ -16,7 +16,7 @@ use std::task::{Poll, Waker};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::{Size, client};
+use crate::{Run, Size, client, cpu};
 
 /// The runtimes that run workloads 4–8.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -243,15 +243,15 @@ fn smol_echo(addr_tx: mpsc::Sender<SocketAddr>, stop: Stop) {
 }
 
 /// Workload 4: one connection, 64-byte ping-pong. Round trips per second.
-pub fn echo_latency(runtime: Runtime, size: &Size) -> io::Result<f64> {
+pub fn echo_latency(runtime: Runtime, size: &Size) -> io::Result<Run> {
     let server = echo_server(runtime);
-    client::ping_pong(server.addr, 64, size.pingpong_rounds)
+    Ok(Run::driven(client::ping_pong(server.addr, 64, size.pingpong_rounds)?))
 }
 
 /// Workload 5: 100 connections, 1 KiB messages. Messages per second.
-pub fn echo_throughput(runtime: Runtime, size: &Size) -> io::Result<f64> {
+pub fn echo_throughput(runtime: Runtime, size: &Size) -> io::Result<Run> {
     let server = echo_server(runtime);
-    client::many_connections(server.addr, size.connections, 1024, size.messages)
+    Ok(Run::driven(client::many_connections(server.addr, size.connections, 1024, size.messages)?))
 }
 
 // ---------------------------------------------------------------------------
@@ -259,7 +259,7 @@ pub fn echo_throughput(runtime: Runtime, size: &Size) -> io::Result<f64> {
 // ---------------------------------------------------------------------------
 
 /// Workload 6: spawn `n` trivial tasks, then join them all. Tasks per second.
-pub fn spawn_join(runtime: Runtime, size: &Size) -> io::Result<f64> {
+pub fn spawn_join(runtime: Runtime, size: &Size) -> io::Result<Run> {
     let n = size.tasks;
     let elapsed = match runtime {
         Runtime::Groundup => {
@@ -296,12 +296,13 @@ pub fn spawn_join(runtime: Runtime, size: &Size) -> io::Result<f64> {
             }))
         }
     };
-    Ok(n as f64 / elapsed.as_secs_f64())
+    Ok(Run::all(n as f64 / elapsed.as_secs_f64(), n as u64))
 }
 
 /// Workload 7: `n` timers with deadlines spread over 100 ms from now.
-/// Returns (seconds until the last one fired, worst lateness in seconds).
-pub fn timers(runtime: Runtime, size: &Size) -> io::Result<(f64, f64)> {
+/// The figure is the milliseconds until the last one fired, with the worst
+/// lateness in milliseconds beside it.
+pub fn timers(runtime: Runtime, size: &Size) -> io::Result<Run> {
     let n = size.timers;
     let spread =
         |start: Instant, i: usize| start + Duration::from_micros((i as u64 * 7_919) % 100_000);
@@ -367,7 +368,9 @@ pub fn timers(runtime: Runtime, size: &Size) -> io::Result<(f64, f64)> {
             }))
         }
     };
-    Ok((total.as_secs_f64(), worst.as_secs_f64()))
+    let mut run = Run::all(total.as_secs_f64() * 1e3, n as u64);
+    run.extra = Some(worst.as_secs_f64() * 1e3);
+    Ok(run)
 }
 
 /// A flag another thread sets, then wakes whoever waits for it.
@@ -380,12 +383,14 @@ struct Flag {
 /// Workload 8: a task waits on `rounds` flags in turn, each set (and its
 /// waker woken) by another thread once the task waits for it. Wakes per
 /// second.
-pub fn remote_wakes(runtime: Runtime, size: &Size) -> io::Result<f64> {
+/// The setter thread is load, not work: its CPU time is left out.
+pub fn remote_wakes(runtime: Runtime, size: &Size) -> io::Result<Run> {
     let rounds = size.remote_wakes;
     let flags: Arc<Vec<Flag>> = Arc::new((0..rounds).map(|_| Flag::default()).collect());
     let setter = {
         let flags = Arc::clone(&flags);
         thread::spawn(move || {
+            let before = cpu::thread();
             for flag in flags.iter() {
                 let waker = loop {
                     if let Some(w) = flag.waker.lock().unwrap().take() {
@@ -396,6 +401,7 @@ pub fn remote_wakes(runtime: Runtime, size: &Size) -> io::Result<f64> {
                 flag.set.store(true, Ordering::Release);
                 waker.wake();
             }
+            cpu::thread() - before
         })
     };
     let elapsed = runtime.run(move || async move {
@@ -412,6 +418,8 @@ pub fn remote_wakes(runtime: Runtime, size: &Size) -> io::Result<f64> {
         }
         start.elapsed()
     });
-    setter.join().expect("setter panicked");
-    Ok(rounds as f64 / elapsed.as_secs_f64())
+    let setter_cpu = setter.join().expect("setter panicked");
+    let mut run = Run::all(rounds as f64 / elapsed.as_secs_f64(), rounds as u64);
+    run.load_cpu = setter_cpu;
+    Ok(run)
 }
