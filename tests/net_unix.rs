@@ -83,3 +83,49 @@ fn a_path_too_long_is_invalid_input() {
     let err = UnixListener::bind(std::env::temp_dir().join(long)).unwrap_err();
     assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
 }
+
+/// Issue 13, item 3. A listener that never accepts fills its queue; the
+/// connect after that must fail, not hand back a stream that was never
+/// connected. Linux fails it with `EAGAIN` (`WouldBlock`, as in mio and
+/// tokio): `unix_stream_connect` in net/unix/af_unix.c refuses at once when
+/// the queue is longer than the backlog and the socket is non-blocking, and
+/// such a connect never completes later, unlike TCP's `EINPROGRESS`. The
+/// BSDs and macOS fail it with `ECONNREFUSED` (`sonewconn` finds the queue
+/// full; listen(2): "the client may receive an error with an indication of
+/// ECONNREFUSED").
+#[test]
+fn connecting_to_a_listener_whose_backlog_is_full_is_an_error() {
+    // The queue is 1,024 long (the backlog `bind` asks for) or the system's
+    // cap on it, which the BSDs stretch by half again: never more than this.
+    const MORE_THAN_ANY_QUEUE: usize = 1024 * 3 / 2 + 16;
+    groundup::raise_fd_limit().unwrap();
+    let path = temp_path("full-backlog");
+    groundup::block_on(async {
+        let listener = UnixListener::bind(&path).unwrap();
+        let mut queued = Vec::new();
+        let refused = loop {
+            assert!(queued.len() < MORE_THAN_ANY_QUEUE, "no connect failed");
+            match UnixStream::connect(&path).await {
+                Ok(stream) => {
+                    // Every stream `connect` returns has a peer.
+                    stream.peer_addr().unwrap_or_else(|e| {
+                        panic!("connect #{} returned an unconnected stream: {e}", queued.len())
+                    });
+                    queued.push(stream);
+                }
+                Err(e) => break e,
+            }
+        };
+        let expected = if cfg!(any(target_os = "linux", target_os = "android")) {
+            std::io::ErrorKind::WouldBlock
+        } else {
+            std::io::ErrorKind::ConnectionRefused
+        };
+        assert_eq!(refused.kind(), expected, "after {} queued connects: {refused}", queued.len());
+        // Accepting one makes room for one more.
+        let (_accepted, _) = listener.accept().await.unwrap();
+        let again = UnixStream::connect(&path).await.unwrap();
+        again.peer_addr().unwrap();
+    });
+    std::fs::remove_file(&path).unwrap();
+}

@@ -31,12 +31,14 @@
 //! On Windows the headers are mingw-w64's and the compiler is a mingw-w64
 //! GCC (`$CC`, else `gcc`). Under Wine, where this test runs in CI, the test
 //! is a Windows program and cannot run the Linux cross-compiler (Wine starts
-//! a Unix program but cannot report its exit status). So `.ci/windows.sh`
-//! sets `GROUNDUP_ABI_C_FILE` to a path; the test writes the C file there
-//! instead of compiling it, and the script compiles it on the host with
-//! `x86_64-w64-mingw32-gcc -fsyntax-only`, failing if the file is missing.
-//! Without that variable and without a compiler it can run, the test
-//! fails: it never passes having checked nothing.
+//! a Unix program but cannot report its exit status). So the Wine runner
+//! (`.ci/wine/run`, which `cargo test --target x86_64-pc-windows-gnu` goes
+//! through) sets `GROUNDUP_ABI_C_FILE` to a fresh path; the test writes the
+//! C file there instead of compiling it, and when the test program has
+//! exited the runner compiles the file on the host with
+//! `x86_64-w64-mingw32-gcc -fsyntax-only`, failing the run if the headers
+//! disagree. Without that variable and without a compiler it can run, the
+//! test fails: it never passes having checked nothing.
 //!
 //! The AFD poll interface (`AFD_POLL_INFO`, `IOCTL_AFD_POLL`, …) is
 //! undocumented and in no header, so it cannot be checked here: it is
@@ -812,7 +814,7 @@ fn compile(c_file: &Path, source: &str, count: usize) {
             std::fs::write(&out, source).unwrap();
             eprintln!(
                 "{count} checks written to {} for the host's mingw-w64 compiler \
-                 (GROUNDUP_ABI_C_FILE); .ci/windows.sh compiles them",
+                 (GROUNDUP_ABI_C_FILE); the Wine runner compiles them when this program exits",
                 Path::new(&out).display()
             );
             return;
@@ -825,8 +827,9 @@ fn compile(c_file: &Path, source: &str, count: usize) {
         .output()
         .unwrap_or_else(|e| {
             panic!(
-                "cannot run the C compiler `{cc}` (set CC; under Wine set GROUNDUP_ABI_C_FILE \
-                 and compile that file on the host, as .ci/windows.sh does): {e}"
+                "cannot run the C compiler `{cc}` (set CC; under Wine run through \
+                 .ci/wine/run, the runner .cargo/config.toml names, which sets \
+                 GROUNDUP_ABI_C_FILE and compiles that file on the host): {e}"
             )
         });
     let stderr = String::from_utf8_lossy(&output.stderr);

@@ -102,6 +102,13 @@ pub struct UnixStream {
 
 impl UnixStream {
     /// Connects to the listener at `path`.
+    ///
+    /// A Unix-domain connect completes at once or fails; it never waits for
+    /// the listener. `NotFound` when nothing is at `path`,
+    /// `ConnectionRefused` when nothing listens there. When the listener's
+    /// queue of connections not yet accepted is full, Linux fails with
+    /// `WouldBlock` (as in mio and tokio; try again once the listener has
+    /// accepted some) and the BSDs and macOS with `ConnectionRefused`.
     pub async fn connect(path: impl AsRef<Path>) -> io::Result<UnixStream> {
         let addr = SockAddr::from_path(path.as_ref())?;
         let socket = Socket::unix(Kind::Stream)?;

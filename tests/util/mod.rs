@@ -305,7 +305,8 @@ impl Unowned {
 
 /// `n` divided by `GROUNDUP_STRESS_DIVISOR` (default 1). The sanitizer runs
 /// set it: a stress test under ThreadSanitizer would otherwise take hours,
-/// and the scenario is the same at a tenth of the size.
+/// and the scenario is the same at a tenth of the size. So does the Wine
+/// runner (`.ci/wine/run`, which says why).
 pub fn stress(n: usize) -> usize {
     let divisor: usize =
         std::env::var("GROUNDUP_STRESS_DIVISOR").ok().and_then(|d| d.parse().ok()).unwrap_or(1);

@@ -244,8 +244,20 @@ impl Socket {
         Ok((socket, peer))
     }
 
-    /// Starts connecting. On a non-blocking socket this is usually
+    /// Starts connecting. On a non-blocking TCP socket this is usually
     /// `InProgress`: wait until writable, then check [`take_error`](Self::take_error).
+    /// A Unix-domain socket connects at once or fails.
+    ///
+    /// Only `EINPROGRESS` means "under way". `EAGAIN` does not, though it
+    /// maps to `WouldBlock` like a busy read: Linux returns it for a
+    /// non-blocking Unix-domain socket whose listener's queue is full
+    /// (connect(2): "the connection cannot be completed immediately"), and
+    /// nothing completes that connect later: the socket stays unconnected
+    /// (`unix_stream_connect` in net/unix/af_unix.c refuses without queueing
+    /// anything), so it is an error, returned as is, as mio and tokio do
+    /// (mio#1560). The BSDs and macOS never say `EAGAIN` there: their
+    /// `sonewconn` finds the queue full and the connect fails with
+    /// `ECONNREFUSED` (listen(2)), also returned as is.
     pub(crate) fn connect(&self, addr: &SockAddr) -> io::Result<Connect> {
         let (fd, (ptr, len)) = (self.fd.raw(), addr.as_parts());
         let result = syscall::minus_one(&CONNECT, format_args!("{fd}, {addr:?}, {len}"), || {
@@ -255,8 +267,7 @@ impl Socket {
         match result {
             Ok(_) => Ok(Connect::Done),
             Err(e) if e.raw_os_error() == Some(os::EINPROGRESS) => Ok(Connect::InProgress),
-            // A Unix socket whose listener's backlog is full: retry later.
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(Connect::InProgress),
+            // `EAGAIN` included: see above.
             Err(e) => Err(e),
         }
     }
