@@ -109,10 +109,11 @@ fn start(binary: &Path) -> io::Result<Running> {
 }
 
 /// Raw requests both servers must answer identically: keep-alive,
-/// pipelining, a body, HTTP/1.0, and a final `Connection: close` (after
-/// which each server closes, so the reply can be read to its end).
+/// pipelining, `HEAD`, a body, HTTP/1.0, and a final `Connection: close`
+/// (after which each server closes, so the reply can be read to its end).
 const CHECK_REQUESTS: &[u8] = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n\
     GET /a/b?c=d HTTP/1.1\r\nHost: x\r\n\r\nGET /two HTTP/1.1\r\nHost: x\r\n\r\n\
+    HEAD /head HTTP/1.1\r\nHost: x\r\n\r\n\
     POST /body HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello\
     GET /ten HTTP/1.0\r\nConnection: keep-alive\r\n\r\n\
     GET /last HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
