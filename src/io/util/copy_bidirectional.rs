@@ -10,7 +10,10 @@
 //!
 //! Each poll drives both directions, a finished one answering `Done`
 //! without touching its ends again, and the whole completes when both are
-//! done. Both `Transfer`s spend the budget once per read.
+//! done. Both directions spend the budget once per read, so when both ends
+//! always have data, the direction polled first could use up the budget of
+//! every poll and starve the other. The order therefore alternates from one
+//! poll to the next.
 
 use std::future::poll_fn;
 use std::io;
@@ -112,9 +115,16 @@ where
 {
     let mut a_to_b = Transfer::Running(CopyBuffer::new());
     let mut b_to_a = Transfer::Running(CopyBuffer::new());
+    let mut forward_first = true;
     poll_fn(|cx| {
-        let forward = a_to_b.poll(cx, Pin::new(&mut *a), Pin::new(&mut *b))?;
-        let backward = b_to_a.poll(cx, Pin::new(&mut *b), Pin::new(&mut *a))?;
+        let (forward, backward) = if forward_first {
+            let forward = a_to_b.poll(cx, Pin::new(&mut *a), Pin::new(&mut *b))?;
+            (forward, b_to_a.poll(cx, Pin::new(&mut *b), Pin::new(&mut *a))?)
+        } else {
+            let backward = b_to_a.poll(cx, Pin::new(&mut *b), Pin::new(&mut *a))?;
+            (a_to_b.poll(cx, Pin::new(&mut *a), Pin::new(&mut *b))?, backward)
+        };
+        forward_first = !forward_first;
         // A direction that finished first answers `Done` again next time.
         Poll::Ready(Ok((ready!(forward), ready!(backward))))
     })
