@@ -181,10 +181,11 @@ pub trait AsyncBufReadExt: AsyncBufRead {
     /// `next_segment().await` each; see [`Split`].
     ///
     /// ```
-    /// use groundup::io::AsyncBufReadExt;
+    /// use groundup::io::{AsyncBufReadExt, BufReader};
     ///
     /// groundup::block_on(async {
-    ///     let mut words = (&b"a b"[..]).split(b' ');
+    ///     // (On a bare `&[u8]`, `split` is the slice's own method: wrap it.)
+    ///     let mut words = BufReader::new(&b"a b"[..]).split(b' ');
     ///     assert_eq!(words.next_segment().await?, Some(b"a".to_vec()));
     ///     assert_eq!(words.next_segment().await?, Some(b"b".to_vec()));
     ///     assert_eq!(words.next_segment().await?, None);

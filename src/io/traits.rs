@@ -66,6 +66,21 @@ use std::task::{Context, Poll};
 /// ```
 pub trait AsyncRead {
     /// Attempts to read into `buf`; see the trait documentation.
+    ///
+    /// ```
+    /// use std::future::poll_fn;
+    /// use std::pin::Pin;
+    /// use groundup::io::AsyncRead;
+    ///
+    /// groundup::block_on(async {
+    ///     let mut input: &[u8] = b"polled";
+    ///     let mut buf = [0; 4];
+    ///     let n = poll_fn(|cx| Pin::new(&mut input).poll_read(cx, &mut buf)).await?;
+    ///     assert_eq!(&buf[..n], b"poll");
+    ///     std::io::Result::Ok(())
+    /// })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     fn poll_read(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -115,6 +130,20 @@ pub trait AsyncRead {
 /// ```
 pub trait AsyncWrite {
     /// Attempts to write from `buf`; `Ready(Ok(n))` wrote `n` bytes.
+    ///
+    /// ```
+    /// use std::future::poll_fn;
+    /// use std::pin::Pin;
+    /// use groundup::io::AsyncWrite;
+    ///
+    /// groundup::block_on(async {
+    ///     let mut out = Vec::new();
+    ///     let n = poll_fn(|cx| Pin::new(&mut out).poll_write(cx, b"bytes")).await?;
+    ///     assert_eq!((n, &out[..]), (5, &b"bytes"[..]));
+    ///     std::io::Result::Ok(())
+    /// })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     fn poll_write(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -122,11 +151,40 @@ pub trait AsyncWrite {
     ) -> Poll<io::Result<usize>>;
 
     /// Attempts to flush buffered data to its destination.
+    ///
+    /// ```
+    /// use std::future::poll_fn;
+    /// use std::pin::Pin;
+    /// use groundup::io::{AsyncWrite, BufWriter};
+    ///
+    /// groundup::block_on(async {
+    ///     let mut out = BufWriter::new(Vec::new());
+    ///     poll_fn(|cx| Pin::new(&mut out).poll_write(cx, b"held")).await?;
+    ///     poll_fn(|cx| Pin::new(&mut out).poll_flush(cx)).await?;
+    ///     assert_eq!(out.get_ref(), b"held");
+    ///     std::io::Result::Ok(())
+    /// })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>>;
 
     /// Attempts to close the writing half (for a TCP stream: send a FIN, so
     /// the peer reads end of file while this side can still read). A
     /// buffering writer writes out its buffer first.
+    ///
+    /// ```
+    /// use std::future::poll_fn;
+    /// use std::pin::Pin;
+    /// use groundup::io::{self, AsyncReadExt, AsyncWrite};
+    ///
+    /// groundup::block_on(async {
+    ///     let (mut near, mut far) = io::duplex(8);
+    ///     poll_fn(|cx| Pin::new(&mut near).poll_shutdown(cx)).await?;
+    ///     assert_eq!(far.read(&mut [0; 8]).await?, 0); // end of file
+    ///     std::io::Result::Ok(())
+    /// })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>>;
 
     /// Attempts to write from several buffers, in order, as one write
@@ -136,6 +194,22 @@ pub trait AsyncWrite {
     /// The default writes the first non-empty buffer with `poll_write`, and
     /// [`is_write_vectored`](AsyncWrite::is_write_vectored) says `false`, so
     /// callers know that gathering buffers gains nothing here.
+    ///
+    /// ```
+    /// use std::future::poll_fn;
+    /// use std::io::IoSlice;
+    /// use std::pin::Pin;
+    /// use groundup::io::AsyncWrite;
+    ///
+    /// groundup::block_on(async {
+    ///     let mut out = Vec::new();
+    ///     let bufs = [IoSlice::new(b"ab"), IoSlice::new(b"cd")];
+    ///     let n = poll_fn(|cx| Pin::new(&mut out).poll_write_vectored(cx, &bufs)).await?;
+    ///     assert_eq!((n, &out[..]), (4, &b"abcd"[..]));
+    ///     std::io::Result::Ok(())
+    /// })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     fn poll_write_vectored(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -147,6 +221,13 @@ pub trait AsyncWrite {
 
     /// Whether [`poll_write_vectored`](AsyncWrite::poll_write_vectored) does
     /// better than writing the buffers one by one. `false` by default.
+    ///
+    /// ```
+    /// use groundup::io::{self, AsyncWrite, BufWriter};
+    ///
+    /// assert!(Vec::<u8>::new().is_write_vectored());
+    /// assert!(BufWriter::new(io::sink()).is_write_vectored());
+    /// ```
     fn is_write_vectored(&self) -> bool {
         false
     }
@@ -177,11 +258,34 @@ pub trait AsyncWrite {
 pub trait AsyncBufRead: AsyncRead {
     /// Attempts to return the buffered bytes, filling the buffer first if it
     /// is empty.
+    ///
+    /// ```
+    /// use std::future::poll_fn;
+    /// use std::pin::Pin;
+    /// use groundup::io::{AsyncBufRead, BufReader};
+    ///
+    /// groundup::block_on(async {
+    ///     let mut reader = BufReader::with_capacity(3, &b"abcdef"[..]);
+    ///     let n = poll_fn(|cx| Pin::new(&mut reader).poll_fill_buf(cx).map_ok(|b| b.len())).await?;
+    ///     assert_eq!(n, 3);
+    ///     std::io::Result::Ok(())
+    /// })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     fn poll_fill_buf(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<&[u8]>>;
 
     /// Marks `amt` buffered bytes as read; they will not be returned again.
     /// `amt` should be at most the length `poll_fill_buf` last returned;
     /// more is treated as all of it.
+    ///
+    /// ```
+    /// use std::pin::Pin;
+    /// use groundup::io::AsyncBufRead;
+    ///
+    /// let mut input: &[u8] = b"header|body";
+    /// Pin::new(&mut input).consume(7);
+    /// assert_eq!(input, b"body");
+    /// ```
     fn consume(self: Pin<&mut Self>, amt: usize);
 }
 
@@ -209,10 +313,42 @@ pub trait AsyncSeek {
     /// Submits a seek to `position`. An error here means the seek was not
     /// started (an invalid position may also be reported by
     /// `poll_complete`).
+    ///
+    /// ```
+    /// use std::future::poll_fn;
+    /// use std::io::{Cursor, SeekFrom};
+    /// use std::pin::Pin;
+    /// use groundup::io::AsyncSeek;
+    ///
+    /// groundup::block_on(async {
+    ///     let mut cursor = Cursor::new(vec![0u8; 10]);
+    ///     Pin::new(&mut cursor).start_seek(SeekFrom::Start(6))?;
+    ///     let position = poll_fn(|cx| Pin::new(&mut cursor).poll_complete(cx)).await?;
+    ///     assert_eq!(position, 6);
+    ///     std::io::Result::Ok(())
+    /// })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     fn start_seek(self: Pin<&mut Self>, position: SeekFrom) -> io::Result<()>;
 
     /// Waits for the submitted seek (or, without one, for any operation in
     /// flight) and returns the position from the start of the stream.
+    ///
+    /// ```
+    /// use std::future::poll_fn;
+    /// use std::io::Cursor;
+    /// use std::pin::Pin;
+    /// use groundup::io::AsyncSeek;
+    ///
+    /// groundup::block_on(async {
+    ///     let mut cursor = Cursor::new(vec![0u8; 10]);
+    ///     cursor.set_position(3);
+    ///     // No seek submitted: the current position.
+    ///     assert_eq!(poll_fn(|cx| Pin::new(&mut cursor).poll_complete(cx)).await?, 3);
+    ///     std::io::Result::Ok(())
+    /// })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     fn poll_complete(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<u64>>;
 }
 

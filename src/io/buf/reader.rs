@@ -169,7 +169,7 @@ impl<R> BufReader<R> {
     /// use groundup::io::BufReader;
     ///
     /// let reader = pin!(BufReader::new(&b"data"[..]));
-    /// assert_eq!(**reader.get_pin_mut(), b"data");
+    /// assert_eq!(*reader.get_pin_mut(), &b"data"[..]);
     /// ```
     pub fn get_pin_mut(self: Pin<&mut Self>) -> Pin<&mut R> {
         self.project().0

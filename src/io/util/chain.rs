@@ -72,7 +72,7 @@ impl<T, U> Chain<T, U> {
     ///
     /// let chain = pin!((&b"a"[..]).chain(&b"b"[..]));
     /// let (first, _second) = chain.get_pin_mut();
-    /// assert_eq!(**first, b"a");
+    /// assert_eq!(*first, &b"a"[..]);
     /// ```
     pub fn get_pin_mut(self: Pin<&mut Self>) -> (Pin<&mut T>, Pin<&mut U>) {
         let (first, second, _) = self.project();

@@ -177,10 +177,10 @@ impl<R: AsyncBufRead> Lines<R> {
 /// still a segment.
 ///
 /// ```
-/// use groundup::io::AsyncBufReadExt;
+/// use groundup::io::{AsyncBufReadExt, BufReader};
 ///
 /// groundup::block_on(async {
-///     let mut fields = (&b"a,b,,c"[..]).split(b',');
+///     let mut fields = BufReader::new(&b"a,b,,c"[..]).split(b',');
 ///     let mut all = Vec::new();
 ///     while let Some(field) = fields.next_segment().await? {
 ///         all.push(field);
@@ -216,10 +216,10 @@ impl<R: AsyncBufRead + Unpin> Split<R> {
     /// cancelled one had begun.
     ///
     /// ```
-    /// use groundup::io::AsyncBufReadExt;
+    /// use groundup::io::{AsyncBufReadExt, BufReader};
     ///
     /// groundup::block_on(async {
-    ///     let mut records = (&b"k1\0v1\0"[..]).split(0);
+    ///     let mut records = BufReader::new(&b"k1\0v1\0"[..]).split(0);
     ///     assert_eq!(records.next_segment().await?, Some(b"k1".to_vec()));
     ///     assert_eq!(records.next_segment().await?, Some(b"v1".to_vec()));
     ///     assert_eq!(records.next_segment().await?, None);
@@ -236,10 +236,10 @@ impl<R: AsyncBufRead + Unpin> Split<R> {
     /// ```
     /// use std::future::poll_fn;
     /// use std::pin::Pin;
-    /// use groundup::io::AsyncBufReadExt;
+    /// use groundup::io::{AsyncBufReadExt, BufReader};
     ///
     /// groundup::block_on(async {
-    ///     let mut parts = (&b"x;y"[..]).split(b';');
+    ///     let mut parts = BufReader::new(&b"x;y"[..]).split(b';');
     ///     let part = poll_fn(|cx| Pin::new(&mut parts).poll_next_segment(cx)).await?;
     ///     assert_eq!(part, Some(b"x".to_vec()));
     ///     std::io::Result::Ok(())

@@ -105,7 +105,7 @@ impl<R> Take<R> {
     ///
     /// let take = pin!((&b"abc"[..]).take(2));
     /// let inner = take.get_pin_mut();
-    /// assert_eq!(**inner, b"abc");
+    /// assert_eq!(*inner, &b"abc"[..]);
     /// ```
     pub fn get_pin_mut(self: Pin<&mut Self>) -> Pin<&mut R> {
         self.project().0
