@@ -2,7 +2,8 @@
 # Miri over the task, waker, executor, timer and epoll-path tests, with
 # strict provenance. Miri interprets the epoll and eventfd calls itself, so
 # the real reactor thread and executor run under it; TCP sockets are not
-# supported by Miri, so the test files that need them are left out.
+# supported by Miri, so the test files that need them are left out (the
+# I/O helper tests run on in-memory streams and are in).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,4 +13,5 @@ cargo +nightly miri setup >/dev/null
 export MIRIFLAGS="${MIRIFLAGS:-} -Zmiri-strict-provenance"
 cargo +nightly miri test -p groundup --lib \
     --test rt_tasks --test rt_cancel --test rt_wake --test rt_shutdown --test rt_time \
-    --test poll_waker
+    --test poll_waker \
+    --test io_coop --test io_ext --test io_buf --test io_adapters --test io_duplex --test io_split
