@@ -32,6 +32,7 @@
 //!        │  .await
 //!   ┌────▼──────────────────────────────────────────────┐
 //!   │ net, io, time      sockets and timers as futures   │  groundup::{net, io, time}
+//!   │ sync               tasks waiting for each other    │  groundup::sync
 //!   │ executor, tasks    single-threaded, RawWakerVTable │  groundup::{task, runtime}
 //!   │ reactor thread     owns the Poll, wakes tasks      │  src/reactor/
 //!   ├────────────────────────────────────────────────────┤
@@ -71,6 +72,7 @@ pub mod io;
 pub mod net;
 pub mod poll;
 pub mod stats;
+pub mod sync;
 pub mod task;
 pub mod time;
 
