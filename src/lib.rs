@@ -32,7 +32,7 @@
 //!        │  .await
 //!   ┌────▼──────────────────────────────────────────────┐
 //!   │ net, io, time      sockets and timers as futures   │  groundup::{net, io, time}
-//!   │ sync               tasks waiting for each other    │  groundup::sync
+//!   │ sync, select!      tasks waiting for each other    │  groundup::sync, macros
 //!   │ executor, tasks    single-threaded, RawWakerVTable │  groundup::{task, runtime}
 //!   │ reactor thread     owns the Poll, wakes tasks      │  src/reactor/
 //!   ├────────────────────────────────────────────────────┤
@@ -78,12 +78,18 @@ pub mod time;
 
 mod executor;
 mod loom;
+mod macros;
+mod rand;
 mod reactor;
 pub mod runtime;
 mod sys;
 
 pub use runtime::{Runtime, block_on};
 pub use task::spawn;
+
+// What the macros' expansions name (`$crate::__private::...`).
+#[doc(hidden)]
+pub use macros::support as __private;
 
 /// Raises this process's soft limit on open descriptors to its hard limit
 /// (`setrlimit(RLIMIT_NOFILE)`), and returns the limit now in force.
