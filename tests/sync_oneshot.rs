@@ -211,7 +211,7 @@ fn debug_shows_the_state() {
 fn a_receiver_dropped_while_waiting_lets_the_sender_see_closed() {
     groundup::block_on(async {
         let (mut tx, rx) = oneshot::channel::<u32>();
-        let waiter = groundup::spawn(async move { rx.await });
+        let waiter = groundup::spawn(rx);
         groundup::task::yield_now().await; // the waiter is now waiting
         assert!(!tx.is_closed());
         waiter.abort();
