@@ -51,8 +51,9 @@
 //! counting, tracing wrapper; [`poll`] gives the portable, edge-triggered
 //! readiness API; the reactor thread turns its events into task wakes; the
 //! executor ([`Runtime`], [`spawn`], [`task`]) runs the tasks; [`time`],
-//! [`net`] and [`io`] are what your code awaits; [`stats`] reports what was
-//! asked of the kernel.
+//! [`net`] and [`io`] are what your code awaits; [`sync`] and the macros
+//! ([`select!`], [`join!`], [`try_join!`], [`pin!`]) let tasks wait for each
+//! other; [`stats`] reports what was asked of the kernel.
 //!
 //! `docs/GUIDE.md` in the repository is a reading order through the source
 //! from the kernel up, with the walk of one `read().await` from its first

@@ -19,7 +19,7 @@
 /// order and run *concurrently* in the current task, not in *parallel*:
 /// [`spawn`](crate::spawn) them for that. A future that has finished is
 /// dropped at once; its output is kept until all are done. `join!` waits
-/// for all of them even when some give an `Err`: [`try_join!`] stops at
+/// for all of them even when some give an `Err`: [`try_join!`](crate::try_join!) stops at
 /// the first. `join!()` is `()`. This is tokio's `join!`.
 ///
 /// # Fairness
@@ -103,7 +103,7 @@ macro_rules! join {
 /// Waits on every future given, all at once, and gives their `Ok` values as
 /// a tuple in the order written, or the first `Err`.
 ///
-/// Like [`join!`], but every future must give a `Result` with the same
+/// Like [`join!`](crate::join!), but every future must give a `Result` with the same
 /// error type, and the first future to finish with `Err` ends the wait:
 /// `try_join!` gives that error, and the futures still running are dropped
 /// (the values of those that finished with `Ok` too). `try_join!()` is

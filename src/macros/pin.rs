@@ -4,7 +4,7 @@
 /// `Pin<&mut T>` to it.
 ///
 /// A future made by an `async fn` or block is `!Unpin`: to poll it through
-/// a reference (`&mut fut` in a [`select!`] loop, say) it must be pinned
+/// a reference (`&mut fut` in a [`select!`](crate::select!) loop, say) it must be pinned
 /// first. `.await` does that itself, but consumes the future. This is
 /// tokio's `pin!`, built on [`core::pin::pin!`], and so it needs no
 /// `unsafe`: the value moves into a temporary that lives as long as the

@@ -22,10 +22,11 @@
 //! `Notify`, `watch`, `broadcast`, `Barrier`, `OnceCell`) is planned in
 //! issue 16 and not written yet. Those types have any number of waiters,
 //! and a waiter that is dropped must give up its place in line, or pass on
-//! a permit it was already handed. They will share one mechanism for that:
-//! an intrusive list of waiters, each node living inside the waiting future
-//! (pinned, so no allocation per wait), the same list the socket waiters
-//! use. That list is being written separately; nothing here uses it yet.
+//! a permit it was already handed. They will share one mechanism for that,
+//! with each other and with the socket waiters of the reactor: an
+//! intrusive list of waiters, each node living inside the waiting future
+//! (pinned, so no allocation per wait). That list is being written
+//! separately; nothing here uses it yet.
 //!
 //! The `blocking_*` methods (for a thread outside any runtime) share one
 //! small park-and-poll loop, `blocking.rs`.
