@@ -16,7 +16,7 @@
 //! | cell | written by | read by the other half only when |
 //! |---|---|---|
 //! | `value` | the sender, before it sets `COMPLETE` | the receiver saw `COMPLETE` |
-//! | `rx_waker` | the receiver, while `RX_WAKER_SET` is clear | the sender's `complete` saw `RX_WAKER_SET` |
+//! | `rx_waker` | the receiver, while `RX_WAKER_SET` is clear, or once its `CLOSED` went in before `COMPLETE` | the sender's `complete` saw `RX_WAKER_SET` |
 //! | `tx_waker` | the sender, while `TX_WAKER_SET` is clear | the receiver's `close` saw `TX_WAKER_SET` |
 //!
 //! `COMPLETE` (the sender is done: it sent, or it is gone) and `CLOSED` (the
