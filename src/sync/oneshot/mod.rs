@@ -63,6 +63,15 @@ pub mod error {
     /// The error of awaiting a [`Receiver`](super::Receiver) (or of
     /// `blocking_recv`): the sender was dropped without sending, or the
     /// receiver was closed before a value came.
+    ///
+    /// ```
+    /// use groundup::sync::oneshot;
+    ///
+    /// let (tx, rx) = oneshot::channel::<u32>();
+    /// drop(tx);
+    /// let error = groundup::block_on(rx).unwrap_err();
+    /// assert_eq!(error.to_string(), "channel closed");
+    /// ```
     #[derive(Debug, Clone, PartialEq, Eq)]
     pub struct RecvError(pub(super) ());
 
@@ -75,6 +84,17 @@ pub mod error {
     impl std::error::Error for RecvError {}
 
     /// The error of [`Receiver::try_recv`](super::Receiver::try_recv).
+    ///
+    /// ```
+    /// use groundup::sync::oneshot::{self, error::TryRecvError};
+    ///
+    /// let (tx, mut rx) = oneshot::channel::<u32>();
+    /// assert_eq!(rx.try_recv(), Err(TryRecvError::Empty));
+    /// drop(tx);
+    /// let error = rx.try_recv().unwrap_err();
+    /// assert_eq!(error, TryRecvError::Closed);
+    /// assert_eq!(error.to_string(), "channel closed");
+    /// ```
     #[derive(Debug, Clone, PartialEq, Eq)]
     pub enum TryRecvError {
         /// No value has been sent yet.
