@@ -32,6 +32,7 @@
 //!        │  .await
 //!   ┌────▼──────────────────────────────────────────────┐
 //!   │ net, io, time      sockets and timers as futures   │  groundup::{net, io, time}
+//!   │ sync, select!      tasks waiting for each other    │  groundup::sync, macros
 //!   │ executor, tasks    single-threaded, RawWakerVTable │  groundup::{task, runtime}
 //!   │ reactor thread     owns the Poll, wakes tasks      │  src/reactor/
 //!   ├────────────────────────────────────────────────────┤
@@ -50,8 +51,9 @@
 //! counting, tracing wrapper; [`poll`] gives the portable, edge-triggered
 //! readiness API; the reactor thread turns its events into task wakes; the
 //! executor ([`Runtime`], [`spawn`], [`task`]) runs the tasks; [`time`],
-//! [`net`] and [`io`] are what your code awaits; [`stats`] reports what was
-//! asked of the kernel.
+//! [`net`] and [`io`] are what your code awaits; [`sync`] and the macros
+//! ([`select!`], [`join!`], [`try_join!`], [`pin!`]) let tasks wait for each
+//! other; [`stats`] reports what was asked of the kernel.
 //!
 //! `docs/GUIDE.md` in the repository is a reading order through the source
 //! from the kernel up, with the walk of one `read().await` from its first
@@ -71,12 +73,15 @@ pub mod io;
 pub mod net;
 pub mod poll;
 pub mod stats;
+pub mod sync;
 pub mod task;
 pub mod time;
 
 mod coop;
 mod executor;
 mod loom;
+mod macros;
+mod rand;
 mod reactor;
 pub mod runtime;
 mod sys;
@@ -84,6 +89,10 @@ mod util;
 
 pub use runtime::{Runtime, block_on};
 pub use task::spawn;
+
+// What the macros' expansions name (`$crate::__private::...`).
+#[doc(hidden)]
+pub use macros::support as __private;
 
 /// Raises this process's soft limit on open descriptors to its hard limit
 /// (`setrlimit(RLIMIT_NOFILE)`), and returns the limit now in force.

@@ -1,4 +1,5 @@
 //! The small helpers: `take`, `chain`, `repeat`, `empty`, `sink`.
+// miri: run (.ci/miri.sh runs every test file with this line; it needs no TCP)
 
 use std::io::ErrorKind;
 

@@ -1,6 +1,7 @@
 //! `BufReader`, `BufWriter` and `BufStream`: what each buffers, when it
 //! goes to the inner stream, how it seeks, and what it does with a
 //! capacity of 0.
+// miri: run (.ci/miri.sh runs every test file with this line; it needs no TCP)
 
 #[path = "util/io.rs"]
 mod io_util;

@@ -3,6 +3,7 @@
 //! timers run. Each test races a loop of at most `ROUNDS` rounds against
 //! `yield_now` in a biased select (tokio's `io_copy::copy_is_cooperative`):
 //! the loop must give the yield its turn long before it finishes.
+// miri: run (.ci/miri.sh runs every test file with this line; it needs no TCP)
 
 #[path = "util/io.rs"]
 mod io_util;

@@ -1,5 +1,6 @@
 //! `duplex`: an in-memory pipe pair with back-pressure, half-close and end
 //! of file when the other end goes, usable across threads.
+// miri: run (.ci/miri.sh runs every test file with this line; it needs no TCP)
 
 #[path = "util/io.rs"]
 mod io_util;

@@ -2,6 +2,7 @@
 //! orders, whole reads into `Vec` and `String`, lines and segments,
 //! vectored and slice-advancing writes, seeks; and what each keeps when it
 //! is cancelled, as its docs say.
+// miri: run (.ci/miri.sh runs every test file with this line; it needs no TCP)
 
 #[path = "util/io.rs"]
 mod io_util;

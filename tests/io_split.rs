@@ -1,5 +1,6 @@
 //! `io::split`: the two halves of one stream used from two tasks at once,
 //! put back together, and told apart from another stream's.
+// miri: run (.ci/miri.sh runs every test file with this line; it needs no TCP)
 
 #[path = "util/io.rs"]
 mod io_util;

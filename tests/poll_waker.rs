@@ -1,4 +1,5 @@
 //! `Waker`: waking a blocked poll from another thread, and coalescing.
+// miri: run (.ci/miri.sh runs every test file with this line; it needs no TCP)
 
 mod util;
 

@@ -1,4 +1,5 @@
 //! Aborting tasks and panicking tasks: `JoinError`, and the runtime goes on.
+// miri: run (.ci/miri.sh runs every test file with this line; it needs no TCP)
 
 mod util;
 

@@ -1,5 +1,6 @@
 //! Dropping the runtime: every future dropped exactly once, on this thread,
 //! with tasks and timers still pending.
+// miri: run (.ci/miri.sh runs every test file with this line; it needs no TCP)
 
 mod util;
 

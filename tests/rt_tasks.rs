@@ -1,4 +1,5 @@
 //! Spawning and joining tasks: the executor's basic promises.
+// miri: run (.ci/miri.sh runs every test file with this line; it needs no TCP)
 
 mod util;
 

@@ -1,4 +1,5 @@
 //! Timers: never early, cancelled on drop, many at once.
+// miri: run (.ci/miri.sh runs every test file with this line; it needs no TCP)
 
 mod util;
 

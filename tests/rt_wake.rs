@@ -1,4 +1,5 @@
 //! Wakers: our `RawWakerVTable` in every situation a waker meets.
+// miri: run (.ci/miri.sh runs every test file with this line; it needs no TCP)
 
 mod util;
 

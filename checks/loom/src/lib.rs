@@ -17,6 +17,9 @@
 //! instead. The protocol files therefore depend on nothing else in
 //! groundup; that is what keeps them checkable.
 //!
+//! Included so far: [`oneshot`] (`src/sync/oneshot/protocol.rs`, the
+//! oneshot channel's state word and waker slots; `tests/oneshot.rs`).
+//!
 //! The one exception is [`old_park`], a copy of the park protocol as it
 //! was before the fix for the lost wake (issue 13, item 14), kept so that
 //! `tests/park.rs` shows the harness finding that bug.
@@ -27,3 +30,6 @@
 
 pub mod loom;
 pub mod old_park;
+
+#[path = "../../../src/sync/oneshot/protocol.rs"]
+pub mod oneshot;
