@@ -223,7 +223,7 @@ impl<T> Sender<T> {
     /// # });
     /// ```
     pub fn poll_closed(&mut self, cx: &mut Context<'_>) -> Poll<()> {
-        if !crate::executor::coop::proceed(cx) {
+        if !crate::coop::proceed(cx) {
             return Poll::Pending;
         }
         self.half.poll_closed(cx)
@@ -369,7 +369,7 @@ impl<T> Future for Receiver<T> {
             .half
             .as_mut()
             .expect("oneshot::Receiver polled after it gave its result (check `is_terminated`)");
-        if !crate::executor::coop::proceed(cx) {
+        if !crate::coop::proceed(cx) {
             return Poll::Pending;
         }
         let Poll::Ready(value) = half.poll_recv(cx) else {
