@@ -85,6 +85,39 @@ mod util;
 pub use runtime::{Runtime, block_on};
 pub use task::spawn;
 
+/// Pins values on the stack, under tokio's name (`tokio::pin!`): each
+/// variable named is shadowed by a `Pin<&mut _>` to its value, so a
+/// `!Unpin` future such as [`time::Sleep`] can be polled by reference,
+/// `reset`, or awaited more than once in a loop. The `let` form declares
+/// and pins at once. Built on `std::pin::pin!`, without `unsafe`.
+///
+/// ```
+/// use groundup::time::{self, Duration};
+///
+/// groundup::block_on(async {
+///     let sleep = time::sleep(Duration::from_millis(5));
+///     groundup::pin!(sleep);
+///     (&mut sleep).await; // a `Pin<&mut Sleep>` is a future too
+///
+///     groundup::pin! {
+///         let a = async { 1 };
+///         let b = async { 2 };
+///     }
+///     assert_eq!(a.await + b.await, 3);
+/// });
+/// ```
+#[macro_export]
+macro_rules! pin {
+    ($($x:ident),* $(,)?) => { $(
+        #[allow(unused_mut)]
+        let mut $x = ::core::pin::pin!($x);
+    )* };
+    ($(let $x:ident = $init:expr;)*) => { $(
+        let $x = $init;
+        $crate::pin!($x);
+    )* };
+}
+
 /// Raises this process's soft limit on open descriptors to its hard limit
 /// (`setrlimit(RLIMIT_NOFILE)`), and returns the limit now in force.
 ///
