@@ -85,6 +85,9 @@ mod util;
 pub use runtime::{Runtime, block_on};
 pub use task::spawn;
 
+#[doc(inline)]
+pub use groundup_macros::{main, test};
+
 /// Pins values on the stack, under tokio's name (`tokio::pin!`): each
 /// variable named is shadowed by a `Pin<&mut _>` to its value, so a
 /// `!Unpin` future such as [`time::Sleep`] can be polled by reference,
