@@ -25,6 +25,11 @@
 //! # std::io::Result::Ok(())
 //! ```
 //!
+//! Programs and tests start as with tokio, by attribute: [`main`] runs an
+//! `async fn main` on a runtime, [`test`] an `async fn` test, and
+//! `#[groundup::test(start_paused = true)]` runs it with the clock paused
+//! ([`time::pause`]), so an hour of timers takes no time.
+//!
 //! ## The layers
 //!
 //! ```text

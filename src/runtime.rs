@@ -138,7 +138,8 @@ impl fmt::Debug for Runtime {
 /// ```
 /// # fn main() -> std::io::Result<()> {
 /// let rt = groundup::runtime::Builder::new_current_thread()
-///     .enable_all()
+///     .enable_io() // accepted, and changes nothing: I/O and timers are
+///     .enable_time() // always enabled (as is `enable_all`)
 ///     .start_paused(true)
 ///     .build()?;
 /// rt.block_on(async {

@@ -189,6 +189,23 @@ impl Interval {
     }
 
     /// Restarts the schedule with a tick now (`reset_at(Instant::now())`).
+    ///
+    /// ```
+    /// use groundup::time::{self, Duration, Instant};
+    ///
+    /// #[groundup::main(start_paused = true)]
+    /// async fn main() {
+    ///     let mut every = time::interval(Duration::from_secs(60));
+    ///     every.tick().await;
+    ///     every.reset_immediately();
+    ///     let now = Instant::now();
+    ///     assert_eq!(every.tick().await, now); // at once
+    ///     every.reset(); // a period from now
+    ///     assert_eq!(every.tick().await, now + Duration::from_secs(60));
+    ///     every.reset_after(Duration::from_secs(5));
+    ///     assert_eq!(every.tick().await, now + Duration::from_secs(65));
+    /// }
+    /// ```
     pub fn reset_immediately(&mut self) {
         self.reset_at(Instant::now());
     }

@@ -314,7 +314,7 @@ pub fn timers(runtime: Runtime, size: &Size) -> io::Result<(f64, f64)> {
                     .map(|i| {
                         let deadline = spread(start, i);
                         groundup::spawn(async move {
-                            groundup::time::sleep_until(deadline).await;
+                            groundup::time::sleep_until(deadline.into()).await;
                             Instant::now() - deadline
                         })
                     })
