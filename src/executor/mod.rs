@@ -36,6 +36,9 @@
 //! [`Poll`](crate::poll::Poll), which contains only a [`Waker`]; the timeout
 //! is the next timer deadline. Any thread wakes it with that `Waker`. Reusing
 //! the poll layer keeps parking portable (epoll, kqueue, IOCP) and countable.
+//! While time is paused ([`crate::time::pause`]) and a timer is pending, the
+//! park moves the clock instead of sleeping until the timer: see
+//! `auto_advance.rs`.
 //!
 //! A three-state flag makes wakes cheap:
 //!

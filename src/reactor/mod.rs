@@ -39,6 +39,13 @@
 //! removes exactly the readiness that was observed (the tick tells whether a
 //! newer event came in meanwhile) and the future waits again.
 //!
+//! ## Flushes
+//!
+//! An executor about to move a paused clock (see [`crate::time::pause`])
+//! first asks for a *flush*: one more pass of this loop whose poll begins
+//! after the request and does not block, so that I/O already ready in the
+//! kernel wakes its task before the clock jumps (`flush.rs`).
+//!
 //! ## Shutdown
 //!
 //! Dropping the runtime sets a flag and wakes the reactor through the
