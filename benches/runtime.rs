@@ -12,11 +12,11 @@
 //!   200 ms out, so that creating them is not measured); time from the first
 //!   deadline to the last completion, and the worst lateness of any.
 
+use groundup::time::{Duration, Instant};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Poll, Waker};
 use std::thread;
-use std::time::{Duration, Instant};
 
 use groundup::{Runtime, stats, time};
 

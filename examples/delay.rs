@@ -12,49 +12,47 @@
 //! the server sleeps that long and answers `<id>\n`.
 
 use std::io;
-use std::time::{Duration, Instant};
 
 use groundup::io::{AsyncReadExt, AsyncWriteExt};
 use groundup::net::{TcpListener, TcpStream};
-use groundup::time;
+use groundup::time::{self, Duration, Instant};
 
-fn main() -> io::Result<()> {
+#[groundup::main]
+async fn main() -> io::Result<()> {
     let n: u64 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(10);
-    groundup::block_on(async move {
-        let listener = TcpListener::bind("127.0.0.1:0").await?;
-        let addr = listener.local_addr()?;
-        groundup::spawn(server(listener));
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    groundup::spawn(server(listener));
 
-        let start = Instant::now();
-        let requests: Vec<_> = (0..n)
-            .map(|id| {
-                let delay = 100 + (id * 7919) % 901; // 100..1000 ms, shuffled
-                groundup::spawn(async move {
-                    let mut stream = TcpStream::connect(addr).await?;
-                    stream.write_all(format!("{delay} {id}\n").as_bytes()).await?;
-                    let mut reply = Vec::new();
-                    stream.read_to_end(&mut reply).await?;
-                    assert_eq!(reply, format!("{id}\n").as_bytes());
-                    println!(
-                        "{:>7.1?}  request {id:>3} (asked for {delay} ms) answered",
-                        start.elapsed()
-                    );
-                    io::Result::Ok(delay)
-                })
+    let start = Instant::now();
+    let requests: Vec<_> = (0..n)
+        .map(|id| {
+            let delay = 100 + (id * 7919) % 901; // 100..1000 ms, shuffled
+            groundup::spawn(async move {
+                let mut stream = TcpStream::connect(addr).await?;
+                stream.write_all(format!("{delay} {id}\n").as_bytes()).await?;
+                let mut reply = Vec::new();
+                stream.read_to_end(&mut reply).await?;
+                assert_eq!(reply, format!("{id}\n").as_bytes());
+                println!(
+                    "{:>7.1?}  request {id:>3} (asked for {delay} ms) answered",
+                    start.elapsed()
+                );
+                io::Result::Ok(delay)
             })
-            .collect();
-        let (mut sum, mut longest) = (0, 0);
-        for r in requests {
-            let delay = r.await??;
-            sum += delay;
-            longest = longest.max(delay);
-        }
-        let total = start.elapsed();
-        println!(
-            "\n{n} requests, delays summing to {sum} ms, longest {longest} ms: all done in {total:.0?}"
-        );
-        Ok(())
-    })
+        })
+        .collect();
+    let (mut sum, mut longest) = (0, 0);
+    for r in requests {
+        let delay = r.await??;
+        sum += delay;
+        longest = longest.max(delay);
+    }
+    let total = start.elapsed();
+    println!(
+        "\n{n} requests, delays summing to {sum} ms, longest {longest} ms: all done in {total:.0?}"
+    );
+    Ok(())
 }
 
 async fn server(listener: TcpListener) -> io::Result<()> {

@@ -40,7 +40,8 @@ fn config() -> Config {
     config
 }
 
-fn main() -> io::Result<()> {
+#[groundup::main]
+async fn main() -> io::Result<()> {
     let config = config();
     #[cfg(unix)]
     {
@@ -52,7 +53,7 @@ fn main() -> io::Result<()> {
             std::process::exit(1);
         }
     }
-    groundup::block_on(run(config))
+    run(config).await
 }
 
 async fn run(config: Config) -> io::Result<()> {

@@ -9,37 +9,38 @@
 //! Compare with the same server on the `Poll` layer (`examples/poll_echo.rs`):
 //! the runtime takes over the event loop, the per-connection state machine
 //! and the buffering of unsent bytes; what is left is the conversation.
+//! `#[groundup::main]` runs `async fn main` on a runtime, as `#[tokio::main]`
+//! does: the same program on tokio differs only in the crate's name.
 
 use std::io;
 
 use groundup::io::{AsyncReadExt, AsyncWriteExt};
 use groundup::net::{TcpListener, TcpStream};
 
-fn main() -> io::Result<()> {
+#[groundup::main]
+async fn main() -> io::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let check = args.iter().any(|a| a == "--check");
     let addr = args.iter().find(|a| !a.starts_with("--")).cloned();
     let addr = addr.unwrap_or_else(|| if check { "127.0.0.1:0" } else { "127.0.0.1:7878" }.into());
 
-    groundup::block_on(async move {
-        let listener = TcpListener::bind(addr).await?;
-        let local = listener.local_addr()?;
-        println!("echo server listening on {local}");
-        let server = groundup::spawn(serve(listener));
-        if !check {
-            return server.await?;
-        }
-        for i in 0..10 {
-            let mut stream = TcpStream::connect(local).await?;
-            let msg = format!("hello from client {i}\n");
-            stream.write_all(msg.as_bytes()).await?;
-            let mut back = vec![0; msg.len()];
-            stream.read_exact(&mut back).await?;
-            assert_eq!(back, msg.as_bytes());
-        }
-        println!("10 clients echoed intact");
-        Ok(())
-    })
+    let listener = TcpListener::bind(addr).await?;
+    let local = listener.local_addr()?;
+    println!("echo server listening on {local}");
+    let server = groundup::spawn(serve(listener));
+    if !check {
+        return server.await?;
+    }
+    for i in 0..10 {
+        let mut stream = TcpStream::connect(local).await?;
+        let msg = format!("hello from client {i}\n");
+        stream.write_all(msg.as_bytes()).await?;
+        let mut back = vec![0; msg.len()];
+        stream.read_exact(&mut back).await?;
+        assert_eq!(back, msg.as_bytes());
+    }
+    println!("10 clients echoed intact");
+    Ok(())
 }
 
 async fn serve(listener: TcpListener) -> io::Result<()> {

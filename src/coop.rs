@@ -8,6 +8,14 @@
 //! `Ready`; once the budget is spent it wakes its task and returns
 //! `Pending`, sending the task to the back of the run queue. The budget is
 //! refilled before each task poll. Outside a runtime there is no budget.
+//!
+//! One combinator must look past the budget: [`crate::time::timeout`]. If
+//! the future it wraps spends the whole budget, the deadline check that
+//! follows would be refused too, every time, and a timeout around a busy
+//! future would never fire. So `Timeout` notes whether the budget was spent
+//! *by its inner future* ([`has_budget_remaining`] before and after) and
+//! then checks its timer [`with_unconstrained`] (tokio's rule). The task
+//! still yields: the leaf that found the budget spent has already woken it.
 
 use std::cell::Cell;
 use std::task::Context;
@@ -45,4 +53,24 @@ pub(crate) fn proceed(cx: &Context<'_>) -> bool {
             true
         }
     })
+}
+
+/// Whether a leaf polled now could still complete: `false` only when a
+/// budget is in force and spent.
+pub(crate) fn has_budget_remaining() -> bool {
+    REMAINING.with(|r| r.get() != Some(0))
+}
+
+/// Runs `f` with no budget in force (every leaf may proceed), then puts the
+/// previous budget back, also if `f` panics.
+pub(crate) fn with_unconstrained<R>(f: impl FnOnce() -> R) -> R {
+    /// Restores the budget `with_unconstrained` found, on return or unwind.
+    struct Restore(Option<u8>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            REMAINING.with(|r| r.set(self.0));
+        }
+    }
+    let _restore = Restore(REMAINING.with(|r| r.replace(None)));
+    f()
 }

@@ -25,6 +25,11 @@
 //! # std::io::Result::Ok(())
 //! ```
 //!
+//! Programs and tests start as with tokio, by attribute: [`main`] runs an
+//! `async fn main` on a runtime, [`test`] an `async fn` test, and
+//! `#[groundup::test(start_paused = true)]` runs it with the clock paused
+//! ([`time::pause`]), so an hour of timers takes no time.
+//!
 //! ## The layers
 //!
 //! ```text
@@ -93,6 +98,9 @@ pub use task::spawn;
 // What the macros' expansions name (`$crate::__private::...`).
 #[doc(hidden)]
 pub use macros::support as __private;
+
+#[doc(inline)]
+pub use groundup_macros::{main, test};
 
 /// Raises this process's soft limit on open descriptors to its hard limit
 /// (`setrlimit(RLIMIT_NOFILE)`), and returns the limit now in force.

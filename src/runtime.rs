@@ -131,15 +131,72 @@ impl fmt::Debug for Runtime {
 /// # Ok(())
 /// # }
 /// ```
+///
+/// tokio's names work too, so that `tokio::runtime::Builder` code ports by
+/// renaming (see [`new_current_thread`](Builder::new_current_thread)):
+///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// let rt = groundup::runtime::Builder::new_current_thread()
+///     .enable_io() // accepted, and changes nothing: I/O and timers are
+///     .enable_time() // always enabled (as is `enable_all`)
+///     .start_paused(true)
+///     .build()?;
+/// rt.block_on(async {
+///     let start = groundup::time::Instant::now();
+///     groundup::time::sleep(std::time::Duration::from_secs(60)).await; // no real minute
+///     assert!(start.elapsed() >= std::time::Duration::from_secs(60));
+/// });
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 pub struct Builder {
     spin: Duration,
+    start_paused: bool,
 }
 
 impl Builder {
     /// The defaults: see each setting.
     pub fn new() -> Builder {
-        Builder { spin: crate::executor::spin::DEFAULT_SPIN }
+        Builder { spin: crate::executor::spin::DEFAULT_SPIN, start_paused: false }
+    }
+
+    /// The same as [`Builder::new`], under tokio's name: groundup's runtime
+    /// *is* tokio's `current_thread` kind (one executor thread; tasks need
+    /// not be `Send`). There is no `new_multi_thread`: the executor is
+    /// single-threaded by design.
+    pub fn new_current_thread() -> Builder {
+        Builder::new()
+    }
+
+    /// Enables the I/O and time drivers, for tokio compatibility. A no-op:
+    /// every groundup runtime has both (the reactor thread is always
+    /// started; the timer wheel costs nothing until a timer is used).
+    pub fn enable_all(&mut self) -> &mut Builder {
+        self
+    }
+
+    /// Enables the I/O driver, for tokio compatibility. A no-op: every
+    /// groundup runtime starts its reactor thread, so I/O is always enabled.
+    pub fn enable_io(&mut self) -> &mut Builder {
+        self
+    }
+
+    /// Enables the time driver, for tokio compatibility. A no-op: every
+    /// groundup runtime has its timer wheel, so timers are always enabled.
+    pub fn enable_time(&mut self) -> &mut Builder {
+        self
+    }
+
+    /// Whether the runtime's clock starts paused (default `false`), as if
+    /// [`time::pause`](crate::time::pause) were the first thing the runtime
+    /// ran: timers then auto-advance the clock whenever the runtime is idle.
+    /// For tests of timer-heavy code; `#[groundup::test(start_paused =
+    /// true)]` sets it.
+    pub fn start_paused(&mut self, start_paused: bool) -> &mut Builder {
+        self.start_paused = start_paused;
+        self
     }
 
     /// How long an idle executor may spin, waiting for a wake, before it
@@ -156,6 +213,9 @@ impl Builder {
     pub fn build(&self) -> io::Result<Runtime> {
         let reactor = reactor::start()?;
         let core = Core::new(reactor.handle().clone(), self.spin)?;
+        if self.start_paused {
+            core.timers.start_paused();
+        }
         Ok(Runtime { core, reactor, _not_send: PhantomData })
     }
 }

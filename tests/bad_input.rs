@@ -4,8 +4,8 @@
 
 mod util;
 
+use groundup::time::{Duration, Instant};
 use std::io::ErrorKind;
-use std::time::{Duration, Instant};
 
 use groundup::io::{AsyncReadExt, AsyncWriteExt};
 use groundup::net::{TcpListener, TcpStream, UdpSocket};

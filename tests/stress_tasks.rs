@@ -2,8 +2,8 @@
 
 mod util;
 
+use groundup::time::{Duration, Instant};
 use std::future::Future;
-use std::time::{Duration, Instant};
 
 use groundup::{Runtime, time};
 

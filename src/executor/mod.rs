@@ -36,6 +36,9 @@
 //! [`Poll`](crate::poll::Poll), which contains only a [`Waker`]; the timeout
 //! is the next timer deadline. Any thread wakes it with that `Waker`. Reusing
 //! the poll layer keeps parking portable (epoll, kqueue, IOCP) and countable.
+//! While time is paused ([`crate::time::pause`]) and a timer is pending, the
+//! park moves the clock instead of sleeping until the timer: see
+//! `auto_advance.rs`.
 //!
 //! A three-state flag makes wakes cheap:
 //!
@@ -49,6 +52,7 @@
 //! runs; a burst of reactor wakes costs one in total (the reactor also holds
 //! back its unpark until the end of each batch, see [`crate::reactor`]).
 
+mod auto_advance;
 mod owned;
 mod queue;
 pub(crate) mod spin;
@@ -423,10 +427,21 @@ impl Core {
 
     /// Sleeps until a wake or the next timer, unless there is news already.
     fn park(&self) {
+        // Paused time: the clock moves here, instead of a sleep in real time
+        // (the time driver decides; see `auto_advance.rs`).
+        if self.timers.should_auto_advance() {
+            return self.park_then_auto_advance();
+        }
         let timeout = self.timers.next_timeout();
         if timeout == Some(Duration::ZERO) {
             return;
         }
+        self.park_for(timeout);
+    }
+
+    /// Sleeps until a wake, or until `timeout` passes, unless there is news
+    /// already.
+    fn park_for(&self, timeout: Option<Duration>) {
         let state = &self.shared.park_state;
         // While spinning the state stays RUNNING, so a waker only records
         // NOTIFIED (no system call), which is what the spin watches for.

@@ -39,6 +39,13 @@
 //! removes exactly the readiness that was observed (the tick tells whether a
 //! newer event came in meanwhile) and the future waits again.
 //!
+//! ## Flushes
+//!
+//! An executor about to move a paused clock (see [`crate::time::pause`])
+//! first asks for a *flush*: one more pass of this loop whose poll begins
+//! after the request and does not block, so that I/O already ready in the
+//! kernel wakes its task before the clock jumps (`flush.rs`).
+//!
 //! ## Shutdown
 //!
 //! Dropping the runtime sets a flag and wakes the reactor through the
@@ -47,6 +54,7 @@
 //! outlives its runtime fails its operations instead of waiting forever.
 
 mod atomic_waker;
+mod flush;
 mod registration;
 mod scheduled_io;
 mod slab;
@@ -57,7 +65,9 @@ use std::io;
 use std::ptr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::Waker;
 use std::thread;
+use std::time::Duration;
 
 use crate::executor::Shared;
 use crate::poll::{self, Events, Interest, Poll, Registry, Source, Token};
@@ -78,6 +88,8 @@ struct Inner {
     waker: poll::Waker,
     shutdown: AtomicBool,
     slab: Slab,
+    /// Requests for one more non-blocking look at the kernel (paused time).
+    flushes: flush::Flushes,
 }
 
 /// A handle on the reactor, held by the runtime and by every registration.
@@ -101,6 +113,7 @@ pub(crate) fn start() -> io::Result<Thread> {
         waker: poll::Waker::new(poll.registry(), WAKER)?,
         shutdown: AtomicBool::new(false),
         slab: Slab::new(),
+        flushes: flush::Flushes::new(),
     });
     let handle = Handle { inner };
     let thread_handle = handle.clone();
@@ -114,8 +127,12 @@ pub(crate) fn start() -> io::Result<Thread> {
 fn run(mut poll: Poll, handle: Handle) {
     let inner = &*handle.inner;
     let mut events = Events::with_capacity(EVENTS_PER_POLL);
+    // Flush requests taken for the coming poll (see `flush.rs`).
+    let mut flushing = Vec::new();
     loop {
-        match poll.poll(&mut events, None) {
+        inner.flushes.take(&mut flushing);
+        let timeout = if flushing.is_empty() { None } else { Some(Duration::ZERO) };
+        match poll.poll(&mut events, timeout) {
             Ok(()) => {}
             // A signal handler ran: nothing was lost, poll again.
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -128,9 +145,20 @@ fn run(mut poll: Poll, handle: Handle) {
             }
         }
         batch.end();
+        if !flushing.is_empty() && events.iter().count() < EVENTS_PER_POLL {
+            complete_flushes(&mut flushing);
+        }
         if inner.shutdown.load(Ordering::Acquire) {
             return;
         }
+    }
+}
+
+/// Tells each requester that the poll it asked for is done and its wakes
+/// delivered (after the batch's unparks: see `flush.rs`).
+fn complete_flushes(flushing: &mut Vec<Waker>) {
+    for done in flushing.drain(..) {
+        crate::util::panic::survive_panic("a flush request's waker", || done.wake());
     }
 }
 
@@ -189,6 +217,20 @@ impl Handle {
 
     pub(crate) fn release(&self, index: usize) {
         self.inner.slab.release(index);
+    }
+
+    /// Asks the reactor thread for one more look at the kernel that begins
+    /// after this call and does not block, and to wake `done` once the
+    /// wakes it caused are delivered (paused time's auto-advance: see
+    /// `flush.rs`). Fails if the reactor is shut down or cannot be woken;
+    /// `done` is then never woken.
+    pub(crate) fn flush(&self, done: Waker) -> io::Result<()> {
+        let inner = &self.inner;
+        if inner.shutdown.load(Ordering::Acquire) {
+            return Err(io::Error::other("groundup reactor: shut down"));
+        }
+        inner.flushes.request(done);
+        inner.waker.wake()
     }
 }
 

@@ -164,6 +164,22 @@ impl Wheel {
         true
     }
 
+    /// Moves a pending timer to `deadline` (in ticks; must be after
+    /// `elapsed`), keeping its waker: a future that was polled, then moved
+    /// its deadline and returned `Pending` without polling again, is still
+    /// woken. Returns `false` if the timer already fired (or the key is
+    /// stale).
+    pub(crate) fn reset(&mut self, key: Key, deadline: u64) -> bool {
+        let Some(entry) = self.entry_mut(key) else { return false };
+        if !matches!(entry.state, State::Pending { .. }) {
+            return false;
+        }
+        self.unlink(key.index);
+        self.entries[key.index as usize].deadline = deadline;
+        self.link(key.index);
+        true
+    }
+
     /// Removes a timer, pending or fired. Stale keys are ignored.
     pub(crate) fn remove(&mut self, key: Key) {
         let Some(entry) = self.entry_mut(key) else { return };
@@ -418,6 +434,26 @@ mod tests {
             assert_eq!(fire(&mut wheel, elapsed + 1_000), 0, "at {elapsed}");
             assert_eq!(wheel.pending(), 1);
         }
+    }
+
+    /// `reset` moves an entry, sooner or later, and its waker goes with it.
+    #[test]
+    fn reset_moves_a_timer_and_keeps_its_waker() {
+        let log = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let mut wheel = Wheel::default();
+        let sooner = wheel.insert(5_000, Waker::from(Arc::new(Recorder(1, Arc::clone(&log)))));
+        let later = wheel.insert(10, Waker::from(Arc::new(Recorder(2, Arc::clone(&log)))));
+        assert!(wheel.reset(sooner, 20));
+        assert!(wheel.reset(later, 300_000));
+        assert_eq!(wheel.next_expiration(), Some(20));
+        assert_eq!(fire(&mut wheel, 19), 0);
+        assert_eq!(fire(&mut wheel, 20), 1);
+        assert_eq!(*log.lock().unwrap(), [1]);
+        assert!(!wheel.reset(sooner, 40), "fired: nothing to move");
+        assert_eq!(fire(&mut wheel, 299_999), 0);
+        assert_eq!(fire(&mut wheel, 300_000), 1);
+        assert_eq!(*log.lock().unwrap(), [1, 2]);
+        assert_eq!(wheel.pending(), 0);
     }
 
     #[test]

@@ -315,7 +315,7 @@ pub fn timers(runtime: Runtime, size: &Size) -> io::Result<Run> {
                     .map(|i| {
                         let deadline = spread(start, i);
                         groundup::spawn(async move {
-                            groundup::time::sleep_until(deadline).await;
+                            groundup::time::sleep_until(deadline.into()).await;
                             Instant::now() - deadline
                         })
                     })

@@ -33,3 +33,12 @@ pub mod old_park;
 
 #[path = "../../../src/sync/oneshot/protocol.rs"]
 pub mod oneshot;
+
+/// The reactor's flush requests (paused time's last look at the kernel),
+/// and their model. The protocol's items are `pub(crate)`, so the model is a
+/// unit test of this crate rather than a file in `tests/`.
+#[cfg(test)]
+#[path = "../../../src/reactor/flush.rs"]
+mod flush;
+#[cfg(test)]
+mod flush_model;
