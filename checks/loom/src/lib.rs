@@ -17,6 +17,13 @@
 //! instead. The protocol files therefore depend on nothing else in
 //! groundup; that is what keeps them checkable.
 //!
+//! A protocol file's own unit tests are compiled out here
+//! (`#[cfg(all(test, not(groundup_loom)))]`; `build.rs` sets the cfg for
+//! every target of this crate), since they create loom's types outside a
+//! model. A test file may also include protocol files itself, at its top
+//! level, when it needs their `pub(crate)` items: `tests/waiters.rs`
+//! includes the waiter list and `ScheduledIo` that way.
+//!
 //! The one exception is [`old_park`], a copy of the park protocol as it
 //! was before the fix for the lost wake (issue 13, item 14), kept so that
 //! `tests/park.rs` shows the harness finding that bug.
