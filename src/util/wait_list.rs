@@ -588,7 +588,7 @@ mod tests {
     }
 
     #[test]
-    fn refreshing_with_the_same_task_keeps_the_waker_and_another_task_replaces_it() {
+    fn refreshing_with_another_task_replaces_the_waker() {
         let mut list = WaitList::new();
         let waiter = pin!(Waiter::new(()));
         let (first_count, first) = counter();
@@ -597,7 +597,10 @@ mod tests {
         unsafe { list.push_back(waiter.as_ref(), first.clone()) };
         // SAFETY: ours, linked here.
         let refresh = unsafe { list.refresh_waker(waiter.as_ref(), &first) };
-        assert!(matches!(refresh, Refresh::Waiting(None)));
+        // Usually `Waiting(None)` (nothing to replace), but `will_wake` may
+        // miss a clone (vtables are not unique, e.g. under Miri): either is
+        // right as long as the same task is woken.
+        assert!(matches!(refresh, Refresh::Waiting(_)));
         // SAFETY: as above.
         let refresh = unsafe { list.refresh_waker(waiter.as_ref(), &second) };
         assert!(matches!(refresh, Refresh::Waiting(Some(_))));
