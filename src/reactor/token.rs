@@ -43,7 +43,7 @@ pub(crate) const INDEX_BITS: u32 = 24;
 pub(crate) const GENERATION_BITS: u32 = usize::BITS - INDEX_BITS;
 
 const INDEX_MASK: usize = (1 << INDEX_BITS) - 1;
-const GENERATION_MASK: usize = usize::MAX >> INDEX_BITS;
+const GENERATION_MASK: usize = usize::MAX >> (usize::BITS - GENERATION_BITS);
 
 /// How many times the slab may hand out one slot again before the reactor
 /// has finished the batch in flight when the slot was first released: one
