@@ -301,3 +301,40 @@ fn owned_halves_reunite_only_with_their_twin() {
         assert_eq!(&buf, b"whole again");
     });
 }
+
+/// Two tasks in `accept` on one `Rc<TcpListener>`, two clients: each task
+/// gets a connection (issue 13, item 2). With one waker per direction the
+/// second task's wait replaced the first's, and the first never woke.
+#[test]
+fn two_tasks_in_accept_on_one_listener_each_get_a_connection() {
+    groundup::block_on(async {
+        let listener = Rc::new(TcpListener::bind("127.0.0.1:0").await.unwrap());
+        let started = Rc::new(Cell::new(0));
+        let acceptors: Vec<_> = (0..2)
+            .map(|_| {
+                let (listener, started) = (Rc::clone(&listener), Rc::clone(&started));
+                groundup::spawn(async move {
+                    started.set(started.get() + 1);
+                    listener.accept().await.map(drop)
+                })
+            })
+            .collect();
+        // Both tasks run to their first `Pending` (nobody connected yet).
+        while started.get() < 2 {
+            task::yield_now().await;
+        }
+        task::yield_now().await;
+        let addr = listener.local_addr().unwrap();
+        // Blocking connects complete in the backlog, before any accept.
+        let clients: Vec<_> = (0..2).map(|_| std::net::TcpStream::connect(addr).unwrap()).collect();
+        let both = async {
+            for acceptor in acceptors {
+                acceptor.await.unwrap().unwrap();
+            }
+        };
+        groundup::time::timeout(util::PATIENCE, both)
+            .await
+            .expect("a task in accept was never woken");
+        drop(clients);
+    });
+}

@@ -84,3 +84,44 @@ fn a_datagram_to_a_closed_port_does_not_fail_the_next_receive() {
         assert!(server.take_error().unwrap().is_none());
     });
 }
+
+/// Two tasks in `recv_from` on one `Rc<UdpSocket>`, two datagrams: each
+/// task gets one (issue 13, item 2). With one waker per direction the
+/// second task's wait replaced the first's, and the first never woke.
+#[test]
+fn two_tasks_in_recv_from_on_one_socket_each_get_a_datagram() {
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    groundup::block_on(async {
+        let socket = Rc::new(UdpSocket::bind("127.0.0.1:0").await.unwrap());
+        let started = Rc::new(Cell::new(0));
+        let receivers: Vec<_> = (0..2)
+            .map(|_| {
+                let (socket, started) = (Rc::clone(&socket), Rc::clone(&started));
+                groundup::spawn(async move {
+                    started.set(started.get() + 1);
+                    let mut buf = [0u8; 16];
+                    socket.recv_from(&mut buf).await.unwrap().0
+                })
+            })
+            .collect();
+        // Both tasks run to their first `Pending` (nothing to receive yet).
+        while started.get() < 2 {
+            groundup::task::yield_now().await;
+        }
+        groundup::task::yield_now().await;
+        let sender = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        for _ in 0..2 {
+            sender.send_to(b"hi", socket.local_addr().unwrap()).unwrap();
+        }
+        let both = async {
+            for receiver in receivers {
+                assert_eq!(receiver.await.unwrap(), 2);
+            }
+        };
+        groundup::time::timeout(util::PATIENCE, both)
+            .await
+            .expect("a task in recv_from was never woken");
+    });
+}

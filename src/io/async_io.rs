@@ -1,5 +1,4 @@
 use std::fmt;
-use std::future::poll_fn;
 use std::io;
 use std::task::{Context, Poll};
 
@@ -73,36 +72,49 @@ where
     /// Waits until the socket is readable (or its read half closed, or an
     /// error is pending). The readiness stays until an operation through
     /// [`read_with`](Async::read_with) returns `WouldBlock`.
+    ///
+    /// Any number of tasks may wait at once: readiness wakes them all.
+    /// Dropping the future gives up its place (it is cancellation-safe).
     pub async fn readable(&self) -> io::Result<()> {
-        poll_fn(|cx| self.poll_readable(cx)).await
+        self.registration.readiness(Direction::Read.interest()).await.map(drop)
     }
 
     /// Waits until the socket is writable; see [`readable`](Async::readable).
     pub async fn writable(&self) -> io::Result<()> {
-        poll_fn(|cx| self.poll_writable(cx)).await
+        self.registration.readiness(Direction::Write.interest()).await.map(drop)
     }
 
     /// Polls for read readiness.
+    ///
+    /// There is one waker slot per direction for the `poll_*` methods:
+    /// when several tasks poll the same socket this way, only the last one
+    /// to poll is woken (as with tokio's `poll_read_ready`). To wait from
+    /// several tasks, use [`readable`](Async::readable).
     pub fn poll_readable(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         self.registration.poll_ready(cx, Direction::Read).map_ok(drop)
     }
 
-    /// Polls for write readiness.
+    /// Polls for write readiness. Only the last task to poll is woken; see
+    /// [`poll_readable`](Async::poll_readable).
     pub fn poll_writable(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         self.registration.poll_ready(cx, Direction::Write).map_ok(drop)
     }
 
     /// Runs a read-like operation until it does not return `WouldBlock`.
+    /// Any number of tasks may do so at once; each wakes when the socket
+    /// becomes readable.
     pub async fn read_with<R>(&self, mut op: impl FnMut(&T) -> io::Result<R>) -> io::Result<R> {
-        poll_fn(|cx| self.poll_read_with(cx, &mut op)).await
+        self.registration.async_io(Direction::Read, || self.io.do_io(&mut op)).await
     }
 
     /// Runs a write-like operation until it does not return `WouldBlock`.
+    /// Any number of tasks may do so at once.
     pub async fn write_with<R>(&self, mut op: impl FnMut(&T) -> io::Result<R>) -> io::Result<R> {
-        poll_fn(|cx| self.poll_write_with(cx, &mut op)).await
+        self.registration.async_io(Direction::Write, || self.io.do_io(&mut op)).await
     }
 
-    /// One poll of [`read_with`](Async::read_with).
+    /// One poll of [`read_with`](Async::read_with). Only the last task to
+    /// poll is woken; see [`poll_readable`](Async::poll_readable).
     pub fn poll_read_with<R>(
         &self,
         cx: &mut Context<'_>,
@@ -147,7 +159,8 @@ where
             .poll_transfer(cx, Direction::Write, len, || self.io.do_io(|io| op(io, buf)))
     }
 
-    /// One poll of [`write_with`](Async::write_with).
+    /// One poll of [`write_with`](Async::write_with). Only the last task to
+    /// poll is woken; see [`poll_readable`](Async::poll_readable).
     pub fn poll_write_with<R>(
         &self,
         cx: &mut Context<'_>,

@@ -1,7 +1,6 @@
 //! TCP: listeners, streams, and stream halves.
 
 use std::fmt;
-use std::future::poll_fn;
 use std::io;
 use std::net::{Shutdown, SocketAddr};
 use std::pin::Pin;
@@ -70,11 +69,22 @@ impl TcpListener {
     }
 
     /// Waits for a connection and returns it with the peer's address.
+    ///
+    /// Several tasks may wait in `accept` on one listener (sharing it
+    /// through an `Rc`): each connection goes to one of them, and none is
+    /// left waiting while connections are queued.
     pub async fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
-        poll_fn(|cx| self.poll_accept(cx)).await
+        let (socket, peer) = self.io.read_with(|s| s.accept()).await?;
+        let peer = std_addr(Ok(peer))?;
+        Ok((TcpStream { io: Async::from_nonblocking(socket)? }, peer))
     }
 
     /// Polls for a connection.
+    ///
+    /// There is one waker slot for the `poll_*` methods: when several tasks
+    /// poll the same listener this way, only the last one to poll is woken
+    /// (as with tokio). To accept from several tasks, use
+    /// [`accept`](TcpListener::accept).
     pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(TcpStream, SocketAddr)>> {
         let (socket, peer) = ready!(self.io.poll_read_with(cx, &mut |s: &Socket| s.accept()))?;
         let peer = std_addr(Ok(peer))?;

@@ -1,7 +1,6 @@
 //! UDP sockets.
 
 use std::fmt;
-use std::future::poll_fn;
 use std::io;
 use std::net::SocketAddr;
 use std::task::{Context, Poll, ready};
@@ -68,11 +67,21 @@ impl UdpSocket {
 
     /// Receives one datagram; returns its length and sender. A datagram
     /// longer than `buf` is truncated.
+    ///
+    /// Several tasks may wait in `recv_from` on one socket (sharing it
+    /// through an `Rc`): each datagram goes to one of them, and none is
+    /// left waiting while datagrams are queued.
     pub async fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-        poll_fn(|cx| self.poll_recv_from(cx, buf)).await
+        let (n, from) = self.io.read_with(|s| s.recv_from(buf)).await?;
+        std_addr(from).map(|from| (n, from))
     }
 
     /// Polls to receive one datagram.
+    ///
+    /// There is one waker slot for the `poll_*` methods: when several tasks
+    /// poll the same socket this way, only the last one to poll is woken
+    /// (as with tokio). To receive from several tasks, use
+    /// [`recv_from`](UdpSocket::recv_from).
     pub fn poll_recv_from(
         &self,
         cx: &mut Context<'_>,

@@ -1,7 +1,6 @@
 //! Unix-domain sockets: streams and datagrams addressed by file system paths.
 
 use std::fmt;
-use std::future::poll_fn;
 use std::io;
 use std::net::Shutdown;
 use std::path::{Path, PathBuf};
@@ -77,12 +76,16 @@ impl UnixListener {
         Ok(UnixListener { io: Async::from_nonblocking(socket)? })
     }
 
-    /// Waits for a connection.
+    /// Waits for a connection. Several tasks may wait at once, as with
+    /// [`TcpListener::accept`](crate::net::TcpListener::accept).
     pub async fn accept(&self) -> io::Result<(UnixStream, SocketAddr)> {
-        poll_fn(|cx| self.poll_accept(cx)).await
+        let (socket, peer) = self.io.read_with(|s| s.accept()).await?;
+        let stream = UnixStream { io: Async::from_nonblocking(socket)? };
+        Ok((stream, SocketAddr::from_sys(&peer)))
     }
 
-    /// Polls for a connection.
+    /// Polls for a connection. Only the last task to poll is woken, as
+    /// with [`TcpListener::poll_accept`](crate::net::TcpListener::poll_accept).
     pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(UnixStream, SocketAddr)>> {
         let (socket, peer) = ready!(self.io.poll_read_with(cx, &mut |s: &Socket| s.accept()))?;
         let stream = UnixStream { io: Async::from_nonblocking(socket)? };

@@ -1,6 +1,15 @@
 //! One waker slot that a registering thread and a waking thread can use at
 //! the same time without a lock.
 //!
+//! Each source has two, one per direction, for the `poll_*` methods
+//! (`AsyncRead::poll_read`, `poll_accept`, …): a poll has no pinned future
+//! to hold a waiter node, so the last poller's waker is all that is kept.
+//! Futures that wait (`readable`, `recv_from`, `accept`, …) use the waiter
+//! list instead; see `ScheduledIo`'s "two ways to wait". This slot stays
+//! the lock-free hot path of every stream `read` and `write`. Its state
+//! and cell come from `crate::loom`, so `checks/loom/tests/waiters.rs`
+//! model-checks it with the rest.
+//!
 //! The reactor thread wakes; the executor thread registers. A lock would
 //! work, but a contended `Mutex` may sleep in the kernel and a spinlock
 //! would make the reactor wait on the executor. This is the algorithm of
@@ -18,10 +27,11 @@
 //! leaves the `WAKING` bit, and the registering side, on leaving, sees the bit
 //! and wakes the waker it just stored.
 
-use std::cell::UnsafeCell;
 use std::fmt;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::Waker;
+
+use crate::loom::cell::UnsafeCell;
+use crate::loom::sync::atomic::{AtomicUsize, Ordering};
 
 const WAITING: usize = 0;
 const REGISTERING: usize = 0b01;
@@ -41,7 +51,7 @@ unsafe impl Sync for AtomicWaker {}
 unsafe impl Send for AtomicWaker {}
 
 impl AtomicWaker {
-    pub(crate) const fn new() -> AtomicWaker {
+    pub(crate) fn new() -> AtomicWaker {
         AtomicWaker { state: AtomicUsize::new(WAITING), waker: UnsafeCell::new(None) }
     }
 
@@ -60,11 +70,10 @@ impl AtomicWaker {
             Ok(_) => {
                 // SAFETY: we moved the state to REGISTERING, so we alone may
                 // touch the slot until we leave it.
-                let slot = unsafe { &mut *self.waker.get() };
-                match slot {
+                self.waker.with_mut(|slot| match unsafe { &mut *slot } {
                     Some(old) if old.will_wake(waker) => {}
-                    _ => *slot = Some(waker.clone()),
-                }
+                    slot => *slot = Some(waker.clone()),
+                });
                 // AcqRel on leaving: Release publishes the stored waker to a
                 // later `take`; Acquire (on failure) sees a waker's WAKING.
                 let left = self.state.compare_exchange(
@@ -78,7 +87,7 @@ impl AtomicWaker {
                     // the waker, so we wake it on its behalf.
                     // SAFETY: the state is still REGISTERING | WAKING; the
                     // waking thread does not touch the slot in that state.
-                    let waker = unsafe { (*self.waker.get()).take() };
+                    let waker = self.waker.with_mut(|slot| unsafe { (*slot).take() });
                     self.state.swap(WAITING, Ordering::AcqRel);
                     if let Some(waker) = waker {
                         waker.wake();
@@ -106,20 +115,13 @@ impl AtomicWaker {
             WAITING => {
                 // SAFETY: we moved the state from WAITING to WAKING: the slot
                 // is ours until we clear the bit.
-                let waker = unsafe { (*self.waker.get()).take() };
+                let waker = self.waker.with_mut(|slot| unsafe { (*slot).take() });
                 self.state.fetch_and(!WAKING, Ordering::Release);
                 waker
             }
             // REGISTERING: the registerer sees WAKING and wakes for us.
             // WAKING: another wake is already emptying the slot.
             _ => None,
-        }
-    }
-
-    /// Wakes the stored waker, if any.
-    pub(crate) fn wake(&self) {
-        if let Some(waker) = self.take() {
-            waker.wake();
         }
     }
 }

@@ -24,20 +24,27 @@
 //! ```text
 //!  register:  slab slot i, generation g  ──►  Token(g << 24 | i)  ──►  epoll_ctl(ADD)
 //!  event:     Token  ──►  slot i  ──►  generation still g?  ──►  set readiness, tick += 1
-//!                                                           └─►  wake reader and/or writer
+//!                                                           └─►  wake the poll_* slot(s)
+//!                                                                and every waiting future
 //! ```
 //!
 //! Each registered source owns a slot in a [`Slab`] of [`ScheduledIo`]: its
-//! readiness word and two wakers (one per direction). The token is the slot
-//! index plus the slot's generation, so an event that arrives for a source
-//! after its slot was reused (same index, or a new socket with the same
-//! descriptor number) fails the generation check and is ignored.
+//! readiness word, one waker slot per direction for the `poll_*` methods,
+//! and a list of the futures waiting on it (any number). The token is the
+//! slot index plus the slot's generation ([`token`]), so an event that
+//! arrives for a source after its slot was reused (same index, or a new
+//! socket with the same descriptor number) fails the generation check and
+//! is ignored. Between batches the reactor lets the slab [`reclaim`] the
+//! slots released meanwhile, which is what makes the check exact even with
+//! an 8-bit generation.
 //!
-//! A leaf future (socket read, accept, …) uses a [`Registration`]:
-//! `poll_ready` returns the readiness if present, or stores the task's
-//! waker; the operation runs; if it returns `WouldBlock`, `clear_readiness`
-//! removes exactly the readiness that was observed (the tick tells whether a
-//! newer event came in meanwhile) and the future waits again.
+//! A leaf future (socket read, accept, …) uses a [`Registration`]: it waits
+//! for the readiness (`readiness`, or `poll_ready` for the `poll_*`
+//! methods); the operation runs; if it returns `WouldBlock`,
+//! `clear_readiness` removes exactly the readiness that was observed (the
+//! tick tells whether a newer event came in meanwhile) and it waits again.
+//!
+//! [`reclaim`]: Slab::reclaim
 //!
 //! ## Flushes
 //!
@@ -58,6 +65,7 @@ mod flush;
 mod registration;
 mod scheduled_io;
 mod slab;
+mod token;
 
 use std::cell::RefCell;
 use std::fmt;
@@ -73,8 +81,8 @@ use crate::executor::Shared;
 use crate::poll::{self, Events, Interest, Poll, Registry, Source, Token};
 
 pub(crate) use registration::{Direction, Registration};
-use scheduled_io::{GEN_MASK, GEN_SHIFT, ScheduledIo};
-use slab::{INDEX_BITS, Slab};
+use scheduled_io::{ScheduledIo, ready};
+use slab::Slab;
 
 /// The token of the reactor's own waker (slot index 0 is never handed out).
 const WAKER: Token = Token(0);
@@ -148,6 +156,9 @@ fn run(mut poll: Poll, handle: Handle) {
         if !flushing.is_empty() && events.iter().count() < EVENTS_PER_POLL {
             complete_flushes(&mut flushing);
         }
+        // Every event of the batch is dispatched and the next poll has not
+        // started: slots released so far can safely be reused.
+        inner.slab.reclaim();
         if inner.shutdown.load(Ordering::Acquire) {
             return;
         }
@@ -165,27 +176,29 @@ fn complete_flushes(flushing: &mut Vec<Waker>) {
 impl Inner {
     /// Records one event in its slot and wakes the waiting directions.
     fn dispatch(&self, event: &poll::Event) {
-        let (index, generation) = unpack(event.token());
+        let (index, generation) = token::unpack(event.token().0);
         let Some(slot) = self.slab.get(index) else { return };
-        let bits = scheduled_io::from_event(event);
-        if slot.set_readiness(generation, bits) {
+        if let Some(wake) = slot.set_readiness(generation, readiness_of(event)) {
             // A waker is user code (a task's waker is ours, but a future may
             // be polled with any). If one panics, the reactor thread must
             // not die with it: every other task's I/O depends on it.
-            crate::util::panic::survive_panic("a waker woken by the reactor", || slot.wake(bits));
+            crate::util::panic::survive_panic("a waker woken by the reactor", || slot.wake(wake));
         }
     }
 }
 
-fn pack(index: usize, generation: usize) -> Token {
-    Token(index | (generation & GEN_MASK) << GEN_SHIFT)
+/// The readiness bits an event reports.
+fn readiness_of(event: &poll::Event) -> usize {
+    let bits = [
+        (event.is_readable(), ready::READABLE),
+        (event.is_writable(), ready::WRITABLE),
+        (event.is_read_closed(), ready::READ_CLOSED),
+        (event.is_write_closed(), ready::WRITE_CLOSED),
+        (event.is_error(), ready::ERROR),
+        (event.is_priority(), ready::PRIORITY),
+    ];
+    bits.iter().filter(|(set, _)| *set).fold(0, |acc, (_, bit)| acc | bit)
 }
-
-fn unpack(token: Token) -> (usize, usize) {
-    (token.0 & ((1 << INDEX_BITS) - 1), token.0 >> GEN_SHIFT)
-}
-
-const _: () = assert!(GEN_SHIFT == INDEX_BITS, "a token is index | generation << INDEX_BITS");
 
 impl Handle {
     /// Registers `source` for both directions and returns its registration.
@@ -193,11 +206,17 @@ impl Handle {
     /// while idle, and a later `reregister` would cost a system call.
     pub(crate) fn register(&self, source: &mut impl Source) -> io::Result<Registration> {
         let inner = &self.inner;
-        let index = inner.slab.allocate().ok_or_else(|| {
+        let allocated = inner.slab.allocate().ok_or_else(|| {
             io::Error::new(io::ErrorKind::OutOfMemory, "groundup reactor: 2^24 sources registered")
         })?;
+        if allocated.wake_reactor {
+            // Released slots wait for a reclaim that an idle reactor would
+            // not run (see `Slab`); a failed wake only delays it.
+            let _ = inner.waker.wake();
+        }
+        let index = allocated.index;
         let slot = inner.slab.get(index).expect("an allocated slot exists");
-        let token = pack(index, slot.generation());
+        let token = Token(token::pack(index, slot.generation()));
         if let Err(e) =
             inner.registry.register(source, token, Interest::READABLE | Interest::WRITABLE)
         {

@@ -1,11 +1,14 @@
 //! The bridge between a leaf future and the reactor: wait for readiness,
 //! run the operation, clear what `WouldBlock` disproved.
 
+use std::future::poll_fn;
 use std::io;
 use std::marker::PhantomData;
+use std::pin::pin;
 use std::task::{Context, Poll, ready};
 
 use super::Handle;
+pub(crate) use super::scheduled_io::Direction;
 use super::scheduled_io::{ReadyEvent, ScheduledIo, ready};
 use crate::coop;
 use crate::poll::Source;
@@ -13,22 +16,6 @@ use crate::poll::Source;
 /// Whether a short stream transfer proves the readiness gone (see
 /// `poll_transfer`).
 const SHORT_TRANSFER_CLEARS: bool = !cfg!(groundup_backend = "iocp");
-
-/// Which way an operation moves data.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Direction {
-    Read,
-    Write,
-}
-
-impl Direction {
-    fn interest(self) -> usize {
-        match self {
-            Direction::Read => ready::READ_INTEREST,
-            Direction::Write => ready::WRITE_INTEREST,
-        }
-    }
-}
 
 /// A source's registration with the reactor: its slot, and the handle that
 /// keeps the slot's page alive.
@@ -51,7 +38,9 @@ impl Registration {
         self.handle.slot(self.index)
     }
 
-    /// Waits until the source is ready for `direction`.
+    /// Polls for readiness in `direction`, for the `poll_*` methods: the
+    /// waker goes into the direction's one slot, so only the last task to
+    /// poll a direction is woken (see `ScheduledIo`'s "two ways to wait").
     pub(crate) fn poll_ready(
         &self,
         cx: &mut Context<'_>,
@@ -60,21 +49,40 @@ impl Registration {
         if !coop::proceed(cx) {
             return Poll::Pending;
         }
-        let slot = self.slot();
-        let interest = direction.interest();
-        if let Some(event) = slot.ready_for(interest) {
-            return Poll::Ready(check_shutdown(event));
-        }
-        match direction {
-            Direction::Read => slot.reader.register(cx.waker()),
-            Direction::Write => slot.writer.register(cx.waker()),
-        }
-        // Readiness may have arrived between the check and the registration;
-        // the reactor could then have found no waker. Look once more (see
-        // `AtomicWaker` for why this second look cannot miss it).
-        match slot.ready_for(interest) {
-            Some(event) => Poll::Ready(check_shutdown(event)),
-            None => Poll::Pending,
+        self.slot().poll_ready(cx, direction).map(check_shutdown)
+    }
+
+    /// Waits until the source is ready for `interest` (a mask of `ready`
+    /// bits; `Direction::interest` gives the usual two). Any number of
+    /// tasks may wait at once, each is woken, and dropping the future
+    /// gives up its place. This is what every async method waits with.
+    pub(crate) async fn readiness(&self, interest: usize) -> io::Result<ReadyEvent> {
+        let mut waiting = pin!(self.slot().readiness(interest));
+        let event = poll_fn(|cx| {
+            if !coop::proceed(cx) {
+                return Poll::Pending;
+            }
+            waiting.as_mut().poll(cx)
+        })
+        .await;
+        check_shutdown(event)
+    }
+
+    /// Runs `op` when the source is ready for `direction`, retrying after
+    /// each `WouldBlock` once readiness comes back: the async counterpart
+    /// of [`poll_io`](Self::poll_io), in which any number of tasks may wait
+    /// at once. `op` must make one non-blocking attempt.
+    pub(crate) async fn async_io<R>(
+        &self,
+        direction: Direction,
+        mut op: impl FnMut() -> io::Result<R>,
+    ) -> io::Result<R> {
+        loop {
+            let event = self.readiness(direction.interest()).await?;
+            match op() {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => self.clear_readiness(event),
+                result => return result,
+            }
         }
     }
 
@@ -85,6 +93,8 @@ impl Registration {
 
     /// Runs `op` when the source is ready, retrying after each `WouldBlock`
     /// once readiness comes back. `op` must make one non-blocking attempt.
+    /// For the `poll_*` methods: only the last task to poll a direction is
+    /// woken.
     pub(crate) fn poll_io<R>(
         &self,
         cx: &mut Context<'_>,

@@ -142,14 +142,25 @@ impl<F: Future> TaskCell<F> {
     }
 
     /// Replaces the future by its result. The future is dropped first, in
-    /// place; a panic in its `Drop` is caught and becomes the result.
+    /// place (it is pinned: a future that lent out its own address, such as
+    /// a waiter node linked into a socket's list, must be dropped where it
+    /// lives, never moved out first); a panic in its `Drop` is caught and
+    /// becomes the result.
     fn finish(stage: &mut Stage<F>, result: Result<F::Output, JoinError>) {
-        let future = mem::replace(stage, Stage::Taken);
-        let result = match drop_catching_panic(future) {
+        let stage: *mut Stage<F> = stage;
+        // SAFETY: `stage` comes from a live `&mut`; the value is dropped once
+        // here, and overwritten below without being dropped again. If its
+        // `Drop` panics, unwinding still drops the rest of it, so either
+        // way it is gone when `catch_unwind` returns.
+        let dropped =
+            panic::catch_unwind(AssertUnwindSafe(|| unsafe { ptr::drop_in_place(stage) }));
+        let result = match dropped {
             Ok(()) => result,
             Err(payload) => Err(JoinError::panic(payload)),
         };
-        *stage = Stage::Finished(result);
+        // SAFETY: valid for writes (the same `&mut`), and the old value was
+        // dropped above: `write` does not drop it again.
+        unsafe { ptr::write(stage, Stage::Finished(result)) };
     }
 
     /// # Safety

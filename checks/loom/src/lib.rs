@@ -19,6 +19,12 @@
 //!
 //! Included so far: [`oneshot`] (`src/sync/oneshot/protocol.rs`, the
 //! oneshot channel's state word and waker slots; `tests/oneshot.rs`).
+//! A protocol file's own unit tests are compiled out here
+//! (`#[cfg(all(test, not(groundup_loom)))]`; `build.rs` sets the cfg for
+//! every target of this crate), since they create loom's types outside a
+//! model. A test file may also include protocol files itself, at its top
+//! level, when it needs their `pub(crate)` items: `tests/waiters.rs`
+//! includes the waiter list and `ScheduledIo` that way.
 //!
 //! The one exception is [`old_park`], a copy of the park protocol as it
 //! was before the fix for the lost wake (issue 13, item 14), kept so that
