@@ -50,14 +50,52 @@
 //! Like the runtime's tasks, these types are `!Send`: they belong to the
 //! runtime thread that created them.
 
+/// Implements the raw-descriptor traits (`AsRawFd` and `AsFd` on Unix,
+/// `AsRawSocket` and `AsSocket` on Windows) for socket types whose socket
+/// is `self.io`, an `Async<Socket>`, as tokio has them.
+macro_rules! raw_socket_traits {
+    ($($ty:ty),*) => {$(
+        #[cfg(unix)]
+        impl std::os::fd::AsRawFd for $ty {
+            fn as_raw_fd(&self) -> std::os::fd::RawFd {
+                std::os::fd::AsRawFd::as_raw_fd(self.io.get_ref())
+            }
+        }
+
+        #[cfg(unix)]
+        impl std::os::fd::AsFd for $ty {
+            fn as_fd(&self) -> std::os::fd::BorrowedFd<'_> {
+                std::os::fd::AsFd::as_fd(self.io.get_ref())
+            }
+        }
+
+        #[cfg(windows)]
+        impl std::os::windows::io::AsRawSocket for $ty {
+            fn as_raw_socket(&self) -> std::os::windows::io::RawSocket {
+                std::os::windows::io::AsRawSocket::as_raw_socket(self.io.get_ref())
+            }
+        }
+
+        #[cfg(windows)]
+        impl std::os::windows::io::AsSocket for $ty {
+            fn as_socket(&self) -> std::os::windows::io::BorrowedSocket<'_> {
+                std::os::windows::io::AsSocket::as_socket(self.io.get_ref())
+            }
+        }
+    )*};
+}
+use raw_socket_traits;
+
 mod addr;
-mod tcp;
+pub mod tcp;
+mod tcp_socket;
 mod udp;
 #[cfg(unix)]
-mod unix;
+pub mod unix;
 
 pub use addr::ToSocketAddrs;
 pub use tcp::{OwnedReadHalf, OwnedWriteHalf, ReadHalf, TcpListener, TcpStream, WriteHalf};
+pub use tcp_socket::TcpSocket;
 pub use udp::UdpSocket;
 #[cfg(unix)]
 pub use unix::{SocketAddr as UnixSocketAddr, UnixDatagram, UnixListener, UnixStream};

@@ -27,8 +27,28 @@
 //! layout, with the conversions to and from `std::net::SocketAddr`; each
 //! platform file gives it the C types it needs in a small module `c`, and
 //! `unix.rs` adds Unix paths.
+//!
+//! The socket options (`options.rs`, shared) are written once too, against
+//! the same module `c`: each platform names the C type every option's
+//! value has there (an `int` on Linux, a `u_char` for two multicast options
+//! on the BSDs, a `DWORD` for the IP options on Windows) and gives `Socket`
+//! one generic `getsockopt`/`setsockopt` pair.
+//!
+//! ## Sockets made elsewhere
+//!
+//! A socket from std (`from_std`) or from a raw descriptor enters the
+//! runtime through [`Socket::adopt`]. It must already be non-blocking, as
+//! tokio requires: on Unix a blocking one is refused with an error that
+//! names the fix (one `fcntl(F_GETFL)` tells); Winsock has no way to read
+//! the mode back, so on Windows it is set instead. The adopted socket then
+//! gets what groundup's own sockets are born with where that is a separate
+//! option (`SO_NOSIGPIPE` on the Apple systems, `SIO_UDP_CONNRESET` off
+//! for a Windows datagram socket). Close-on-exec (non-inheritability) is
+//! left as the socket came: it cannot be set atomically any more, and std's
+//! sockets already have it.
 
 mod addr;
+mod options;
 #[cfg(unix)]
 mod unix;
 #[cfg(windows)]
@@ -43,6 +63,43 @@ use unix::c;
 pub(crate) use windows::Socket;
 #[cfg(windows)]
 use windows::c;
+
+/// An owned socket as std hands it over: what `From<std::net::TcpStream>`
+/// and its siblings convert to and from.
+#[cfg(unix)]
+pub(crate) type OwnedSocket = std::os::fd::OwnedFd;
+/// An owned socket as std hands it over.
+#[cfg(windows)]
+pub(crate) type OwnedSocket = std::os::windows::io::OwnedSocket;
+
+/// Which IP version a socket speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Domain {
+    /// IPv4 (`AF_INET`).
+    V4,
+    /// IPv6 (`AF_INET6`).
+    V6,
+}
+
+impl Domain {
+    /// The domain of a socket that talks to (or listens on) `addr`.
+    pub(crate) fn of(addr: &std::net::SocketAddr) -> Domain {
+        if addr.is_ipv4() { Domain::V4 } else { Domain::V6 }
+    }
+}
+
+impl Socket {
+    /// Takes a socket made elsewhere into the runtime (see the module docs):
+    /// refused unless non-blocking where the mode can be read, made
+    /// non-blocking where it cannot, and given the options groundup's own
+    /// sockets have.
+    pub(crate) fn adopt(owned: OwnedSocket, kind: Kind) -> std::io::Result<Socket> {
+        let socket = Socket::from(owned);
+        socket.require_nonblocking()?;
+        socket.finish_adoption(kind)?;
+        Ok(socket)
+    }
+}
 
 /// What kind of socket.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
