@@ -94,7 +94,8 @@ impl TcpSocket {
     /// `AddrInUse` when the address is taken (see
     /// [`set_reuseaddr`](TcpSocket::set_reuseaddr)), `AddrNotAvailable`
     /// when it is not this machine's, `InvalidInput` when the socket is
-    /// already bound or `addr` is of the other IP version.
+    /// already bound (Linux), an error when `addr` is of the other IP
+    /// version (`EAFNOSUPPORT`).
     pub fn bind(&self, addr: SocketAddr) -> io::Result<()> {
         self.socket.bind(&SockAddr::from_std(&addr))
     }
@@ -112,7 +113,9 @@ impl TcpSocket {
 
     /// Starts listening, consuming the socket, with room for `backlog`
     /// connections not yet accepted (the system caps it: `somaxconn`;
-    /// values above `i32::MAX` are passed as `i32::MAX`).
+    /// values above `i32::MAX` are passed as `i32::MAX`). Bind first: an
+    /// unbound socket is bound by the system to a free port on *every*
+    /// interface (`0.0.0.0`) before it listens.
     ///
     /// # Errors
     ///
