@@ -4,13 +4,14 @@
 //!
 //! | type | create | use |
 //! |---|---|---|
+//! | [`TcpSocket`] | `new_v4()`, `new_v6()`, then `set_*`, `bind` | `connect(addr).await`, `listen(backlog)` |
 //! | [`TcpListener`] | `bind(addr).await` | `accept().await`, `local_addr()` |
-//! | [`TcpStream`] | `connect(addr).await` | `AsyncRead`/`AsyncWrite`, `into_split()`, `set_nodelay()` |
-//! | [`UdpSocket`] | `bind(addr).await` | `send_to`/`recv_from`, `connect` + `send`/`recv` |
+//! | [`TcpStream`] | `connect(addr).await` | `AsyncRead`/`AsyncWrite`, `peek`, `into_split()`, `set_nodelay()` |
+//! | [`UdpSocket`] | `bind(addr).await` | `send_to`/`recv_from`, `peek_from`, `connect` + `send`/`recv`, multicast |
 #![cfg_attr(unix, doc = "| [`UnixListener`] | `bind(path)` | `accept().await` |")]
 #![cfg_attr(
     unix,
-    doc = "| [`UnixStream`] | `connect(path).await`, `pair()` | `AsyncRead`/`AsyncWrite` |"
+    doc = "| [`UnixStream`] | `connect(path).await`, `pair()` | `AsyncRead`/`AsyncWrite`, `into_split()` |"
 )]
 #![cfg_attr(
     unix,
@@ -18,7 +19,32 @@
 )]
 //!
 //! The Unix-domain types (`UnixListener`, `UnixStream`, `UnixDatagram`)
-//! exist on Unix only, like std's.
+//! exist on Unix only, like std's. As in tokio, the halves of a split
+//! stream live in [`tcp`] and `unix` (with each module's `ReuniteError`);
+//! the TCP ones are also here at the root.
+//!
+//! ## Options, and sockets from elsewhere
+//!
+//! Each type has tokio's option methods (`set_ttl`, `set_nodelay`,
+//! `set_broadcast`, `join_multicast_v4`, …), each one `setsockopt` or
+//! `getsockopt` with the value in the C type the system documents for it
+//! (`src/sys/net/options.rs` has the table). Values the C type cannot
+//! hold are refused before the call: a TTL above 255 is `InvalidInput`.
+//! Options that only matter before the socket binds or connects
+//! (`SO_REUSEADDR`, `SO_REUSEPORT`, `IPV6_V6ONLY`) are on [`TcpSocket`].
+//!
+//! Every type converts from and to std's (`from_std`, `TryFrom`,
+//! `into_std`) and lends its descriptor (`AsRawFd` and `AsFd`, or
+//! `AsRawSocket` and `AsSocket` on Windows). As in tokio, `from_std`
+//! wants a socket already in non-blocking mode; on Unix a blocking one is
+//! refused with `InvalidInput` naming the fix (it would block the
+//! runtime's thread), and on Windows, which cannot report the mode, it is
+//! set. `into_std` deregisters the socket and hands it back still
+//! non-blocking.
+//!
+//! Where tokio's signatures take a `ReadBuf`, groundup's take `&mut [u8]`
+//! and return the count, like its `AsyncRead`: `poll_peek(cx, buf)` gives
+//! `usize`, `poll_peek_from(cx, buf)` gives `(usize, SocketAddr)`.
 //!
 //! ## How a read works
 //!

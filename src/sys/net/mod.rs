@@ -15,13 +15,15 @@
 //! Apple systems; `build.rs` says which; Windows has no signals).
 //!
 //! `unix.rs` and `windows.rs` provide the same crate-internal API (`Socket`
-//! with `for_addr`, `bind`, `listen`, `accept`, `connect`, `take_error`,
-//! `local_addr`, `peer_addr`, `set_nodelay`, `nodelay`, `shutdown`, `recv`,
-//! `send`, `recv_from`, `send_to`, `Read`/`Write` for `&Socket`, and the
-//! raw-descriptor traits; `SockAddr` with `from_std` and `as_std`), and Unix
-//! adds what only it has: Unix-domain sockets (`Socket::unix`, `pair`,
-//! `SockAddr::from_path`) and `set_reuse_address`. `windows.rs` opens with
-//! how Winsock differs and what is done about it.
+//! with `for_addr`, `for_domain`, `bind`, `listen`, `accept`, `connect`,
+//! `take_error`, `local_addr`, `peer_addr`, `shutdown`, `recv`, `peek`,
+//! `send`, `recv_from`, `peek_from`, `send_to`, the generic `getsockopt`
+//! and `setsockopt`, `require_nonblocking`, `make_nonblocking` and
+//! `finish_adoption`, `Read`/`Write` for `&Socket`, conversions from and to
+//! [`OwnedSocket`], and the raw-descriptor traits; `SockAddr` with
+//! `from_std` and `as_std`), and Unix adds what only it has: Unix-domain
+//! sockets (`Socket::unix`, `pair`, `SockAddr::from_path`). `windows.rs`
+//! opens with how Winsock differs and what is done about it.
 //!
 //! [`SockAddr`] (`addr.rs`, shared) is a socket address in the kernel's own
 //! layout, with the conversions to and from `std::net::SocketAddr`; each

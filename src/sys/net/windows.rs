@@ -48,8 +48,12 @@
 //!   unreachable, where on Unix its `recv` would say `ConnectionRefused`.
 //! - **No `SIGPIPE`** to suppress (`groundup_sigpipe = "none"`), and no
 //!   `SO_REUSEADDR`: Windows' option of that name lets a second socket bind
-//!   a port another socket is *listening* on, so it is left off, as std
-//!   leaves it (`TcpListener::bind` sets it on Unix only).
+//!   a port another socket is *listening* on, so groundup never sets it
+//!   by itself, as std does not (`TcpListener::bind` sets it on Unix only;
+//!   `TcpSocket::set_reuseaddr` sets it when asked). No `SO_REUSEPORT`
+//!   either: Windows has none.
+//! - **Option values** are `BOOL`s, `int`s and `DWORD`s, and `struct
+//!   linger` has `u_short` fields (see `options.rs`).
 //! - **Lengths are `int`s**: a buffer larger than `i32::MAX` bytes is used
 //!   up to that length, the short transfer every caller already handles.
 //! - **No Unix-domain sockets**: Windows 10 has `AF_UNIX` stream sockets,
