@@ -4,7 +4,7 @@
 //! group), and the addresses and pending errors every type reports.
 
 use std::io::ErrorKind;
-use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use groundup::net::{TcpListener, TcpStream, UdpSocket};
@@ -157,7 +157,7 @@ const LOOPBACK_INDEX: u32 = 1;
 #[test]
 fn an_ipv6_group_is_joined_and_left_once_on_the_loopback_interface() {
     groundup::block_on(async {
-        let group: Ipv6Addr = "ff02::1:ff47:1117".parse().unwrap();
+        let group: std::net::Ipv6Addr = "ff02::1:ff47:1117".parse().unwrap();
         let socket = UdpSocket::bind("[::1]:0").await.unwrap();
         socket.join_multicast_v6(&group, LOOPBACK_INDEX).unwrap();
         assert_eq!(
