@@ -69,6 +69,28 @@ const SIGPIPE: &[(&str, &[&str])] = &[
     ("none", &["windows"]),
 ];
 
+/// Systems with `SO_REUSEPORT` (several sockets bound to one address and
+/// port). Windows has none (its `SO_REUSEADDR` is the nearest thing);
+/// `TcpSocket::set_reuseport` exists only where this cfg is set.
+const REUSEPORT: &[&str] = &[
+    "linux",
+    "android",
+    "macos",
+    "ios",
+    "tvos",
+    "watchos",
+    "visionos",
+    "freebsd",
+    "netbsd",
+    "openbsd",
+    "dragonfly",
+];
+
+/// Systems whose `SO_LINGER` counts in clock ticks rather than seconds, so
+/// a linger in seconds is set with `SO_LINGER_SEC` instead (XNU's
+/// `sosetoptlock`).
+const SO_LINGER_SEC: &[&str] = &["macos", "ios", "tvos", "watchos", "visionos"];
+
 fn lookup(table: &[(&'static str, &[&str])], os: &str) -> &'static str {
     table.iter().find(|(_, systems)| systems.contains(&os)).map_or("unsupported", |(name, _)| name)
 }
@@ -93,6 +115,8 @@ fn main() {
         wakers.collect::<Vec<_>>().join(", ")
     );
     println!("cargo::rustc-check-cfg=cfg(groundup_atomic_socket_flags)");
+    println!("cargo::rustc-check-cfg=cfg(groundup_reuseport)");
+    println!("cargo::rustc-check-cfg=cfg(groundup_so_linger_sec)");
     println!(
         "cargo::rustc-check-cfg=cfg(groundup_sigpipe, values(\"msg_nosignal\", \"so_nosigpipe\", \"none\", \"unsupported\"))"
     );
@@ -102,5 +126,11 @@ fn main() {
     println!("cargo::rustc-cfg=groundup_sigpipe=\"{}\"", lookup(SIGPIPE, &os));
     if ATOMIC_SOCKET_FLAGS.contains(&os.as_str()) {
         println!("cargo::rustc-cfg=groundup_atomic_socket_flags");
+    }
+    if REUSEPORT.contains(&os.as_str()) {
+        println!("cargo::rustc-cfg=groundup_reuseport");
+    }
+    if SO_LINGER_SEC.contains(&os.as_str()) {
+        println!("cargo::rustc-cfg=groundup_so_linger_sec");
     }
 }

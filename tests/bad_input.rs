@@ -193,6 +193,117 @@ fn udp_nonsense() {
     });
 }
 
+#[test]
+fn tcp_socket_nonsense() {
+    use groundup::net::TcpSocket;
+    groundup::block_on(async {
+        let loopback: std::net::SocketAddr = "127.0.0.1:0".parse().unwrap();
+        // Binding twice, and an address of the other IP version.
+        let socket = TcpSocket::new_v4().unwrap();
+        socket.bind(loopback).unwrap();
+        let again = socket.bind(loopback);
+        #[cfg(target_os = "linux")]
+        assert_eq!(kind_of(again), ErrorKind::InvalidInput);
+        #[cfg(not(target_os = "linux"))]
+        assert!(again.is_err());
+        let v4 = TcpSocket::new_v4().unwrap();
+        assert!(v4.bind("[::1]:0".parse().unwrap()).is_err());
+        assert!(v4.only_v6().is_err(), "IPV6_V6ONLY on an IPv4 socket");
+        // Backlogs of 0 and of u32::MAX (passed as i32::MAX, capped by the
+        // system) both listen.
+        let listener = socket.listen(0).unwrap();
+        let far = TcpSocket::new_v4().unwrap();
+        far.bind(loopback).unwrap();
+        drop(far.listen(u32::MAX).unwrap());
+        // Listening on a connected socket.
+        let connected = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let err = TcpSocket::from_std_stream(connected).listen(16);
+        #[cfg(target_os = "linux")]
+        assert_eq!(kind_of(err), ErrorKind::InvalidInput);
+        #[cfg(not(target_os = "linux"))]
+        assert!(err.is_err());
+        // Connecting to a loopback port nobody is bound to.
+        let closed = std::net::TcpListener::bind(loopback).unwrap().local_addr().unwrap();
+        let err = TcpSocket::new_v4().unwrap().connect(closed).await;
+        assert_eq!(kind_of(err), ErrorKind::ConnectionRefused);
+        // Buffer sizes of 0 and u32::MAX: accepted. Unix raises 0 to its
+        // minimum; on Windows a send buffer of 0 means "no buffer", sends
+        // going straight from the caller's memory (Winsock's SO_SNDBUF).
+        let sized = TcpSocket::new_v4().unwrap();
+        sized.set_send_buffer_size(0).unwrap();
+        sized.set_recv_buffer_size(0).unwrap();
+        let (send, recv) = (sized.send_buffer_size().unwrap(), sized.recv_buffer_size().unwrap());
+        #[cfg(unix)]
+        assert!(send > 0 && recv > 0, "raised to the minimum: {send}, {recv}");
+        #[cfg(windows)]
+        assert_eq!((send, recv), (0, 0), "no buffers");
+        sized.set_send_buffer_size(u32::MAX).unwrap();
+        assert!(sized.send_buffer_size().unwrap() > 0);
+        // A linger of Duration::MAX is clamped to what the field holds (on
+        // a socket that never connects, so nothing waits for it).
+        #[allow(deprecated)]
+        sized.set_linger(Some(Duration::MAX)).unwrap();
+        assert!(sized.linger().unwrap().unwrap() >= Duration::from_secs(u16::MAX.into()));
+        still_usable().await;
+    });
+}
+
+#[test]
+fn socket_options_out_of_range() {
+    groundup::block_on(async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let stream = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+        // A TTL is 8 bits: more is refused before any system call; 0 is
+        // for the system to judge (Linux refuses it).
+        for ttl in [256, u32::MAX] {
+            assert_eq!(kind_of(stream.set_ttl(ttl)), ErrorKind::InvalidInput, "ttl {ttl}");
+            assert_eq!(kind_of(listener.set_ttl(ttl)), ErrorKind::InvalidInput, "ttl {ttl}");
+        }
+        #[cfg(target_os = "linux")]
+        assert_eq!(kind_of(stream.set_ttl(0)), ErrorKind::InvalidInput);
+        assert!(stream.ttl().unwrap() > 0, "the TTL is unchanged");
+        // A peek into nothing: 0 at once, as a read.
+        assert_eq!(stream.peek(&mut []).await.unwrap(), 0);
+
+        let udp = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        assert_eq!(kind_of(udp.set_ttl(256)), ErrorKind::InvalidInput);
+        assert_eq!(kind_of(udp.set_multicast_ttl_v4(256)), ErrorKind::InvalidInput);
+        // IPv6 options on an IPv4 socket.
+        assert!(udp.multicast_hops_v6().is_err());
+        assert!(udp.only_v6().is_err());
+        // Joining an address that is not a multicast group.
+        let not_a_group = std::net::Ipv4Addr::new(127, 0, 0, 2);
+        let err = udp.join_multicast_v4(not_a_group, std::net::Ipv4Addr::LOCALHOST);
+        #[cfg(target_os = "linux")]
+        assert_eq!(kind_of(err), ErrorKind::InvalidInput);
+        #[cfg(not(target_os = "linux"))]
+        assert!(err.is_err());
+        let udp6 = UdpSocket::bind("[::1]:0").await.unwrap();
+        assert_eq!(kind_of(udp6.set_multicast_hops_v6(256)), ErrorKind::InvalidInput);
+        still_usable().await;
+    });
+}
+
+#[test]
+fn std_sockets_that_do_not_fit() {
+    // Outside a runtime: an error naming the fix (and the socket closed).
+    let std_listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    std_listener.set_nonblocking(true).unwrap();
+    let err = TcpListener::from_std(std_listener).unwrap_err();
+    assert!(err.to_string().contains("block_on"), "{err}");
+    groundup::block_on(async {
+        // A blocking std socket: refused on Unix, where the mode can be
+        // read back (Windows sets it instead).
+        let blocking = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        let result = UdpSocket::from_std(blocking);
+        #[cfg(unix)]
+        assert_eq!(kind_of(result), ErrorKind::InvalidInput);
+        #[cfg(windows)]
+        assert!(result.is_ok());
+        still_usable().await;
+    });
+}
+
 #[cfg(unix)]
 #[test]
 fn unix_socket_paths_that_cannot_be() {

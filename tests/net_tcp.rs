@@ -8,6 +8,7 @@ use std::io::ErrorKind;
 use std::rc::Rc;
 
 use groundup::io::{AsyncReadExt, AsyncWriteExt};
+use groundup::net::tcp::ReuniteError;
 use groundup::net::{TcpListener, TcpStream};
 use groundup::task;
 
@@ -292,7 +293,7 @@ fn owned_halves_reunite_only_with_their_twin() {
         let (b, _) = listener.accept().await.unwrap();
         let (ra, wa) = a.into_split();
         let (rb, wb) = b.into_split();
-        let (rb, wa) = rb.reunite(wa).unwrap_err(); // halves of different streams
+        let ReuniteError(rb, wa) = rb.reunite(wa).unwrap_err(); // halves of different streams
         let mut a = ra.reunite(wa).unwrap();
         let mut b = rb.reunite(wb).unwrap();
         a.write_all(b"whole again").await.unwrap();

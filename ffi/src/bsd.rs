@@ -384,6 +384,119 @@ pub const SHUT_WR: c_int = 1;
 /// `SHUT_RDWR`, `<sys/socket.h>`: both.
 pub const SHUT_RDWR: c_int = 2;
 
+/// `MSG_PEEK`, `<sys/socket.h>`: `recv` returns the data without removing
+/// it from the socket's queue; man page
+/// [recv(2)](https://man.freebsd.org/cgi/man.cgi?query=recv&sektion=2).
+pub const MSG_PEEK: c_int = 0x2;
+/// `F_GETFL`, `<fcntl.h>`: read the file status flags (`O_NONBLOCK`, …);
+/// `fcntl` returns them.
+pub const F_GETFL: c_int = 3;
+
+// Socket options, with the values 4.4BSD gave them (`SOL_SOCKET`, from
+// `<sys/socket.h>`; `IPPROTO_IP`, from `<netinet/in.h>`) and the KAME IPv6
+// code gave them (`IPPROTO_IPV6`, from `<netinet6/in6.h>`), the same on every
+// BSD and Apple system. The man pages give each value's C type:
+// getsockopt(2) for `SOL_SOCKET` (`int`, and `struct linger`), ip(4) for
+// `IPPROTO_IP` (`int` for `IP_TTL`, but **`u_char`** for `IP_MULTICAST_TTL`
+// and `IP_MULTICAST_LOOP`: OpenBSD refuses anything longer), ip6(4) for
+// `IPPROTO_IPV6` (`int` hops, `u_int` loop).
+
+/// `SO_KEEPALIVE`, `<sys/socket.h>`: send keep-alive probes on an idle
+/// connection (an `int` flag).
+pub const SO_KEEPALIVE: c_int = 0x0008;
+/// `SO_BROADCAST`, `<sys/socket.h>`: a datagram socket may send to a
+/// broadcast address (an `int` flag).
+pub const SO_BROADCAST: c_int = 0x0020;
+/// `SO_LINGER`, `<sys/socket.h>`: what `close` does with unsent data (a
+/// `struct linger`). The Apple systems read `l_linger` in clock ticks
+/// through this option and in seconds through `SO_LINGER_SEC` (see
+/// `bsd/apple.rs`); the BSDs in seconds.
+pub const SO_LINGER: c_int = 0x0080;
+/// `SO_REUSEPORT`, `<sys/socket.h>`: several sockets may bind the same
+/// address and port if every one sets it (an `int` flag).
+pub const SO_REUSEPORT: c_int = 0x0200;
+/// `SO_SNDBUF`, `<sys/socket.h>`: the send buffer's size in bytes (an `int`).
+pub const SO_SNDBUF: c_int = 0x1001;
+/// `SO_RCVBUF`, `<sys/socket.h>`: the receive buffer's size in bytes (an `int`).
+pub const SO_RCVBUF: c_int = 0x1002;
+
+/// `IPPROTO_IP`, `<netinet/in.h>`: the level of IPv4 options; man page
+/// [ip(4)](https://man.freebsd.org/cgi/man.cgi?query=ip&sektion=4).
+pub const IPPROTO_IP: c_int = 0;
+/// `IP_TTL`, `<netinet/in.h>`: the time-to-live of unicast packets sent
+/// (an `int`).
+pub const IP_TTL: c_int = 4;
+/// `IP_MULTICAST_TTL`, `<netinet/in.h>`: the time-to-live of multicast
+/// packets sent (a `u_char`, default 1).
+pub const IP_MULTICAST_TTL: c_int = 10;
+/// `IP_MULTICAST_LOOP`, `<netinet/in.h>`: whether multicast packets sent
+/// are looped back to this host's own members (a `u_char` flag, default on).
+pub const IP_MULTICAST_LOOP: c_int = 11;
+/// `IP_ADD_MEMBERSHIP`, `<netinet/in.h>`: join a multicast group on an
+/// interface (a `struct ip_mreq`).
+pub const IP_ADD_MEMBERSHIP: c_int = 12;
+/// `IP_DROP_MEMBERSHIP`, `<netinet/in.h>`: leave a group (a `struct ip_mreq`).
+pub const IP_DROP_MEMBERSHIP: c_int = 13;
+/// `IPV6_MULTICAST_HOPS`, `<netinet6/in6.h>`: the hop limit of multicast
+/// packets sent (an `int`, -1 for the default); man page
+/// [ip6(4)](https://man.freebsd.org/cgi/man.cgi?query=ip6&sektion=4).
+pub const IPV6_MULTICAST_HOPS: c_int = 10;
+/// `IPV6_MULTICAST_LOOP`, `<netinet6/in6.h>`: whether multicast packets
+/// sent are looped back to this host (a `u_int` flag).
+pub const IPV6_MULTICAST_LOOP: c_int = 11;
+/// `IPV6_JOIN_GROUP`, `<netinet6/in6.h>`: join a multicast group on the
+/// interface with the given index (a `struct ipv6_mreq`).
+pub const IPV6_JOIN_GROUP: c_int = 12;
+/// `IPV6_LEAVE_GROUP`, `<netinet6/in6.h>`: leave a group (a `struct ipv6_mreq`).
+pub const IPV6_LEAVE_GROUP: c_int = 13;
+
+/// `typedef unsigned char u_char;` — `<sys/types.h>`: the type of the
+/// values of `IP_MULTICAST_TTL` and `IP_MULTICAST_LOOP` (ip(4)).
+pub type u_char = u8;
+
+/// `struct linger { int l_onoff; int l_linger; };`
+///
+/// Header `<sys/socket.h>`; man page
+/// [getsockopt(2)](https://man.freebsd.org/cgi/man.cgi?query=getsockopt&sektion=2).
+/// The value of `SO_LINGER` (and of Apple's `SO_LINGER_SEC`).
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct linger {
+    /// Non-zero: linger on close.
+    pub l_onoff: c_int,
+    /// How long to linger (seconds; ticks for Apple's `SO_LINGER`).
+    pub l_linger: c_int,
+}
+
+/// `struct ip_mreq { struct in_addr imr_multiaddr; struct in_addr imr_interface; };`
+///
+/// Header `<netinet/in.h>`; man page ip(4). A group to join or leave, and
+/// the local address of the interface to do it on.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct ip_mreq {
+    /// The group's address.
+    pub imr_multiaddr: in_addr,
+    /// The local address of the interface.
+    pub imr_interface: in_addr,
+}
+
+/// `struct ipv6_mreq { struct in6_addr ipv6mr_multiaddr; unsigned int ipv6mr_interface; };`
+///
+/// Header `<netinet6/in6.h>`; man page ip6(4). A group to join or leave,
+/// and the index of the interface.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct ipv6_mreq {
+    /// The group's address.
+    pub ipv6mr_multiaddr: in6_addr,
+    /// The interface's index.
+    pub ipv6mr_interface: core::ffi::c_uint,
+}
+
+const _: () = assert!(size_of::<linger>() == 8 && size_of::<ip_mreq>() == 8);
+const _: () = assert!(size_of::<ipv6_mreq>() == 20 && align_of::<ipv6_mreq>() == 4);
+
 unsafe extern "C" {
     /// `int socket(int domain, int type, int protocol);`
     ///

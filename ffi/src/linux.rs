@@ -187,6 +187,10 @@ pub const O_CLOEXEC: c_int = 0x400000;
 /// (`F_LINUX_SPECIFIC_BASE + 6` on every architecture).
 pub const F_DUPFD_CLOEXEC: c_int = 1030;
 
+/// `F_GETFL`, `<fcntl.h>`: read the file status flags (`O_NONBLOCK`, …) of
+/// an open file description; `fcntl` returns them (3 on every architecture).
+pub const F_GETFL: c_int = 3;
+
 /// `FIONBIO`, `<sys/ioctl.h>`: set (`*argp != 0`) or clear non-blocking mode;
 /// the third argument is an `int *`. See ioctl_tty(2)/ioctl(2).
 #[cfg(not(any(
@@ -363,6 +367,145 @@ pub const SHUT_RDWR: c_int = 2;
 /// `MSG_NOSIGNAL`, `<sys/socket.h>`: a `send` to a closed peer returns
 /// `EPIPE` without raising `SIGPIPE`.
 pub const MSG_NOSIGNAL: c_int = 0x4000;
+/// `MSG_PEEK`, `<sys/socket.h>`: `recv` returns the data without removing
+/// it from the socket's queue; the next receive sees it again.
+pub const MSG_PEEK: c_int = 0x2;
+
+// Socket options. The man pages say which C type each option's value has:
+// socket(7) for the `SOL_SOCKET` ones, ip(7) for `IPPROTO_IP`, ipv6(7) for
+// `IPPROTO_IPV6`, tcp(7) for `IPPROTO_TCP`. Every one used here takes an
+// `int` except `SO_LINGER` (`struct linger`) and the multicast joins
+// (`struct ip_mreq`, `struct ipv6_mreq`). MIPS and SPARC number the
+// `SOL_SOCKET` options as the BSDs do (`arch/mips/include/uapi/asm/socket.h`,
+// `arch/sparc/include/uapi/asm/socket.h`); the other architectures use
+// `include/uapi/asm-generic/socket.h`.
+
+/// `SO_KEEPALIVE`, `<sys/socket.h>`: send keep-alive probes on an idle
+/// connection (an `int` flag); socket(7).
+#[cfg(not(any(target_arch = "mips", target_arch = "mips64", target_arch = "sparc64")))]
+pub const SO_KEEPALIVE: c_int = 9;
+/// `SO_KEEPALIVE` (MIPS and SPARC value).
+#[cfg(any(target_arch = "mips", target_arch = "mips64", target_arch = "sparc64"))]
+pub const SO_KEEPALIVE: c_int = 0x0008;
+/// `SO_BROADCAST`, `<sys/socket.h>`: a datagram socket may send to a
+/// broadcast address (an `int` flag); socket(7).
+#[cfg(not(any(target_arch = "mips", target_arch = "mips64", target_arch = "sparc64")))]
+pub const SO_BROADCAST: c_int = 6;
+/// `SO_BROADCAST` (MIPS and SPARC value).
+#[cfg(any(target_arch = "mips", target_arch = "mips64", target_arch = "sparc64"))]
+pub const SO_BROADCAST: c_int = 0x0020;
+/// `SO_LINGER`, `<sys/socket.h>`: what `close` does with unsent data (a
+/// `struct linger`); socket(7). With `l_onoff` set and `l_linger` seconds,
+/// `close` blocks until the data is sent or the time is up, *even on a
+/// non-blocking socket*; with `l_linger` 0 it discards the data and resets
+/// the connection.
+#[cfg(not(any(target_arch = "mips", target_arch = "mips64", target_arch = "sparc64")))]
+pub const SO_LINGER: c_int = 13;
+/// `SO_LINGER` (MIPS and SPARC value).
+#[cfg(any(target_arch = "mips", target_arch = "mips64", target_arch = "sparc64"))]
+pub const SO_LINGER: c_int = 0x0080;
+/// `SO_REUSEPORT`, `<sys/socket.h>`: several sockets of the same user may
+/// bind the same address and port, and the kernel spreads connections (or
+/// datagrams) among them (an `int` flag; since Linux 3.9); socket(7).
+#[cfg(not(any(target_arch = "mips", target_arch = "mips64", target_arch = "sparc64")))]
+pub const SO_REUSEPORT: c_int = 15;
+/// `SO_REUSEPORT` (MIPS and SPARC value).
+#[cfg(any(target_arch = "mips", target_arch = "mips64", target_arch = "sparc64"))]
+pub const SO_REUSEPORT: c_int = 0x0200;
+/// `SO_SNDBUF`, `<sys/socket.h>`: the send buffer's size in bytes (an
+/// `int`). The kernel doubles the value set (room for its bookkeeping),
+/// clamps it to `net.core.wmem_max` and to a minimum, and `getsockopt`
+/// returns the doubled value; socket(7).
+#[cfg(not(any(target_arch = "mips", target_arch = "mips64", target_arch = "sparc64")))]
+pub const SO_SNDBUF: c_int = 7;
+/// `SO_SNDBUF` (MIPS and SPARC value).
+#[cfg(any(target_arch = "mips", target_arch = "mips64", target_arch = "sparc64"))]
+pub const SO_SNDBUF: c_int = 0x1001;
+/// `SO_RCVBUF`, `<sys/socket.h>`: the receive buffer's size in bytes (an
+/// `int`), doubled and clamped like `SO_SNDBUF` (`net.core.rmem_max`).
+#[cfg(not(any(target_arch = "mips", target_arch = "mips64", target_arch = "sparc64")))]
+pub const SO_RCVBUF: c_int = 8;
+/// `SO_RCVBUF` (MIPS and SPARC value).
+#[cfg(any(target_arch = "mips", target_arch = "mips64", target_arch = "sparc64"))]
+pub const SO_RCVBUF: c_int = 0x1002;
+
+/// `IPPROTO_IP`, `<netinet/in.h>`: the level of IPv4 options; ip(7).
+pub const IPPROTO_IP: c_int = 0;
+/// `IP_TTL`, `<netinet/in.h>`: the time-to-live of unicast packets sent
+/// (an `int`, 1 to 255; -1 restores the default, anything else is
+/// `EINVAL`); ip(7).
+pub const IP_TTL: c_int = 2;
+/// `IP_MULTICAST_TTL`, `<netinet/in.h>`: the time-to-live of multicast
+/// packets sent (an `int`, 0 to 255, default 1; a `char` is accepted too);
+/// ip(7).
+pub const IP_MULTICAST_TTL: c_int = 33;
+/// `IP_MULTICAST_LOOP`, `<netinet/in.h>`: whether multicast packets sent
+/// are looped back to this host's own members (an `int` flag, default on);
+/// ip(7).
+pub const IP_MULTICAST_LOOP: c_int = 34;
+/// `IP_ADD_MEMBERSHIP`, `<netinet/in.h>`: join a multicast group on an
+/// interface (a `struct ip_mreq`); ip(7). `EADDRINUSE` if already joined.
+pub const IP_ADD_MEMBERSHIP: c_int = 35;
+/// `IP_DROP_MEMBERSHIP`, `<netinet/in.h>`: leave a group (a `struct
+/// ip_mreq`); `EADDRNOTAVAIL` if not a member.
+pub const IP_DROP_MEMBERSHIP: c_int = 36;
+/// `IPV6_MULTICAST_HOPS`, `<netinet/in.h>`: the hop limit of multicast
+/// packets sent (an `int`, 0 to 255, or -1 for the default); ipv6(7).
+pub const IPV6_MULTICAST_HOPS: c_int = 18;
+/// `IPV6_MULTICAST_LOOP`, `<netinet/in.h>`: whether multicast packets sent
+/// are looped back to this host (an `int` flag); ipv6(7).
+pub const IPV6_MULTICAST_LOOP: c_int = 19;
+/// `IPV6_JOIN_GROUP`, `<netinet/in.h>` (glibc also calls it
+/// `IPV6_ADD_MEMBERSHIP`): join a multicast group on the interface with the
+/// given index (a `struct ipv6_mreq`); ipv6(7).
+pub const IPV6_JOIN_GROUP: c_int = 20;
+/// `IPV6_LEAVE_GROUP`, `<netinet/in.h>` (`IPV6_DROP_MEMBERSHIP`): leave a
+/// group (a `struct ipv6_mreq`).
+pub const IPV6_LEAVE_GROUP: c_int = 21;
+
+/// `struct linger { int l_onoff; int l_linger; };`
+///
+/// Header `<sys/socket.h>`; man page [socket(7)](https://man7.org/linux/man-pages/man7/socket.7.html).
+/// The value of `SO_LINGER`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct linger {
+    /// Non-zero: linger on close.
+    pub l_onoff: c_int,
+    /// How long to linger, in seconds.
+    pub l_linger: c_int,
+}
+
+/// `struct ip_mreq { struct in_addr imr_multiaddr; struct in_addr imr_interface; };`
+///
+/// Header `<netinet/in.h>`; man page [ip(7)](https://man7.org/linux/man-pages/man7/ip.7.html).
+/// A group to join or leave, and the local address of the interface to do
+/// it on (`INADDR_ANY`: the kernel picks one by routing).
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct ip_mreq {
+    /// The group's address.
+    pub imr_multiaddr: in_addr,
+    /// The local address of the interface.
+    pub imr_interface: in_addr,
+}
+
+/// `struct ipv6_mreq { struct in6_addr ipv6mr_multiaddr; unsigned int ipv6mr_interface; };`
+///
+/// Header `<netinet/in.h>`; man page [ipv6(7)](https://man7.org/linux/man-pages/man7/ipv6.7.html).
+/// A group to join or leave, and the index of the interface (0: the
+/// kernel picks one).
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct ipv6_mreq {
+    /// The group's address.
+    pub ipv6mr_multiaddr: in6_addr,
+    /// The interface's index.
+    pub ipv6mr_interface: core::ffi::c_uint,
+}
+
+const _: () = assert!(size_of::<linger>() == 8 && size_of::<ip_mreq>() == 8);
+const _: () = assert!(size_of::<ipv6_mreq>() == 20 && align_of::<ipv6_mreq>() == 4);
 
 unsafe extern "C" {
     /// `int socket(int domain, int type, int protocol);`

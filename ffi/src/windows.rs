@@ -1055,3 +1055,113 @@ pub const WSAEMSGSIZE: c_int = 10040;
 /// `WSAESHUTDOWN` (10058), `<winerror.h>`: the receiving (or sending) half
 /// was shut down.
 pub const WSAESHUTDOWN: c_int = 10058;
+
+/// `MSG_PEEK`, `<winsock2.h>`: `recv` returns the data without removing it
+/// from the socket's queue.
+pub const MSG_PEEK: c_int = 0x2;
+
+// Socket options. The Winsock docs give each value's type
+// ([SOL_SOCKET](https://learn.microsoft.com/en-us/windows/win32/winsock/sol-socket-socket-options),
+// [IPPROTO_IP](https://learn.microsoft.com/en-us/windows/win32/winsock/ipproto-ip-socket-options),
+// [IPPROTO_IPV6](https://learn.microsoft.com/en-us/windows/win32/winsock/ipproto-ipv6-socket-options)):
+// `BOOL` for the flags at `SOL_SOCKET`, `int` for the buffer sizes, `DWORD`
+// for every `IPPROTO_IP` and `IPPROTO_IPV6` value (TTLs, hop limits, loop
+// flags, `IPV6_V6ONLY`), `struct linger` (two `u_short`s) for `SO_LINGER`.
+// The numbers are 4.2BSD's, as on the BSDs. Windows has no `SO_REUSEPORT`.
+
+/// `SO_REUSEADDR`, `<winsock2.h>`: a `BOOL`. On Windows it lets a socket
+/// bind an address and port that another socket is *actively using*, even
+/// listening on ("port hijacking"; `SO_EXCLUSIVEADDRUSE` forbids that),
+/// which is more than the Unix option of that name allows.
+pub const SO_REUSEADDR: c_int = 0x0004;
+/// `SO_KEEPALIVE`, `<winsock2.h>`: send keep-alive probes (a `BOOL`).
+pub const SO_KEEPALIVE: c_int = 0x0008;
+/// `SO_BROADCAST`, `<winsock2.h>`: a datagram socket may send to a
+/// broadcast address (a `BOOL`).
+pub const SO_BROADCAST: c_int = 0x0020;
+/// `SO_LINGER`, `<winsock2.h>`: what `closesocket` does with unsent data
+/// (a `struct linger`, in seconds).
+pub const SO_LINGER: c_int = 0x0080;
+/// `SO_SNDBUF`, `<winsock2.h>`: the send buffer's size in bytes (an
+/// `int`; 0 turns the buffer off, so sends go straight from the caller's
+/// memory).
+pub const SO_SNDBUF: c_int = 0x1001;
+/// `SO_RCVBUF`, `<winsock2.h>`: the receive buffer's size in bytes (an `int`).
+pub const SO_RCVBUF: c_int = 0x1002;
+/// `IPPROTO_IP`, `<winsock2.h>`: the level of IPv4 options.
+pub const IPPROTO_IP: c_int = 0;
+/// `IP_TTL`, `<ws2ipdef.h>`: the time-to-live of unicast packets sent (a
+/// `DWORD`).
+pub const IP_TTL: c_int = 4;
+/// `IP_MULTICAST_TTL`, `<ws2ipdef.h>`: the time-to-live of multicast
+/// packets sent (a `DWORD`, default 1).
+pub const IP_MULTICAST_TTL: c_int = 10;
+/// `IP_MULTICAST_LOOP`, `<ws2ipdef.h>`: whether multicast packets sent are
+/// looped back to this host (a `DWORD` flag, default on).
+pub const IP_MULTICAST_LOOP: c_int = 11;
+/// `IP_ADD_MEMBERSHIP`, `<ws2ipdef.h>`: join a multicast group on an
+/// interface (a `struct ip_mreq`).
+pub const IP_ADD_MEMBERSHIP: c_int = 12;
+/// `IP_DROP_MEMBERSHIP`, `<ws2ipdef.h>`: leave a group (a `struct ip_mreq`).
+pub const IP_DROP_MEMBERSHIP: c_int = 13;
+/// `IPPROTO_IPV6`, `<ws2def.h>`: the level of IPv6 options.
+pub const IPPROTO_IPV6: c_int = 41;
+/// `IPV6_V6ONLY`, `<ws2ipdef.h>`: an IPv6 socket does not accept IPv4
+/// (mapped) traffic (a `DWORD`; **on** by default on Windows, off on Linux).
+pub const IPV6_V6ONLY: c_int = 27;
+/// `IPV6_MULTICAST_HOPS`, `<ws2ipdef.h>`: the hop limit of multicast
+/// packets sent (a `DWORD`).
+pub const IPV6_MULTICAST_HOPS: c_int = 10;
+/// `IPV6_MULTICAST_LOOP`, `<ws2ipdef.h>`: whether multicast packets sent
+/// are looped back to this host (a `DWORD` flag).
+pub const IPV6_MULTICAST_LOOP: c_int = 11;
+/// `IPV6_JOIN_GROUP`, `<ws2ipdef.h>` (`IPV6_ADD_MEMBERSHIP`): join a
+/// multicast group on the interface with the given index (a `struct
+/// ipv6_mreq`).
+pub const IPV6_JOIN_GROUP: c_int = 12;
+/// `IPV6_LEAVE_GROUP`, `<ws2ipdef.h>` (`IPV6_DROP_MEMBERSHIP`): leave a
+/// group (a `struct ipv6_mreq`).
+pub const IPV6_LEAVE_GROUP: c_int = 13;
+
+/// `struct linger { u_short l_onoff; u_short l_linger; };`
+///
+/// Header `<winsock2.h>` (`<psdk_inc/_ip_types.h>` in mingw-w64); docs
+/// [LINGER](https://learn.microsoft.com/en-us/windows/win32/api/winsock/ns-winsock-linger).
+/// The value of `SO_LINGER`: 16-bit fields, where Unix has `int`s.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct linger {
+    /// Non-zero: linger on close.
+    pub l_onoff: u_short,
+    /// How long to linger, in seconds.
+    pub l_linger: u_short,
+}
+
+/// `typedef struct ip_mreq { struct in_addr imr_multiaddr; struct in_addr imr_interface; } IP_MREQ;`
+///
+/// Header `<ws2ipdef.h>` (`<psdk_inc/_ip_mreq1.h>` in mingw-w64); docs
+/// [IP_MREQ](https://learn.microsoft.com/en-us/windows/win32/api/ws2ipdef/ns-ws2ipdef-ip_mreq).
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct ip_mreq {
+    /// The group's address.
+    pub imr_multiaddr: in_addr,
+    /// The local address of the interface.
+    pub imr_interface: in_addr,
+}
+
+/// `typedef struct ipv6_mreq { struct in6_addr ipv6mr_multiaddr; unsigned int ipv6mr_interface; } IPV6_MREQ;`
+///
+/// Header `<ws2ipdef.h>` (the SDK spells the index `ULONG`, also 32 bits);
+/// docs [IPV6_MREQ](https://learn.microsoft.com/en-us/windows/win32/api/ws2ipdef/ns-ws2ipdef-ipv6_mreq).
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct ipv6_mreq {
+    /// The group's address.
+    pub ipv6mr_multiaddr: in6_addr,
+    /// The interface's index.
+    pub ipv6mr_interface: c_uint,
+}
+
+const _: () = assert!(size_of::<linger>() == 4 && size_of::<ip_mreq>() == 8);
+const _: () = assert!(size_of::<ipv6_mreq>() == 20 && align_of::<ipv6_mreq>() == 4);

@@ -233,7 +233,7 @@ trait Integer {
 macro_rules! integers {
     ($($ty:ty => $signed:literal),*) => { $(impl Integer for $ty { const SIGNED: bool = $signed; })* };
 }
-integers!(i16 => true, u16 => false, i32 => true, u32 => false, i64 => true, u64 => false,
+integers!(u8 => false, i16 => true, u16 => false, i32 => true, u32 => false, i64 => true, u64 => false,
     isize => true, usize => false);
 
 /// Whether `T` is signed.
@@ -302,6 +302,7 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
     field!(c, sockaddr_storage, "struct sockaddr_storage", ss_family);
     c.layout::<sa_family_t>("sa_family_t", "sa_family_t");
     c.layout::<socklen_t>("socklen_t", "socklen_t");
+    socket_option_structs(c);
     c.layout::<sighandler_t>("sighandler_t", "sighandler_t");
     c.layout::<pid_t>("pid_t", "pid_t");
     c.layout::<pthread_t>("pthread_t", "pthread_t");
@@ -355,8 +356,9 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
         ("SIGUSR1", SIGUSR1.into()),
         ("RLIMIT_NOFILE", RLIMIT_NOFILE.into()),
         ("RLIM_INFINITY", RLIM_INFINITY.into()),
+        ("F_GETFL", F_GETFL.into()),
     ];
-    for &(name, value) in constants {
+    for &(name, value) in constants.iter().chain(socket_option_constants!()) {
         c.constant(name, value);
     }
     vec!["unix.rs", "linux.rs"]
@@ -461,6 +463,9 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
     field!(c, sockaddr_storage, "struct sockaddr_storage", __ss_pad2);
     c.layout::<sa_family_t>("sa_family_t", "sa_family_t");
     c.layout::<socklen_t>("socklen_t", "socklen_t");
+    socket_option_structs(c);
+    c.layout::<u_char>("u_char", "u_char");
+    c.signedness("u_char", signed::<u_char>());
     c.layout::<sighandler_t>("sighandler_t", "sighandler_t");
     c.layout::<pthread_t>("pthread_t", "pthread_t");
     c.layout::<rlim_t>("rlim_t", "rlim_t");
@@ -510,6 +515,7 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
         ("RLIMIT_NOFILE", RLIMIT_NOFILE.into()),
         ("RLIM_INFINITY", RLIM_INFINITY.into()),
         ("OPEN_MAX", OPEN_MAX.into()),
+        ("F_GETFL", F_GETFL.into()),
     ];
     // The Apple systems have no SOCK_NONBLOCK or SOCK_CLOEXEC, and groundup
     // declares SO_NOSIGPIPE for them where the BSDs get MSG_NOSIGNAL.
@@ -520,8 +526,9 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
         ("MSG_NOSIGNAL", MSG_NOSIGNAL.into()),
     ];
     #[cfg(target_vendor = "apple")]
-    let per_os: &[(&str, i128)] = &[("SO_NOSIGPIPE", SO_NOSIGPIPE.into())];
-    for &(name, value) in constants.iter().chain(per_os) {
+    let per_os: &[(&str, i128)] =
+        &[("SO_NOSIGPIPE", SO_NOSIGPIPE.into()), ("SO_LINGER_SEC", SO_LINGER_SEC.into())];
+    for &(name, value) in constants.iter().chain(per_os).chain(socket_option_constants!()) {
         c.constant(name, value);
     }
     vec!["unix.rs", "bsd.rs", BSD_FILE]
@@ -620,6 +627,7 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
     field!(c, sockaddr_storage, "struct sockaddr_storage", __ss_pad1);
     field!(c, sockaddr_storage, "struct sockaddr_storage", __ss_align);
     field!(c, sockaddr_storage, "struct sockaddr_storage", __ss_pad2);
+    socket_option_structs(c);
     c.layout::<WSADATA>("WSADATA", "WSADATA");
     field!(c, WSADATA, "WSADATA", wVersion);
     field!(c, WSADATA, "WSADATA", wHighVersion);
@@ -691,14 +699,68 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
         ("WSA_FLAG_NO_HANDLE_INHERIT", WSA_FLAG_NO_HANDLE_INHERIT.into()),
         ("SIO_UDP_CONNRESET", SIO_UDP_CONNRESET.into()),
         ("WINSOCK_VERSION", WINSOCK_VERSION.into()),
+        ("SO_REUSEADDR", SO_REUSEADDR.into()),
+        ("IPPROTO_IPV6", IPPROTO_IPV6.into()),
+        ("IPV6_V6ONLY", IPV6_V6ONLY.into()),
     ];
-    for &(name, value) in constants {
+    for &(name, value) in constants.iter().chain(socket_option_constants!()) {
         c.constant(name, value);
     }
     // `_IOW('f', 126, u_long)` is an unsigned long in C; ioctlsocket takes
     // it as a long, which is how groundup-ffi declares it.
     c.constant_as("FIONBIO", "long", FIONBIO.into());
     vec!["windows.rs"]
+}
+
+/// The socket-option constants every platform module declares under the
+/// same names (their values differ: Linux numbers the `SOL_SOCKET` and
+/// `IPPROTO_IP` options its own way). A macro, so each platform's `use …::*`
+/// supplies the values.
+macro_rules! socket_option_constants {
+    () => {
+        &[
+            ("MSG_PEEK", MSG_PEEK.into()),
+            ("SO_KEEPALIVE", SO_KEEPALIVE.into()),
+            ("SO_BROADCAST", SO_BROADCAST.into()),
+            ("SO_LINGER", SO_LINGER.into()),
+            ("SO_SNDBUF", SO_SNDBUF.into()),
+            ("SO_RCVBUF", SO_RCVBUF.into()),
+            ("IPPROTO_IP", IPPROTO_IP.into()),
+            ("IP_TTL", IP_TTL.into()),
+            ("IP_MULTICAST_TTL", IP_MULTICAST_TTL.into()),
+            ("IP_MULTICAST_LOOP", IP_MULTICAST_LOOP.into()),
+            ("IP_ADD_MEMBERSHIP", IP_ADD_MEMBERSHIP.into()),
+            ("IP_DROP_MEMBERSHIP", IP_DROP_MEMBERSHIP.into()),
+            ("IPV6_MULTICAST_HOPS", IPV6_MULTICAST_HOPS.into()),
+            ("IPV6_MULTICAST_LOOP", IPV6_MULTICAST_LOOP.into()),
+            ("IPV6_JOIN_GROUP", IPV6_JOIN_GROUP.into()),
+            ("IPV6_LEAVE_GROUP", IPV6_LEAVE_GROUP.into()),
+            #[cfg(unix)]
+            ("SO_REUSEPORT", SO_REUSEPORT.into()),
+        ] as &[(&str, i128)]
+    };
+}
+use socket_option_constants;
+
+/// The layouts of the socket-option structs, declared under the same C
+/// names on every platform (Windows' `struct linger` has 16-bit fields).
+fn socket_option_structs(c: &mut Checks) {
+    #[cfg(groundup_backend = "kqueue")]
+    use groundup_ffi::bsd::{ip_mreq, ipv6_mreq, linger};
+    #[cfg(groundup_backend = "epoll")]
+    use groundup_ffi::linux::{ip_mreq, ipv6_mreq, linger};
+    #[cfg(windows)]
+    use groundup_ffi::windows::{ip_mreq, ipv6_mreq, linger};
+
+    c.layout::<linger>("linger", "struct linger");
+    field!(c, linger, "struct linger", l_onoff);
+    field!(c, linger, "struct linger", l_linger);
+    c.layout::<ip_mreq>("ip_mreq", "struct ip_mreq");
+    field!(c, ip_mreq, "struct ip_mreq", imr_multiaddr);
+    field!(c, ip_mreq, "struct ip_mreq", imr_interface);
+    c.layout::<ipv6_mreq>("ipv6_mreq", "struct ipv6_mreq");
+    field!(c, ipv6_mreq, "struct ipv6_mreq", ipv6mr_multiaddr);
+    field!(c, ipv6_mreq, "struct ipv6_mreq", ipv6mr_interface);
 }
 
 /// One `pub fn` from an `extern` block.

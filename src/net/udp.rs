@@ -2,12 +2,12 @@
 
 use std::fmt;
 use std::io;
-use std::net::SocketAddr;
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::task::{Context, Poll, ready};
 
 use super::addr::{self, ToSocketAddrs};
 use crate::io::Async;
-use crate::sys::net::{Kind, SockAddr, Socket};
+use crate::sys::net::{Kind, OwnedSocket, SockAddr, Socket};
 
 /// A UDP socket: datagrams to and from any peer, or one peer after
 /// [`connect`](UdpSocket::connect).
@@ -117,6 +117,179 @@ impl UdpSocket {
         self.io.get_ref().take_error()
     }
 }
+
+/// std interop, peeking and socket options.
+impl UdpSocket {
+    /// Takes over a socket made with std, registering it with the current
+    /// runtime. As with tokio, it must already be in non-blocking mode: on
+    /// Unix a blocking one is refused with `InvalidInput`; on Windows, where
+    /// the mode cannot be read back, it is set (and, as for groundup's own,
+    /// ICMP "port unreachable" stops failing its receives).
+    ///
+    /// ```
+    /// use groundup::net::UdpSocket;
+    ///
+    /// groundup::block_on(async {
+    ///     let std_socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    ///     std_socket.set_nonblocking(true)?;
+    ///     let socket = UdpSocket::from_std(std_socket)?;
+    ///     socket.send_to(b"self", socket.local_addr()?).await?;
+    ///     let mut buf = [0; 8];
+    ///     let (n, _) = socket.recv_from(&mut buf).await?;
+    ///     assert_eq!(&buf[..n], b"self");
+    ///     std::io::Result::Ok(())
+    /// })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// Outside a runtime, an error naming the fix; on Unix, `InvalidInput`
+    /// for a blocking socket. The socket is closed either way.
+    pub fn from_std(socket: std::net::UdpSocket) -> io::Result<UdpSocket> {
+        let socket = Socket::adopt(OwnedSocket::from(socket), Kind::Datagram)?;
+        Ok(UdpSocket { io: Async::from_nonblocking(socket)? })
+    }
+
+    /// Deregisters the socket from the runtime and gives it back as a std
+    /// socket, still in non-blocking mode.
+    pub fn into_std(self) -> io::Result<std::net::UdpSocket> {
+        Ok(OwnedSocket::from(self.io.into_inner()?).into())
+    }
+
+    /// Waits for a datagram and copies it into `buf` *without* taking it
+    /// from the queue: the next receive returns it again. Returns its
+    /// length (cut to `buf`, as `recv_from` cuts it) and sender.
+    pub async fn peek_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
+        let (n, from) = self.io.read_with(|s| s.peek_from(buf)).await?;
+        Ok((n, std_addr(from)?))
+    }
+
+    /// Polls to [`peek_from`](UdpSocket::peek_from).
+    pub fn poll_peek_from(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<(usize, SocketAddr)>> {
+        let (n, from) = ready!(self.io.poll_read_with(cx, &mut |s: &Socket| s.peek_from(buf)))?;
+        Poll::Ready(std_addr(from).map(|from| (n, from)))
+    }
+
+    /// Whether the socket may send to a broadcast address (`SO_BROADCAST`).
+    pub fn broadcast(&self) -> io::Result<bool> {
+        self.io.get_ref().broadcast()
+    }
+
+    /// Sets `SO_BROADCAST`.
+    pub fn set_broadcast(&self, on: bool) -> io::Result<()> {
+        self.io.get_ref().set_broadcast(on)
+    }
+
+    /// The time-to-live of the unicast packets sent (`IP_TTL`).
+    pub fn ttl(&self) -> io::Result<u32> {
+        self.io.get_ref().ttl()
+    }
+
+    /// Sets `IP_TTL`. Above 255 is `InvalidInput` (the IP header's field
+    /// is 8 bits); 0 is for the system to judge (Linux: `InvalidInput`).
+    pub fn set_ttl(&self, ttl: u32) -> io::Result<()> {
+        self.io.get_ref().set_ttl(ttl)
+    }
+
+    /// Whether an IPv6 socket takes only IPv6 traffic (`IPV6_V6ONLY`; an
+    /// error on an IPv4 socket). The default is the system's.
+    pub fn only_v6(&self) -> io::Result<bool> {
+        self.io.get_ref().only_v6()
+    }
+
+    /// The time-to-live of the IPv4 multicast packets sent
+    /// (`IP_MULTICAST_TTL`; 1 by default: they stay on the local network).
+    pub fn multicast_ttl_v4(&self) -> io::Result<u32> {
+        self.io.get_ref().multicast_ttl_v4()
+    }
+
+    /// Sets `IP_MULTICAST_TTL`, 0 to 255 (more is `InvalidInput`).
+    pub fn set_multicast_ttl_v4(&self, ttl: u32) -> io::Result<()> {
+        self.io.get_ref().set_multicast_ttl_v4(ttl)
+    }
+
+    /// Whether IPv4 multicast packets sent are looped back to this host's
+    /// own members of the group (`IP_MULTICAST_LOOP`; on by default).
+    pub fn multicast_loop_v4(&self) -> io::Result<bool> {
+        self.io.get_ref().multicast_loop_v4()
+    }
+
+    /// Sets `IP_MULTICAST_LOOP`.
+    pub fn set_multicast_loop_v4(&self, on: bool) -> io::Result<()> {
+        self.io.get_ref().set_multicast_loop_v4(on)
+    }
+
+    /// The hop limit of the IPv6 multicast packets sent
+    /// (`IPV6_MULTICAST_HOPS`; 1 by default). Not in tokio; socket2's name.
+    pub fn multicast_hops_v6(&self) -> io::Result<u32> {
+        self.io.get_ref().multicast_hops_v6()
+    }
+
+    /// Sets `IPV6_MULTICAST_HOPS`, 0 to 255 (more is `InvalidInput`).
+    pub fn set_multicast_hops_v6(&self, hops: u32) -> io::Result<()> {
+        self.io.get_ref().set_multicast_hops_v6(hops)
+    }
+
+    /// Whether IPv6 multicast packets sent are looped back to this host
+    /// (`IPV6_MULTICAST_LOOP`; on by default).
+    pub fn multicast_loop_v6(&self) -> io::Result<bool> {
+        self.io.get_ref().multicast_loop_v6()
+    }
+
+    /// Sets `IPV6_MULTICAST_LOOP`.
+    pub fn set_multicast_loop_v6(&self, on: bool) -> io::Result<()> {
+        self.io.get_ref().set_multicast_loop_v6(on)
+    }
+
+    /// Joins the IPv4 multicast group `multiaddr` on the interface whose
+    /// address is `interface` (`Ipv4Addr::UNSPECIFIED`: the one the routing
+    /// table picks). Joining announces the membership on that interface's
+    /// network (IGMP).
+    ///
+    /// # Errors
+    ///
+    /// `AddrInUse` when already a member there (Linux), `InvalidInput` when
+    /// `multiaddr` is not a multicast address, `AddrNotAvailable` when
+    /// `interface` is not this machine's.
+    pub fn join_multicast_v4(&self, multiaddr: Ipv4Addr, interface: Ipv4Addr) -> io::Result<()> {
+        self.io.get_ref().join_multicast_v4(&multiaddr, &interface)
+    }
+
+    /// Leaves a group joined with
+    /// [`join_multicast_v4`](UdpSocket::join_multicast_v4);
+    /// `AddrNotAvailable` when not a member.
+    pub fn leave_multicast_v4(&self, multiaddr: Ipv4Addr, interface: Ipv4Addr) -> io::Result<()> {
+        self.io.get_ref().leave_multicast_v4(&multiaddr, &interface)
+    }
+
+    /// Joins the IPv6 multicast group `multiaddr` on the interface with
+    /// index `interface` (0: the one the routing table picks).
+    pub fn join_multicast_v6(&self, multiaddr: &Ipv6Addr, interface: u32) -> io::Result<()> {
+        self.io.get_ref().join_multicast_v6(multiaddr, interface)
+    }
+
+    /// Leaves a group joined with
+    /// [`join_multicast_v6`](UdpSocket::join_multicast_v6).
+    pub fn leave_multicast_v6(&self, multiaddr: &Ipv6Addr, interface: u32) -> io::Result<()> {
+        self.io.get_ref().leave_multicast_v6(multiaddr, interface)
+    }
+}
+
+impl TryFrom<std::net::UdpSocket> for UdpSocket {
+    type Error = io::Error;
+
+    /// [`UdpSocket::from_std`].
+    fn try_from(socket: std::net::UdpSocket) -> io::Result<UdpSocket> {
+        UdpSocket::from_std(socket)
+    }
+}
+
+super::raw_socket_traits!(UdpSocket);
 
 impl fmt::Debug for UdpSocket {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

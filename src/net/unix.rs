@@ -1,4 +1,13 @@
 //! Unix-domain sockets: streams and datagrams addressed by file system paths.
+//!
+//! The socket types are re-exported at [`groundup::net`](crate::net); this
+//! module also holds what goes with them, under tokio's paths: the
+//! [`SocketAddr`] they report, and the halves of a [`UnixStream`] split in
+//! two ([`ReadHalf`], [`WriteHalf`], [`OwnedReadHalf`], [`OwnedWriteHalf`]).
+
+mod split;
+
+pub use split::{OwnedReadHalf, OwnedWriteHalf, ReadHalf, ReuniteError, WriteHalf};
 
 use std::fmt;
 use std::io;
@@ -8,7 +17,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
 use crate::io::{Async, AsyncRead, AsyncWrite};
-use crate::sys::net::{Connect, Kind, SockAddr, Socket};
+use crate::sys::net::{Connect, Kind, OwnedSocket, SockAddr, Socket};
 
 /// The address of a Unix-domain socket: a path, or nothing (an unnamed
 /// socket, such as either end of a pair or a connecting client).
@@ -98,7 +107,33 @@ impl UnixListener {
     }
 }
 
+/// std interop.
+impl UnixListener {
+    /// Takes over a listener made with std, registering it with the
+    /// current runtime. As with tokio, it must already be in non-blocking
+    /// mode (`set_nonblocking(true)`); a blocking one is refused with
+    /// `InvalidInput` (and closed).
+    pub fn from_std(listener: std::os::unix::net::UnixListener) -> io::Result<UnixListener> {
+        let socket = Socket::adopt(OwnedSocket::from(listener), Kind::Stream)?;
+        Ok(UnixListener { io: Async::from_nonblocking(socket)? })
+    }
+
+    /// Deregisters the listener and gives it back as a std listener, still
+    /// in non-blocking mode.
+    pub fn into_std(self) -> io::Result<std::os::unix::net::UnixListener> {
+        Ok(OwnedSocket::from(self.io.into_inner()?).into())
+    }
+
+    /// Reads and clears the socket's pending error (`SO_ERROR`).
+    pub fn take_error(&self) -> io::Result<Option<io::Error>> {
+        self.io.get_ref().take_error()
+    }
+}
+
 /// A connected Unix-domain stream socket.
+///
+/// [`split`](UnixStream::split) and [`into_split`](UnixStream::into_split)
+/// give a reading and a writing half, as on a `TcpStream`.
 pub struct UnixStream {
     io: Async<Socket>,
 }
@@ -145,6 +180,55 @@ impl UnixStream {
     /// The other end's address.
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
         Ok(SocketAddr::from_sys(&self.io.get_ref().peer_addr()?))
+    }
+}
+
+/// std interop and splitting.
+impl UnixStream {
+    /// Takes over a connected stream made with std, registering it with
+    /// the current runtime. As with tokio, it must already be in
+    /// non-blocking mode; a blocking one is refused with `InvalidInput`
+    /// (and closed).
+    pub fn from_std(stream: std::os::unix::net::UnixStream) -> io::Result<UnixStream> {
+        let socket = Socket::adopt(OwnedSocket::from(stream), Kind::Stream)?;
+        Ok(UnixStream { io: Async::from_nonblocking(socket)? })
+    }
+
+    /// Deregisters the stream and gives it back as a std stream, still in
+    /// non-blocking mode.
+    pub fn into_std(self) -> io::Result<std::os::unix::net::UnixStream> {
+        Ok(OwnedSocket::from(self.io.into_inner()?).into())
+    }
+
+    /// Reads and clears the socket's pending error (`SO_ERROR`).
+    pub fn take_error(&self) -> io::Result<Option<io::Error>> {
+        self.io.get_ref().take_error()
+    }
+
+    /// Borrows a read half and a write half, for reading and writing at
+    /// once from one task (`join`, `select`).
+    pub fn split(&mut self) -> (ReadHalf<'_>, WriteHalf<'_>) {
+        split::split(self)
+    }
+
+    /// Splits into an owned read half and write half that two tasks can
+    /// use at once. Dropping the write half shuts the writing direction
+    /// down (the peer reads end of file); [`OwnedReadHalf::reunite`] puts
+    /// them back together.
+    pub fn into_split(self) -> (OwnedReadHalf, OwnedWriteHalf) {
+        split::into_split(self)
+    }
+
+    fn poll_read_priv(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
+        self.io.poll_read_stream(cx, buf, |s, buf| s.recv(buf))
+    }
+
+    fn poll_write_priv(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        self.io.poll_write_stream(cx, buf, |s, buf| s.send(buf))
+    }
+
+    fn shutdown_write(&self) -> io::Result<()> {
+        self.io.get_ref().shutdown(Shutdown::Write)
     }
 }
 
@@ -256,6 +340,48 @@ impl UnixDatagram {
         Ok(SocketAddr::from_sys(&self.io.get_ref().peer_addr()?))
     }
 }
+
+/// std interop.
+impl UnixDatagram {
+    /// Takes over a socket made with std, registering it with the current
+    /// runtime. As with tokio, it must already be in non-blocking mode; a
+    /// blocking one is refused with `InvalidInput` (and closed).
+    pub fn from_std(datagram: std::os::unix::net::UnixDatagram) -> io::Result<UnixDatagram> {
+        UnixDatagram::wrap(Socket::adopt(OwnedSocket::from(datagram), Kind::Datagram)?)
+    }
+
+    /// Deregisters the socket and gives it back as a std socket, still in
+    /// non-blocking mode.
+    pub fn into_std(self) -> io::Result<std::os::unix::net::UnixDatagram> {
+        Ok(OwnedSocket::from(self.io.into_inner()?).into())
+    }
+
+    /// Reads and clears the socket's pending error (`SO_ERROR`).
+    pub fn take_error(&self) -> io::Result<Option<io::Error>> {
+        self.io.get_ref().take_error()
+    }
+}
+
+macro_rules! std_conversions {
+    ($($ty:ident from $std:ty),*) => {$(
+        impl TryFrom<$std> for $ty {
+            type Error = io::Error;
+
+            #[doc = concat!("[`", stringify!($ty), "::from_std`].")]
+            fn try_from(socket: $std) -> io::Result<$ty> {
+                $ty::from_std(socket)
+            }
+        }
+    )*};
+}
+
+std_conversions!(
+    UnixListener from std::os::unix::net::UnixListener,
+    UnixStream from std::os::unix::net::UnixStream,
+    UnixDatagram from std::os::unix::net::UnixDatagram
+);
+
+super::raw_socket_traits!(UnixListener, UnixStream, UnixDatagram);
 
 macro_rules! debug_socket {
     ($($ty:ident),*) => {$(

@@ -123,6 +123,21 @@ pub(crate) fn set_nonblocking(fd: RawFd, nonblocking: bool) -> io::Result<()> {
     .map(drop)
 }
 
+/// Whether `O_NONBLOCK` is set on `fd`'s open file description
+/// (`fcntl(F_GETFL)`).
+pub(crate) fn is_nonblocking(fd: RawFd) -> io::Result<bool> {
+    #[cfg(groundup_backend = "kqueue")]
+    use groundup_ffi::bsd::{F_GETFL, O_NONBLOCK};
+    #[cfg(groundup_backend = "epoll")]
+    use groundup_ffi::linux::{F_GETFL, O_NONBLOCK};
+    let flags = syscall::minus_one(&FCNTL, format_args!("{fd}, F_GETFL"), || {
+        // SAFETY: F_GETFL takes no third argument and only reads the
+        // descriptor's flags; a bad `fd` is reported as EBADF.
+        unsafe { ffi::fcntl(fd, F_GETFL) }
+    })?;
+    Ok(flags & O_NONBLOCK != 0)
+}
+
 /// Raises the soft `RLIMIT_NOFILE` to the hard limit and returns the new
 /// soft limit (unchanged if it already was the hard limit).
 pub(crate) fn raise_fd_limit() -> io::Result<u64> {

@@ -330,3 +330,17 @@ pub async fn echo_server() -> std::net::SocketAddr {
     });
     addr
 }
+
+/// Whether `O_NONBLOCK` is set on the socket (`fcntl(F_GETFL)`).
+#[cfg(unix)]
+pub fn is_nonblocking(socket: &impl std::os::fd::AsRawFd) -> bool {
+    #[cfg(groundup_backend = "kqueue")]
+    use groundup_ffi::bsd::{F_GETFL, O_NONBLOCK};
+    #[cfg(groundup_backend = "epoll")]
+    use groundup_ffi::linux::{F_GETFL, O_NONBLOCK};
+    // SAFETY: F_GETFL takes no third argument and only reads the flags of
+    // a descriptor that `socket` keeps open for the call.
+    let flags = unsafe { groundup_ffi::unix::fcntl(socket.as_raw_fd(), F_GETFL) };
+    assert!(flags >= 0, "fcntl(F_GETFL): {}", std::io::Error::last_os_error());
+    flags & O_NONBLOCK != 0
+}

@@ -95,3 +95,10 @@ pub const AF_INET6: c_int = 30;
 /// `groundup_sigpipe = "so_nosigpipe"`). FreeBSD and NetBSD have an option
 /// of the same name with another value (`0x0800`), unused by groundup.
 pub const SO_NOSIGPIPE: c_int = 0x1022;
+
+/// `SO_LINGER_SEC` (`0x1080`, "linger on close if data present (in
+/// seconds)"), `<sys/socket.h>`: `SO_LINGER` with `l_linger` in seconds.
+/// XNU's plain `SO_LINGER` takes clock ticks (`hz`, 100 a second), so a
+/// portable "linger for n seconds" is this option on the Apple systems
+/// (`build.rs`, `groundup_so_linger_sec`).
+pub const SO_LINGER_SEC: c_int = 0x1080;

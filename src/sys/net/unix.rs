@@ -6,7 +6,7 @@ use std::fmt;
 use std::io::{self, Read, Write};
 use std::mem;
 use std::net::{Shutdown, SocketAddr};
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, IntoRawFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, OwnedFd, RawFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
@@ -19,7 +19,8 @@ use groundup_ffi::unix as posix;
 use groundup_ffi::unix::socklen_t;
 
 use super::addr::{SockAddr, len_of};
-use super::{Connect, Kind};
+use super::options::OptionValue;
+use super::{Connect, Domain, Kind};
 use crate::sys::syscall::{self, Syscall};
 use crate::sys::unix::Fd;
 
@@ -73,6 +74,50 @@ pub(super) mod c {
     pub(crate) fn set_sin_len(_: &mut sockaddr_in) {}
     #[cfg(not(groundup_backend = "kqueue"))]
     pub(crate) fn set_sin6_len(_: &mut sockaddr_in6) {}
+
+    // What `options.rs` needs: the option names, and the C type of each
+    // kind of value (see the table there).
+    #[cfg(groundup_reuseport)]
+    pub(crate) use super::os::SO_REUSEPORT;
+    pub(crate) use super::os::{
+        IP_ADD_MEMBERSHIP, IP_DROP_MEMBERSHIP, IP_MULTICAST_LOOP, IP_MULTICAST_TTL, IP_TTL,
+        IPPROTO_IP, IPPROTO_IPV6, IPPROTO_TCP, IPV6_JOIN_GROUP, IPV6_LEAVE_GROUP,
+        IPV6_MULTICAST_HOPS, IPV6_MULTICAST_LOOP, IPV6_V6ONLY, SO_BROADCAST, SO_KEEPALIVE,
+        SO_RCVBUF, SO_REUSEADDR, SO_SNDBUF, SOL_SOCKET, TCP_NODELAY, in_addr, in6_addr, ip_mreq,
+        ipv6_mreq, linger,
+    };
+
+    /// `IP_TTL`, `IPV6_V6ONLY` and `IPV6_MULTICAST_HOPS` take an `int`
+    /// (ip(7), ipv6(7), ip(4), ip6(4)).
+    pub(crate) type IpInt = core::ffi::c_int;
+    /// `IP_MULTICAST_TTL` and `IP_MULTICAST_LOOP`: an `int` on Linux
+    /// (ip(7)), a `u_char` on the BSDs and Apple (ip(4)).
+    #[cfg(groundup_backend = "epoll")]
+    pub(crate) type McastV4 = core::ffi::c_int;
+    /// `IP_MULTICAST_TTL` and `IP_MULTICAST_LOOP`: a `u_char` (ip(4)).
+    #[cfg(groundup_backend = "kqueue")]
+    pub(crate) type McastV4 = super::os::u_char;
+    /// `IPV6_MULTICAST_LOOP`: an `int` on Linux (ipv6(7)), a `u_int` on
+    /// the BSDs and Apple (ip6(4)).
+    #[cfg(groundup_backend = "epoll")]
+    pub(crate) type McastLoopV6 = core::ffi::c_int;
+    /// `IPV6_MULTICAST_LOOP`: a `u_int` (ip6(4)).
+    #[cfg(groundup_backend = "kqueue")]
+    pub(crate) type McastLoopV6 = core::ffi::c_uint;
+
+    /// The option that sets a linger time in seconds: `SO_LINGER`, except
+    /// on the Apple systems, whose `SO_LINGER` counts clock ticks.
+    #[cfg(not(groundup_so_linger_sec))]
+    pub(crate) use super::os::SO_LINGER as SO_LINGER_SECONDS;
+    /// The option that sets a linger time in seconds (Apple).
+    #[cfg(groundup_so_linger_sec)]
+    pub(crate) use super::os::SO_LINGER_SEC as SO_LINGER_SECONDS;
+    /// How [`SO_LINGER_SECONDS`] is traced.
+    pub(crate) const SO_LINGER_NAMES: &str = if cfg!(groundup_so_linger_sec) {
+        "SOL_SOCKET, SO_LINGER_SEC"
+    } else {
+        "SOL_SOCKET, SO_LINGER"
+    };
 }
 
 /// Unix-domain addresses: what only Unix has.
@@ -146,8 +191,11 @@ pub(crate) struct Socket {
     fd: Fd,
 }
 
-fn domain_of(addr: &SocketAddr) -> c_int {
-    if addr.is_ipv4() { os::AF_INET } else { os::AF_INET6 }
+fn domain_number(domain: Domain) -> c_int {
+    match domain {
+        Domain::V4 => os::AF_INET,
+        Domain::V6 => os::AF_INET6,
+    }
 }
 
 fn sock_type(kind: Kind) -> c_int {
@@ -160,7 +208,12 @@ fn sock_type(kind: Kind) -> c_int {
 impl Socket {
     /// A socket for talking to (or listening on) `addr`.
     pub(crate) fn for_addr(addr: &SocketAddr, kind: Kind) -> io::Result<Socket> {
-        Socket::new(domain_of(addr), kind)
+        Socket::for_domain(Domain::of(addr), kind)
+    }
+
+    /// A new IPv4 or IPv6 socket.
+    pub(crate) fn for_domain(domain: Domain, kind: Kind) -> io::Result<Socket> {
+        Socket::new(domain_number(domain), kind)
     }
 
     /// A Unix-domain socket.
@@ -205,6 +258,32 @@ impl Socket {
             crate::sys::unix::set_nonblocking(self.fd.raw(), true)?;
             crate::sys::unix::set_cloexec(self.fd.raw())?;
         }
+        #[cfg(groundup_sigpipe = "so_nosigpipe")]
+        self.setsockopt(os::SOL_SOCKET, os::SO_NOSIGPIPE, 1, "SOL_SOCKET, SO_NOSIGPIPE")?;
+        Ok(())
+    }
+
+    /// `Ok` if the socket is non-blocking; `InvalidInput` naming the fix if
+    /// it is not (see `Socket::adopt`).
+    pub(crate) fn require_nonblocking(&self) -> io::Result<()> {
+        if crate::sys::unix::is_nonblocking(self.fd.raw())? {
+            return Ok(());
+        }
+        Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "the socket is in blocking mode, so its operations would block the runtime's \
+             thread: call `set_nonblocking(true)` on it first (tokio requires the same)",
+        ))
+    }
+
+    /// Makes the socket non-blocking (`ioctl(FIONBIO)`), whatever it was.
+    pub(crate) fn make_nonblocking(&self) -> io::Result<()> {
+        crate::sys::unix::set_nonblocking(self.fd.raw(), true)
+    }
+
+    /// What a socket made elsewhere still needs: no `SIGPIPE` where that is
+    /// a per-socket option. (`kind` matters on Windows only.)
+    pub(crate) fn finish_adoption(&self, _kind: Kind) -> io::Result<()> {
         #[cfg(groundup_sigpipe = "so_nosigpipe")]
         self.setsockopt(os::SOL_SOCKET, os::SO_NOSIGPIPE, 1, "SOL_SOCKET, SO_NOSIGPIPE")?;
         Ok(())
@@ -274,7 +353,7 @@ impl Socket {
 
     /// Reads and clears the pending error (`SO_ERROR`).
     pub(crate) fn take_error(&self) -> io::Result<Option<io::Error>> {
-        let code = self.getsockopt(os::SOL_SOCKET, os::SO_ERROR, "SOL_SOCKET, SO_ERROR")?;
+        let code: c_int = self.getsockopt(os::SOL_SOCKET, os::SO_ERROR, "SOL_SOCKET, SO_ERROR")?;
         Ok((code != 0).then(|| io::Error::from_raw_os_error(code)))
     }
 
@@ -307,39 +386,41 @@ impl Socket {
         Ok(addr)
     }
 
-    pub(crate) fn set_nodelay(&self, on: bool) -> io::Result<()> {
-        self.setsockopt(os::IPPROTO_TCP, os::TCP_NODELAY, on.into(), "IPPROTO_TCP, TCP_NODELAY")
-    }
-
-    pub(crate) fn nodelay(&self) -> io::Result<bool> {
-        Ok(self.getsockopt(os::IPPROTO_TCP, os::TCP_NODELAY, "IPPROTO_TCP, TCP_NODELAY")? != 0)
-    }
-
-    /// Lets a listener bind an address whose old connections linger in
-    /// `TIME_WAIT` (the usual server setting on Unix; Windows' option of the
-    /// same name means something else, so it is Unix only).
-    pub(crate) fn set_reuse_address(&self) -> io::Result<()> {
-        self.setsockopt(os::SOL_SOCKET, os::SO_REUSEADDR, 1, "SOL_SOCKET, SO_REUSEADDR")
-    }
-
-    fn getsockopt(&self, level: c_int, name: c_int, names: &str) -> io::Result<c_int> {
-        let mut value: c_int = 0;
-        let mut len = len_of::<c_int>();
+    /// Reads an option whose value is a `T` (the C type the man page gives
+    /// it; see `options.rs`).
+    pub(super) fn getsockopt<T: OptionValue>(
+        &self,
+        level: c_int,
+        name: c_int,
+        names: &str,
+    ) -> io::Result<T> {
+        // SAFETY: `OptionValue` types are plain old data for which all
+        // zeroes is a valid value (the trait's contract).
+        let mut value = unsafe { mem::zeroed::<T>() };
+        let mut len = len_of::<T>();
         let fd = self.fd.raw();
         let (vptr, lptr) = ((&raw mut value).cast::<c_void>(), &raw mut len);
         syscall::minus_one(&GETSOCKOPT, format_args!("{fd}, {names}, _, [{}]", len), || {
-            // SAFETY: `vptr` points to a live int and `lptr` to its size,
-            // which is what these int-valued options write.
+            // SAFETY: `vptr` points to a live `T` and `lptr` to its size;
+            // the kernel writes at most that many bytes, and any bytes make
+            // a valid `T` (`OptionValue`).
             unsafe { posix::getsockopt(fd, level, name, vptr, lptr) }
         })?;
         Ok(value)
     }
 
-    fn setsockopt(&self, level: c_int, name: c_int, value: c_int, names: &str) -> io::Result<()> {
+    /// Sets an option whose value is a `T`.
+    pub(super) fn setsockopt<T: OptionValue>(
+        &self,
+        level: c_int,
+        name: c_int,
+        value: T,
+        names: &str,
+    ) -> io::Result<()> {
         let fd = self.fd.raw();
-        let (vptr, len) = ((&raw const value).cast::<c_void>(), len_of::<c_int>());
-        syscall::minus_one(&SETSOCKOPT, format_args!("{fd}, {names}, [{value}], {len}"), || {
-            // SAFETY: `vptr` points to a live int of `len` bytes, only read.
+        let (vptr, len) = ((&raw const value).cast::<c_void>(), len_of::<T>());
+        syscall::minus_one(&SETSOCKOPT, format_args!("{fd}, {names}, [{value:?}], {len}"), || {
+            // SAFETY: `vptr` points to a live `T` of `len` bytes, only read.
             unsafe { posix::setsockopt(fd, level, name, vptr, len) }
         })
         .map(drop)
@@ -360,11 +441,21 @@ impl Socket {
     }
 
     pub(crate) fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.recv_flags(buf, 0)
+    }
+
+    /// Copies the next bytes waiting into `buf` without taking them off
+    /// the queue (`MSG_PEEK`).
+    pub(crate) fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.recv_flags(buf, os::MSG_PEEK)
+    }
+
+    fn recv_flags(&self, buf: &mut [u8], flags: c_int) -> io::Result<usize> {
         let (fd, ptr, len) = (self.fd.raw(), buf.as_mut_ptr().cast::<c_void>(), buf.len());
-        syscall::minus_one(&RECV, format_args!("{fd}, {ptr:p}, {len}, 0"), || {
+        syscall::minus_one(&RECV, format_args!("{fd}, {ptr:p}, {len}, {flags:#x}"), || {
             // SAFETY: `ptr` points to `len` writable bytes of `buf`, which
             // is exclusively borrowed for the call.
-            unsafe { posix::recv(fd, ptr, len, 0) }
+            unsafe { posix::recv(fd, ptr, len, flags) }
         })
         .map(|n| n as usize)
     }
@@ -379,16 +470,26 @@ impl Socket {
     }
 
     pub(crate) fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SockAddr)> {
+        self.recv_from_flags(buf, 0)
+    }
+
+    /// As [`recv_from`](Socket::recv_from), leaving the datagram queued
+    /// (`MSG_PEEK`).
+    pub(crate) fn peek_from(&self, buf: &mut [u8]) -> io::Result<(usize, SockAddr)> {
+        self.recv_from_flags(buf, os::MSG_PEEK)
+    }
+
+    fn recv_from_flags(&self, buf: &mut [u8], flags: c_int) -> io::Result<(usize, SockAddr)> {
         let mut from = SockAddr::empty();
         let (fd, ptr, len) = (self.fd.raw(), buf.as_mut_ptr().cast::<c_void>(), buf.len());
         let (aptr, alen) = from.as_mut_parts();
         let n = syscall::minus_one(
             &RECVFROM,
-            format_args!("{fd}, {ptr:p}, {len}, 0, {aptr:p}"),
+            format_args!("{fd}, {ptr:p}, {len}, {flags:#x}, {aptr:p}"),
             || {
                 // SAFETY: `ptr` points to `len` writable bytes; `aptr`/`alen` to
                 // a live sockaddr_storage and its size.
-                unsafe { posix::recvfrom(fd, ptr, len, 0, aptr, alen) }
+                unsafe { posix::recvfrom(fd, ptr, len, flags, aptr, alen) }
             },
         )?;
         Ok((n as usize, from))
@@ -464,6 +565,24 @@ impl AsFd for Socket {
 impl IntoRawFd for Socket {
     fn into_raw_fd(self) -> RawFd {
         self.fd.into_raw()
+    }
+}
+
+impl From<OwnedFd> for Socket {
+    /// Takes over a socket from std (`OwnedFd::from(std_stream)`), as it
+    /// is: see `Socket::adopt` for what makes it fit for the runtime.
+    fn from(owned: OwnedFd) -> Socket {
+        // SAFETY: an `OwnedFd` is an open descriptor owned by nothing else,
+        // and `into_raw_fd` hands that ownership over.
+        Socket { fd: unsafe { Fd::from_raw(owned.into_raw_fd()) } }
+    }
+}
+
+impl From<Socket> for OwnedFd {
+    fn from(socket: Socket) -> OwnedFd {
+        // SAFETY: `into_raw_fd` gives up the socket's open descriptor, owned
+        // by nothing else from here on.
+        unsafe { OwnedFd::from_raw_fd(socket.into_raw_fd()) }
     }
 }
 

@@ -48,8 +48,12 @@
 //!   unreachable, where on Unix its `recv` would say `ConnectionRefused`.
 //! - **No `SIGPIPE`** to suppress (`groundup_sigpipe = "none"`), and no
 //!   `SO_REUSEADDR`: Windows' option of that name lets a second socket bind
-//!   a port another socket is *listening* on, so it is left off, as std
-//!   leaves it (`TcpListener::bind` sets it on Unix only).
+//!   a port another socket is *listening* on, so groundup never sets it
+//!   by itself, as std does not (`TcpListener::bind` sets it on Unix only;
+//!   `TcpSocket::set_reuseaddr` sets it when asked). No `SO_REUSEPORT`
+//!   either: Windows has none.
+//! - **Option values** are `BOOL`s, `int`s and `DWORD`s, and `struct
+//!   linger` has `u_short` fields (see `options.rs`).
 //! - **Lengths are `int`s**: a buffer larger than `i32::MAX` bytes is used
 //!   up to that length, the short transfer every caller already handles.
 //! - **No Unix-domain sockets**: Windows 10 has `AF_UNIX` stream sockets,
@@ -59,7 +63,9 @@ use std::fmt;
 use std::io::{self, Read, Write};
 use std::mem;
 use std::net::{Shutdown, SocketAddr};
-use std::os::windows::io::{AsRawSocket, AsSocket, BorrowedSocket, IntoRawSocket, RawSocket};
+use std::os::windows::io::{
+    AsRawSocket, AsSocket, BorrowedSocket, FromRawSocket, IntoRawSocket, OwnedSocket, RawSocket,
+};
 use std::ptr;
 use std::sync::OnceLock;
 
@@ -67,7 +73,8 @@ use core::ffi::{c_char, c_int};
 use groundup_ffi::windows as ffi;
 
 use super::addr::{SockAddr, len_of};
-use super::{Connect, Kind};
+use super::options::OptionValue;
+use super::{Connect, Domain, Kind};
 use crate::sys::syscall::{self, Syscall};
 
 static WSA_STARTUP: Syscall = Syscall::new("WSAStartup");
@@ -136,6 +143,29 @@ pub(super) mod c {
     pub(crate) fn set_sin_len(_: &mut sockaddr_in) {}
     /// As [`set_sin_len`].
     pub(crate) fn set_sin6_len(_: &mut sockaddr_in6) {}
+
+    // What `options.rs` needs: the option names, and the C type of each
+    // kind of value (see the table there). Windows has no `SO_REUSEPORT`.
+    pub(crate) use groundup_ffi::windows::{
+        IP_ADD_MEMBERSHIP, IP_DROP_MEMBERSHIP, IP_MULTICAST_LOOP, IP_MULTICAST_TTL, IP_TTL,
+        IPPROTO_IP, IPPROTO_IPV6, IPPROTO_TCP, IPV6_JOIN_GROUP, IPV6_LEAVE_GROUP,
+        IPV6_MULTICAST_HOPS, IPV6_MULTICAST_LOOP, IPV6_V6ONLY, SO_BROADCAST, SO_KEEPALIVE,
+        SO_RCVBUF, SO_REUSEADDR, SO_SNDBUF, SOL_SOCKET, TCP_NODELAY, in_addr, in6_addr, ip_mreq,
+        ipv6_mreq, linger,
+    };
+
+    /// Every `IPPROTO_IP` and `IPPROTO_IPV6` value is a `DWORD` in the
+    /// Winsock docs.
+    pub(crate) type IpInt = groundup_ffi::windows::DWORD;
+    /// `IP_MULTICAST_TTL` and `IP_MULTICAST_LOOP`: `DWORD`s.
+    pub(crate) type McastV4 = groundup_ffi::windows::DWORD;
+    /// `IPV6_MULTICAST_LOOP`: a `DWORD`.
+    pub(crate) type McastLoopV6 = groundup_ffi::windows::DWORD;
+
+    /// The option that sets a linger time in seconds.
+    pub(crate) use groundup_ffi::windows::SO_LINGER as SO_LINGER_SECONDS;
+    /// How [`SO_LINGER_SECONDS`] is traced.
+    pub(crate) const SO_LINGER_NAMES: &str = "SOL_SOCKET, SO_LINGER";
 }
 
 // ---------------------------------------------------------------------------
@@ -151,12 +181,43 @@ pub(crate) struct Socket {
 impl Socket {
     /// A socket for talking to (or listening on) `addr`.
     pub(crate) fn for_addr(addr: &SocketAddr, kind: Kind) -> io::Result<Socket> {
-        let domain = if addr.is_ipv4() { ffi::AF_INET } else { ffi::AF_INET6 };
+        Socket::for_domain(Domain::of(addr), kind)
+    }
+
+    /// A new IPv4 or IPv6 socket.
+    pub(crate) fn for_domain(domain: Domain, kind: Kind) -> io::Result<Socket> {
+        let domain = match domain {
+            Domain::V4 => ffi::AF_INET,
+            Domain::V6 => ffi::AF_INET6,
+        };
         let socket = Socket::new(domain, kind)?;
         if kind == Kind::Datagram {
             socket.no_udp_connreset()?;
         }
         Ok(socket)
+    }
+
+    /// Makes a socket made elsewhere non-blocking. Unix refuses a blocking
+    /// one instead, but Winsock cannot say which mode a socket is in (there
+    /// is no getter for `FIONBIO`), so the mode is set: the one way to keep
+    /// the promise that no operation blocks the runtime's thread.
+    pub(crate) fn require_nonblocking(&self) -> io::Result<()> {
+        self.make_nonblocking()
+    }
+
+    /// Makes the socket non-blocking (`ioctlsocket(FIONBIO)`).
+    pub(crate) fn make_nonblocking(&self) -> io::Result<()> {
+        crate::sys::set_nonblocking(self.as_raw_socket())
+    }
+
+    /// What a socket made elsewhere still needs: a datagram socket stops
+    /// reporting ICMP "port unreachable" as `WSAECONNRESET`, as groundup's
+    /// own do (see the module docs).
+    pub(crate) fn finish_adoption(&self, kind: Kind) -> io::Result<()> {
+        if kind == Kind::Datagram {
+            self.no_udp_connreset()?;
+        }
+        Ok(())
     }
 
     fn new(domain: c_int, kind: Kind) -> io::Result<Socket> {
@@ -290,7 +351,8 @@ impl Socket {
 
     /// Reads and clears the pending error (`SO_ERROR`).
     pub(crate) fn take_error(&self) -> io::Result<Option<io::Error>> {
-        let code = self.getsockopt(ffi::SOL_SOCKET, ffi::SO_ERROR, "SOL_SOCKET, SO_ERROR")?;
+        let code: c_int =
+            self.getsockopt(ffi::SOL_SOCKET, ffi::SO_ERROR, "SOL_SOCKET, SO_ERROR")?;
         Ok((code != 0).then(|| io::Error::from_raw_os_error(code)))
     }
 
@@ -323,39 +385,47 @@ impl Socket {
         Ok(addr)
     }
 
-    pub(crate) fn set_nodelay(&self, on: bool) -> io::Result<()> {
-        self.setsockopt(ffi::IPPROTO_TCP, ffi::TCP_NODELAY, on.into(), "IPPROTO_TCP, TCP_NODELAY")
-    }
-
-    pub(crate) fn nodelay(&self) -> io::Result<bool> {
-        Ok(self.getsockopt(ffi::IPPROTO_TCP, ffi::TCP_NODELAY, "IPPROTO_TCP, TCP_NODELAY")? != 0)
-    }
-
-    /// Reads an `int`-valued option (`BOOL` options are `int`s too). Winsock
-    /// may write fewer bytes than an `int` for some boolean options (one, on
-    /// old versions); the value starts zeroed, so the result is right
-    /// either way on a little-endian machine, which every Windows is.
-    fn getsockopt(&self, level: c_int, name: c_int, names: &str) -> io::Result<c_int> {
-        let mut value: c_int = 0;
-        let mut len = len_of::<c_int>();
+    /// Reads an option whose value is a `T` (the C type the Winsock docs
+    /// give it; see `options.rs`). Winsock may write fewer bytes than a
+    /// `BOOL` for some boolean options (one, on old versions); the value
+    /// starts zeroed, so the result is right either way on a little-endian
+    /// machine, which every Windows is.
+    pub(super) fn getsockopt<T: OptionValue>(
+        &self,
+        level: c_int,
+        name: c_int,
+        names: &str,
+    ) -> io::Result<T> {
+        // SAFETY: `OptionValue` types are plain old data for which all
+        // zeroes is a valid value (the trait's contract).
+        let mut value = unsafe { mem::zeroed::<T>() };
+        let mut len = len_of::<T>();
         let raw = self.raw;
         let (vptr, lptr) = ((&raw mut value).cast::<c_char>(), &raw mut len);
         syscall::socket_error(&GETSOCKOPT, format_args!("{raw:#x}, {names}, _, [{len}]"), || {
-            // SAFETY: `vptr` points to a live int and `lptr` to its size,
-            // which is what these int-valued options write within.
+            // SAFETY: `vptr` points to a live `T` and `lptr` to its size;
+            // Winsock writes at most that many bytes, and any bytes make a
+            // valid `T` (`OptionValue`).
             unsafe { ffi::getsockopt(raw, level, name, vptr, lptr) }
         })?;
         Ok(value)
     }
 
-    fn setsockopt(&self, level: c_int, name: c_int, value: c_int, names: &str) -> io::Result<()> {
+    /// Sets an option whose value is a `T`.
+    pub(super) fn setsockopt<T: OptionValue>(
+        &self,
+        level: c_int,
+        name: c_int,
+        value: T,
+        names: &str,
+    ) -> io::Result<()> {
         let raw = self.raw;
-        let (vptr, len) = ((&raw const value).cast::<c_char>(), len_of::<c_int>());
+        let (vptr, len) = ((&raw const value).cast::<c_char>(), len_of::<T>());
         syscall::socket_error(
             &SETSOCKOPT,
-            format_args!("{raw:#x}, {names}, [{value}], {len}"),
+            format_args!("{raw:#x}, {names}, [{value:?}], {len}"),
             || {
-                // SAFETY: `vptr` points to a live int of `len` bytes, only
+                // SAFETY: `vptr` points to a live `T` of `len` bytes, only
                 // read.
                 unsafe { ffi::setsockopt(raw, level, name, vptr, len) }
             },
@@ -378,13 +448,26 @@ impl Socket {
     }
 
     pub(crate) fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.recv_flags(buf, 0)
+    }
+
+    /// Copies the next bytes waiting into `buf` without taking them off
+    /// the queue (`MSG_PEEK`).
+    pub(crate) fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.recv_flags(buf, ffi::MSG_PEEK)
+    }
+
+    fn recv_flags(&self, buf: &mut [u8], flags: c_int) -> io::Result<usize> {
         let (raw, ptr, len) = (self.raw, buf.as_mut_ptr().cast::<c_char>(), int_len(buf.len()));
-        let result =
-            syscall::socket_error(&RECV, format_args!("{raw:#x}, {ptr:p}, {len}, 0"), || {
-                // SAFETY: `ptr` points to at least `len` writable bytes of `buf`,
-                // which is exclusively borrowed for the call.
-                unsafe { ffi::recv(raw, ptr, len, 0) }
-            });
+        let result = syscall::socket_error(
+            &RECV,
+            format_args!("{raw:#x}, {ptr:p}, {len}, {flags:#x}"),
+            || {
+                // SAFETY: `ptr` points to at least `len` writable bytes of
+                // `buf`, which is exclusively borrowed for the call.
+                unsafe { ffi::recv(raw, ptr, len, flags) }
+            },
+        );
         received(result, len)
     }
 
@@ -399,16 +482,26 @@ impl Socket {
     }
 
     pub(crate) fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SockAddr)> {
+        self.recv_from_flags(buf, 0)
+    }
+
+    /// As [`recv_from`](Socket::recv_from), leaving the datagram queued
+    /// (`MSG_PEEK`).
+    pub(crate) fn peek_from(&self, buf: &mut [u8]) -> io::Result<(usize, SockAddr)> {
+        self.recv_from_flags(buf, ffi::MSG_PEEK)
+    }
+
+    fn recv_from_flags(&self, buf: &mut [u8], flags: c_int) -> io::Result<(usize, SockAddr)> {
         let mut from = SockAddr::empty();
         let (raw, ptr, len) = (self.raw, buf.as_mut_ptr().cast::<c_char>(), int_len(buf.len()));
         let (aptr, alen) = from.as_mut_parts();
         let result = syscall::socket_error(
             &RECVFROM,
-            format_args!("{raw:#x}, {ptr:p}, {len}, 0, {aptr:p}"),
+            format_args!("{raw:#x}, {ptr:p}, {len}, {flags:#x}, {aptr:p}"),
             || {
                 // SAFETY: `ptr` points to at least `len` writable bytes;
                 // `aptr`/`alen` to a live sockaddr_storage and its size.
-                unsafe { ffi::recvfrom(raw, ptr, len, 0, aptr, alen) }
+                unsafe { ffi::recvfrom(raw, ptr, len, flags, aptr, alen) }
             },
         );
         let n = received(result, len)?;
@@ -508,6 +601,24 @@ impl IntoRawSocket for Socket {
         let raw = self.as_raw_socket();
         mem::forget(self);
         raw
+    }
+}
+
+impl From<OwnedSocket> for Socket {
+    /// Takes over a socket from std (`OwnedSocket::from(std_stream)`), as
+    /// it is: see `Socket::adopt` for what makes it fit for the runtime.
+    fn from(owned: OwnedSocket) -> Socket {
+        // `RawSocket` is a `u64` and `SOCKET` a `usize`: the same width on
+        // 64-bit Windows, the only one groundup supports.
+        Socket { raw: owned.into_raw_socket() as ffi::SOCKET }
+    }
+}
+
+impl From<Socket> for OwnedSocket {
+    fn from(socket: Socket) -> OwnedSocket {
+        // SAFETY: `into_raw_socket` gives up the open socket `socket` owned,
+        // owned by nothing else from here on, and never INVALID_SOCKET.
+        unsafe { OwnedSocket::from_raw_socket(socket.into_raw_socket()) }
     }
 }
 
