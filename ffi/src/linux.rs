@@ -187,6 +187,14 @@ pub const O_CLOEXEC: c_int = 0x400000;
 /// (`F_LINUX_SPECIFIC_BASE + 6` on every architecture).
 pub const F_DUPFD_CLOEXEC: c_int = 1030;
 
+/// `F_SETFD`, `<fcntl.h>`: set the descriptor flags (`FD_CLOEXEC`). The
+/// same value on every architecture (`asm-generic/fcntl.h`). Used by the
+/// kqueue backend on libkqueue, whose `kqueue()` takes no flags.
+pub const F_SETFD: c_int = 2;
+/// `FD_CLOEXEC`, `<fcntl.h>`: the descriptor flag that closes it across
+/// `execve(2)`.
+pub const FD_CLOEXEC: c_int = 1;
+
 /// `FIONBIO`, `<sys/ioctl.h>`: set (`*argp != 0`) or clear non-blocking mode;
 /// the third argument is an `int *`. See ioctl_tty(2)/ioctl(2).
 #[cfg(not(any(
@@ -363,6 +371,13 @@ pub const SHUT_RDWR: c_int = 2;
 /// `MSG_NOSIGNAL`, `<sys/socket.h>`: a `send` to a closed peer returns
 /// `EPIPE` without raising `SIGPIPE`.
 pub const MSG_NOSIGNAL: c_int = 0x4000;
+/// `MSG_PEEK`, `<sys/socket.h>`: a `recv` that leaves what it returns in
+/// the socket's buffer. The kqueue backend on libkqueue peeks one byte to
+/// tell an end of file from an empty buffer.
+pub const MSG_PEEK: c_int = 0x2;
+/// `MSG_DONTWAIT`, `<sys/socket.h>`: this one call is non-blocking
+/// (`EAGAIN` instead of waiting), whatever the socket's own mode.
+pub const MSG_DONTWAIT: c_int = 0x40;
 
 unsafe extern "C" {
     /// `int socket(int domain, int type, int protocol);`
@@ -395,6 +410,32 @@ pub const EINPROGRESS: c_int = 115;
 /// `EINPROGRESS` (MIPS value).
 #[cfg(any(target_arch = "mips", target_arch = "mips64"))]
 pub const EINPROGRESS: c_int = 150;
+
+// ---------------------------------------------------------------------------
+// Time
+// ---------------------------------------------------------------------------
+
+/// `typedef __time_t time_t;` — `<time.h>`; glibc's `__time_t` is a
+/// `long` (64 bits on 64-bit targets; 32 bits on 32-bit ones, unless the
+/// program is built with `_TIME_BITS=64`, which groundup is not).
+pub type time_t = core::ffi::c_long;
+
+/// `struct timespec { time_t tv_sec; long tv_nsec; };`
+///
+/// Header `<time.h>` (glibc's `<bits/types/struct_timespec.h>`). epoll
+/// takes milliseconds and does not need it; libkqueue's `kevent` reads its
+/// timeout from one (see [`crate::libkqueue`]).
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct timespec {
+    /// Whole seconds.
+    pub tv_sec: time_t,
+    /// Nanoseconds, `0..1_000_000_000`.
+    pub tv_nsec: core::ffi::c_long,
+}
+
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(size_of::<timespec>() == 16 && align_of::<timespec>() == 8);
 
 // ---------------------------------------------------------------------------
 // Signals and threads

@@ -27,7 +27,8 @@
 //!
 //! Closing a descriptor removes its knotes from every kqueue without a word
 //! to user space ("Calling close() on a file descriptor will remove any
-//! kevents that reference the descriptor", kqueue(2)), and `IoSource`'s
+//! kevents that reference the descriptor", kqueue(2); libkqueue is the
+//! exception, see `libkqueue.rs`), and `IoSource`'s
 //! documentation allows dropping a registered source. The record can
 //! therefore outlive the registration, and the descriptor number can come
 //! back as a different socket. So a record is trusted only to say "not
