@@ -12,7 +12,7 @@ use crate::poll::Source;
 
 /// Whether a short stream transfer proves the readiness gone (see
 /// `poll_transfer`).
-const SHORT_TRANSFER_CLEARS: bool = !cfg!(groundup_backend = "iocp");
+const SHORT_TRANSFER_CLEARS: bool = !cfg!(any(groundup_backend = "iocp", groundup_libkqueue));
 
 /// Which way an operation moves data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
