@@ -164,7 +164,7 @@ mod raw {
         let rc = unsafe { ffi::epoll_wait(ep, events.as_mut_ptr(), 8, -1) };
         let n = check("epoll_wait", rc as isize)?;
         for event in &events[..n as usize] {
-            let (bits, data) = (event.events, event.data); // copies: the struct is packed on x86_64
+            let (bits, data) = (event.events, event.data); // copies: the struct is packed on x86
             println!("event: data={data} events={bits:#x} (EPOLLIN={:#x})", ffi::EPOLLIN);
         }
 

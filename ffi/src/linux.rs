@@ -40,17 +40,19 @@ pub type epoll_data_t = u64;
 ///
 /// Header `<sys/epoll.h>`; man page [epoll_ctl(2)](https://man7.org/linux/man-pages/man2/epoll_ctl.2.html).
 ///
-/// glibc defines `__EPOLL_PACKED` as `__attribute__((packed))` **on x86_64
-/// only**: the 32-bit x86 kernel ABI laid the struct out as 12 bytes (a `u64`
-/// is 4-aligned there), and x86_64 kept that layout so 32-bit programs could
-/// share it. Every other 64-bit architecture (aarch64, riscv64, …) aligns
-/// `data` to 8 and the struct is 16 bytes. Packing it everywhere, as some
-/// tutorials do, silently breaks aarch64.
+/// glibc defines `__EPOLL_PACKED` as `__attribute__((packed))` **on x86
+/// only** (`sysdeps/unix/sysv/linux/x86/bits/epoll.h`, shared by 32-bit x86
+/// and x86_64): the 32-bit x86 kernel ABI laid the struct out as 12 bytes (a
+/// `u64` is 4-aligned there), and x86_64 kept that layout so 32-bit
+/// programs could share it. On 32-bit x86 the packing changes only the
+/// alignment (1 instead of 4). Every other architecture (aarch64, riscv64,
+/// s390x, 32-bit arm, …) aligns `data` to 8 and the struct is 16 bytes.
+/// Packing it everywhere, as some tutorials do, silently breaks aarch64.
 ///
-/// Because the x86_64 struct is packed, never take a reference to `data`:
-/// copy the field out (`{ event.data }`) instead.
-#[cfg_attr(target_arch = "x86_64", repr(C, packed))]
-#[cfg_attr(not(target_arch = "x86_64"), repr(C))]
+/// Because the x86 struct is packed, never take a reference to `data`: copy
+/// the field out (`{ event.data }`) instead.
+#[cfg_attr(any(target_arch = "x86", target_arch = "x86_64"), repr(C, packed))]
+#[cfg_attr(not(any(target_arch = "x86", target_arch = "x86_64")), repr(C))]
 #[derive(Clone, Copy, Debug)]
 pub struct epoll_event {
     /// Bit mask of `EPOLL*` flags: what to watch for (in `epoll_ctl`), what
@@ -60,7 +62,7 @@ pub struct epoll_event {
     pub data: epoll_data_t,
 }
 
-#[cfg(target_arch = "x86_64")]
+#[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
 const _: () = assert!(size_of::<epoll_event>() == 12 && align_of::<epoll_event>() == 1);
 #[cfg(all(target_pointer_width = "64", not(target_arch = "x86_64")))]
 const _: () = assert!(size_of::<epoll_event>() == 16 && align_of::<epoll_event>() == 8);
