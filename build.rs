@@ -36,14 +36,6 @@
 //! `$prefix/include/kqueue/sys/event.h`), which `.ci/libkqueue.sh` builds
 //! from the vendored tarball. `groundup-ffi` links it statically, so the test
 //! binaries run without a library path. `just test-kqueue` does all of it.
-//!
-//! ## `groundup_emulated`: a foreign target run by an emulator
-//!
-//! Set when the target's architecture is not the host's and the host
-//! cannot run it natively (aarch64 or s390x Linux run by qemu-user on an
-//! x86_64 machine; i686 on x86_64 runs natively and is not emulated). The
-//! few tests that measure time or count context switches are `#[ignore]`d
-//! under it: an emulator's timing is not the program's.
 
 use std::env;
 
@@ -154,7 +146,6 @@ fn main() {
         "cargo::rustc-check-cfg=cfg(groundup_os, values(\"linux\", \"bsd\", \"windows\", \"unsupported\"))"
     );
     println!("cargo::rustc-check-cfg=cfg(groundup_libkqueue)");
-    println!("cargo::rustc-check-cfg=cfg(groundup_emulated)");
 
     let family = lookup(OS_FAMILIES, &os);
     let (backend, waker) = match chosen_backend() {
@@ -176,9 +167,6 @@ fn main() {
     println!("cargo::rustc-cfg=groundup_sigpipe=\"{}\"", lookup(SIGPIPE, &os));
     if ATOMIC_SOCKET_FLAGS.contains(&os.as_str()) {
         println!("cargo::rustc-cfg=groundup_atomic_socket_flags");
-    }
-    if is_emulated() {
-        println!("cargo::rustc-cfg=groundup_emulated");
     }
 }
 
@@ -228,18 +216,4 @@ fn link_libkqueue() {
         println!("cargo::rustc-link-lib=static=kqueue");
         println!("cargo::rustc-env=GROUNDUP_LIBKQUEUE_INCLUDE={}", include.display());
     }
-}
-
-/// Whether the target cannot run natively on the host: its triple names
-/// another architecture than the host's, except 32-bit x86 on an x86_64
-/// host, which the CPU runs itself. (`HOST` and `TARGET` are the triples
-/// cargo builds on and for.)
-fn is_emulated() -> bool {
-    let arch = |var: &str| {
-        let triple = env::var(var).unwrap_or_default();
-        triple.split('-').next().unwrap_or_default().to_string()
-    };
-    let (host, target) = (arch("HOST"), arch("TARGET"));
-    let x86_on_x86_64 = host == "x86_64" && matches!(target.as_str(), "i586" | "i686");
-    target != host && !x86_on_x86_64
 }

@@ -2,8 +2,8 @@
 # Builds libkqueue from the vendored tarball into target/libkqueue (once:
 # quick when already built) and prints the install prefix, which is what
 # GROUNDUP_LIBKQUEUE must name for `GROUNDUP_BACKEND=kqueue` builds (see
-# build.rs). Needs cmake, make and a C compiler; installs cmake with apt if
-# it is missing. Progress goes to stderr, the prefix alone to stdout:
+# build.rs). Needs cmake, make, patch and a C compiler; installs any that is
+# missing with apt. Progress goes to stderr, the prefix alone to stdout:
 #
 #   GROUNDUP_LIBKQUEUE=$(bash .ci/libkqueue.sh) GROUNDUP_BACKEND=kqueue cargo test
 #
@@ -18,6 +18,7 @@
 # count for both the epoll_wait and the list it fills.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. .ci/apt.sh
 
 # The tarball lives beside the repository on every machine that runs CI
 # (../shared/vendor, see its README.md); from a git worktree elsewhere,
@@ -48,13 +49,7 @@ stale() {
 }
 
 if stale; then
-    if ! command -v cmake >/dev/null; then
-        echo "libkqueue: installing cmake" >&2
-        sudo=()
-        [ "$(id -u)" -ne 0 ] && sudo=(sudo)
-        "${sudo[@]}" apt-get update -qq >&2
-        "${sudo[@]}" apt-get install -y -qq cmake >&2
-    fi
+    apt_need cmake cmake make make patch patch cc gcc
     [ -f "$tarball" ] || { echo "libkqueue: no $tarball (set GROUNDUP_VENDOR)" >&2; exit 1; }
     echo "libkqueue: building $tarball into $dir" >&2
     rm -rf "$dir"
