@@ -5,7 +5,8 @@
 //! Unix build, so `cargo test` on Linux checks the rules that only run on
 //! macOS and the BSDs. `kqueue.rs` translates these values to and from
 //! `struct kevent` (one line per field) and makes the calls; that thin part
-//! runs in the GitHub workflow on macOS and FreeBSD.
+//! runs in the GitHub workflow on macOS and FreeBSD, and on Linux through
+//! libkqueue (`GROUNDUP_BACKEND=kqueue`, see `kqueue.rs`).
 //!
 //! Three kinds of decision live here:
 //!
