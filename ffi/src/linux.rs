@@ -426,7 +426,7 @@ pub type time_t = core::ffi::c_long;
 ///
 /// Header `<time.h>` (glibc's `<bits/types/struct_timespec.h>`). epoll
 /// takes milliseconds and does not need it; libkqueue's `kevent` reads its
-/// timeout from one (see [`crate::libkqueue`]).
+/// timeout from one (`libkqueue.rs`, with `GROUNDUP_BACKEND=kqueue`).
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct timespec {
