@@ -10,5 +10,9 @@ cargo run --example echo -- --check
 cargo run --example http -- --check
 cargo run --example delay -- 5
 cargo run --example poll_echo
-GROUNDUP_TRACE=1 cargo run --example one_read 2>&1 | grep -q 'recv('
+# The trace must show the read's recv. Captured first: `| grep -q` would
+# stop reading at the first match, and the example, still tracing, would
+# then die of a broken pipe (exit 101), failing the step under pipefail.
+trace=$(GROUNDUP_TRACE=1 cargo run --example one_read 2>&1)
+grep -q 'recv(' <<<"$trace"
 cargo run --example layers
