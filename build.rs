@@ -12,6 +12,30 @@
 //! An unsupported target gets `groundup_backend = "unsupported"`, and
 //! `src/sys/mod.rs` turns that into a `compile_error!` naming the supported
 //! systems (a build script cannot raise a compile error in the crate itself).
+//!
+//! ## Two questions, usually one answer
+//!
+//! `groundup_backend` says which readiness interface the crate drives;
+//! `groundup_os` says whose system headers `groundup-ffi` declares for
+//! everything else (socket addresses, `fcntl` and signal constants):
+//! `"linux"`, `"bsd"` (the Apple systems and the BSDs) or `"windows"`. On
+//! every real system the one follows from the other. They part in one
+//! configuration only, chosen by hand:
+//!
+//! ## `GROUNDUP_BACKEND=kqueue` on Linux: the kqueue backend on libkqueue
+//!
+//! libkqueue is kqueue(2) in user space on top of epoll (see
+//! `../shared/vendor/README.md`). With `GROUNDUP_BACKEND=kqueue` in the
+//! environment of a Linux build, the crate drives `src/sys/kqueue.rs`
+//! through libkqueue's `kqueue()` and `kevent()` while everything else stays
+//! Linux (`groundup_os = "linux"`): it is how the kqueue backend runs on a
+//! Linux machine. The build also sets `groundup_libkqueue`, which the few
+//! places where libkqueue behaves unlike a kernel kqueue test for (the
+//! backend's essay lists them), and needs `GROUNDUP_LIBKQUEUE`: the
+//! installation prefix of a built libkqueue (`$prefix/lib/libkqueue.a`,
+//! `$prefix/include/kqueue/sys/event.h`), which `.ci/libkqueue.sh` builds
+//! from the vendored tarball. `groundup-ffi` links it statically, so the test
+//! binaries run without a library path. `just test-kqueue` does all of it.
 
 use std::env;
 
@@ -91,6 +115,27 @@ const REUSEPORT: &[&str] = &[
 /// `sosetoptlock`).
 const SO_LINGER_SEC: &[&str] = &["macos", "ios", "tvos", "watchos", "visionos"];
 
+/// Whose system headers `groundup-ffi` declares for each `target_os`
+/// (`groundup_os`): sockets, `fcntl`, signals, resource limits.
+const OS_FAMILIES: &[(&str, &[&str])] = &[
+    ("linux", &["linux", "android"]),
+    (
+        "bsd",
+        &[
+            "macos",
+            "ios",
+            "tvos",
+            "watchos",
+            "visionos",
+            "freebsd",
+            "netbsd",
+            "openbsd",
+            "dragonfly",
+        ],
+    ),
+    ("windows", &["windows"]),
+];
+
 fn lookup(table: &[(&'static str, &[&str])], os: &str) -> &'static str {
     table.iter().find(|(_, systems)| systems.contains(&os)).map_or("unsupported", |(name, _)| name)
 }
@@ -121,8 +166,28 @@ fn main() {
         "cargo::rustc-check-cfg=cfg(groundup_sigpipe, values(\"msg_nosignal\", \"so_nosigpipe\", \"none\", \"unsupported\"))"
     );
 
-    println!("cargo::rustc-cfg=groundup_backend=\"{}\"", lookup(BACKENDS, &os));
-    println!("cargo::rustc-cfg=groundup_waker=\"{}\"", lookup(WAKERS, &os));
+    println!(
+        "cargo::rustc-check-cfg=cfg(groundup_os, values(\"linux\", \"bsd\", \"windows\", \"unsupported\"))"
+    );
+    println!("cargo::rustc-check-cfg=cfg(groundup_libkqueue)");
+
+    let family = lookup(OS_FAMILIES, &os);
+    let (backend, waker) = match chosen_backend() {
+        Some(Chosen::Libkqueue) if family == "linux" => {
+            println!("cargo::rustc-cfg=groundup_libkqueue");
+            link_libkqueue();
+            // libkqueue implements EVFILT_USER (its event.h defines it).
+            ("kqueue", "evfilt_user")
+        }
+        Some(Chosen::Libkqueue) => panic!(
+            "GROUNDUP_BACKEND=kqueue selects libkqueue, which groundup supports on Linux only; \
+             this target ({os}) has its own backend: unset GROUNDUP_BACKEND"
+        ),
+        None => (lookup(BACKENDS, &os), lookup(WAKERS, &os)),
+    };
+    println!("cargo::rustc-cfg=groundup_backend=\"{backend}\"");
+    println!("cargo::rustc-cfg=groundup_waker=\"{waker}\"");
+    println!("cargo::rustc-cfg=groundup_os=\"{family}\"");
     println!("cargo::rustc-cfg=groundup_sigpipe=\"{}\"", lookup(SIGPIPE, &os));
     if ATOMIC_SOCKET_FLAGS.contains(&os.as_str()) {
         println!("cargo::rustc-cfg=groundup_atomic_socket_flags");
@@ -132,5 +197,53 @@ fn main() {
     }
     if SO_LINGER_SEC.contains(&os.as_str()) {
         println!("cargo::rustc-cfg=groundup_so_linger_sec");
+    }
+}
+
+/// A backend chosen by hand instead of by the target.
+enum Chosen {
+    /// `GROUNDUP_BACKEND=kqueue` on Linux: the kqueue backend on libkqueue.
+    Libkqueue,
+}
+
+/// `GROUNDUP_BACKEND`: unset or empty for the target's own backend,
+/// `kqueue` for libkqueue; anything else is refused with the list.
+fn chosen_backend() -> Option<Chosen> {
+    println!("cargo::rerun-if-env-changed=GROUNDUP_BACKEND");
+    match env::var("GROUNDUP_BACKEND").unwrap_or_default().as_str() {
+        "" => None,
+        "kqueue" => Some(Chosen::Libkqueue),
+        other => panic!(
+            "GROUNDUP_BACKEND={other:?} is not a backend groundup can be asked for: leave it \
+             unset for the target's own, or set it to \"kqueue\" (libkqueue, on Linux)"
+        ),
+    }
+}
+
+/// Links libkqueue statically from the prefix `GROUNDUP_LIBKQUEUE` names,
+/// and tells the ABI test where its `sys/event.h` is. Only `groundup-ffi`,
+/// which declares `kqueue` and `kevent`, links it: the crate gets it from
+/// there, once.
+fn link_libkqueue() {
+    println!("cargo::rerun-if-env-changed=GROUNDUP_LIBKQUEUE");
+    let Some(prefix) = env::var_os("GROUNDUP_LIBKQUEUE").filter(|p| !p.is_empty()) else {
+        panic!(
+            "GROUNDUP_BACKEND=kqueue needs GROUNDUP_LIBKQUEUE, the install prefix of a built \
+             libkqueue: `just test-kqueue` builds one, or run `.ci/libkqueue.sh` and set \
+             GROUNDUP_LIBKQUEUE to the directory it prints"
+        );
+    };
+    let prefix = std::path::PathBuf::from(prefix);
+    let (lib, include) = (prefix.join("lib"), prefix.join("include").join("kqueue"));
+    assert!(
+        lib.join("libkqueue.a").is_file() && include.join("sys/event.h").is_file(),
+        "GROUNDUP_LIBKQUEUE={} holds no lib/libkqueue.a and include/kqueue/sys/event.h",
+        prefix.display()
+    );
+    println!("cargo::rerun-if-changed={}", lib.join("libkqueue.a").display());
+    if env::var("CARGO_PKG_NAME").as_deref() == Ok("groundup-ffi") {
+        println!("cargo::rustc-link-search=native={}", lib.display());
+        println!("cargo::rustc-link-lib=static=kqueue");
+        println!("cargo::rustc-env=GROUNDUP_LIBKQUEUE_INCLUDE={}", include.display());
     }
 }

@@ -6,6 +6,20 @@
 test *args:
     cargo test {{args}}
 
+# The kqueue backend on Linux, through libkqueue (built once from
+# ../shared/vendor into target/libkqueue): the whole suite, the examples,
+# clippy and rustdoc; or, given arguments, `cargo test` with them
+# (`just test-kqueue --test net_tcp`).
+test-kqueue *args:
+    bash .ci/kqueue.sh {{args}}
+
+# The whole suite on Linux for another CPU: i686 (natively), aarch64 or
+# s390x (big-endian), both under qemu-user in release with the stress tests
+# at a tenth; extra arguments go to `cargo test` (`just test-cross s390x
+# --test net_udp`). Installs the cross compiler, qemu-user and the target.
+test-cross arch *args:
+    bash .ci/cross.sh {{arch}} {{args}}
+
 # groundup on Windows, cross-built with mingw-w64 and tested under Wine:
 # installs what is missing (packages, rustup target, Wine prefix, the
 # ProcessPrng shim), then tests, lints and runs the examples and benchmark.

@@ -126,7 +126,7 @@ fn check(what: &str, ret: isize) -> io::Result<isize> {
 }
 
 /// Layer 1 on epoll (Linux).
-#[cfg(target_os = "linux")]
+#[cfg(groundup_backend = "epoll")]
 mod raw {
     use std::io;
     use std::os::fd::AsRawFd;
@@ -164,7 +164,7 @@ mod raw {
         let rc = unsafe { ffi::epoll_wait(ep, events.as_mut_ptr(), 8, -1) };
         let n = check("epoll_wait", rc as isize)?;
         for event in &events[..n as usize] {
-            let (bits, data) = (event.events, event.data); // copies: the struct is packed on x86_64
+            let (bits, data) = (event.events, event.data); // copies: the struct is packed on x86
             println!("event: data={data} events={bits:#x} (EPOLLIN={:#x})", ffi::EPOLLIN);
         }
 
@@ -182,14 +182,18 @@ mod raw {
     }
 }
 
-/// Layer 1 on kqueue (macOS and the BSDs).
-#[cfg(all(unix, not(target_os = "linux")))]
+/// Layer 1 on kqueue (macOS and the BSDs; on Linux, libkqueue's kqueue
+/// with `GROUNDUP_BACKEND=kqueue`).
+#[cfg(groundup_backend = "kqueue")]
 mod raw {
     use std::io;
     use std::os::fd::AsRawFd;
 
     use super::check;
-    use groundup::groundup_ffi::{bsd as ffi, unix};
+    #[cfg(groundup_os = "bsd")]
+    use groundup::groundup_ffi::{bsd as ffi, bsd as os, unix};
+    #[cfg(groundup_libkqueue)]
+    use groundup::groundup_ffi::{libkqueue as ffi, linux as os, unix};
 
     pub fn wait_and_read() -> io::Result<()> {
         let (socket, peer) = super::pair_with_delayed_hi()?;
@@ -201,7 +205,7 @@ mod raw {
 
         let on: core::ffi::c_int = 1;
         // SAFETY: FIONBIO reads one int through the pointer, alive for the call.
-        let rc = unsafe { unix::ioctl(fd, ffi::FIONBIO, &raw const on) };
+        let rc = unsafe { unix::ioctl(fd, os::FIONBIO, &raw const on) };
         check(&format!("ioctl({fd}, FIONBIO, [1])"), rc as isize)?;
 
         // SAFETY: `kevent` is plain old data; all zeroes is a valid value.

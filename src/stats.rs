@@ -15,9 +15,11 @@
 //! let mut poll = Poll::new()?;
 //! poll.poll(&mut Events::with_capacity(8), Some(Duration::ZERO))?;
 //! let made = groundup::stats::syscalls().since(&before);
-//! # #[cfg(target_os = "linux")]
+//! # #[cfg(groundup_backend = "epoll")]
 //! assert!(made.get("epoll_wait") >= 1);
-//! # #[cfg(windows)]
+//! # #[cfg(groundup_backend = "kqueue")]
+//! assert!(made.get("kevent") >= 1);
+//! # #[cfg(groundup_backend = "iocp")]
 //! assert!(made.get("GetQueuedCompletionStatusEx") >= 1);
 //! # Ok(())
 //! # }

@@ -115,12 +115,12 @@ fn refused_connect_reports_an_error() {
     }
 }
 
-/// The raw socket calls for the test above, per backend.
+/// The raw socket calls for the test above, per family of system headers.
 #[cfg(unix)]
 mod raw {
-    #[cfg(groundup_backend = "kqueue")]
+    #[cfg(groundup_os = "bsd")]
     pub use groundup::groundup_ffi::bsd::*;
-    #[cfg(groundup_backend = "epoll")]
+    #[cfg(groundup_os = "linux")]
     pub use groundup::groundup_ffi::linux::*;
     pub use groundup::groundup_ffi::unix;
 
@@ -129,7 +129,7 @@ mod raw {
     pub fn connect_loopback(fd: std::os::fd::RawFd, port: u16) -> std::ffi::c_int {
         let len = size_of::<sockaddr_in>() as unix::socklen_t;
         let addr = sockaddr_in {
-            #[cfg(groundup_backend = "kqueue")]
+            #[cfg(groundup_os = "bsd")]
             sin_len: len as u8,
             sin_family: AF_INET as sa_family_t,
             sin_port: port.to_be(),

@@ -14,9 +14,9 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-#[cfg(groundup_backend = "kqueue")]
+#[cfg(groundup_os = "bsd")]
 use groundup::groundup_ffi::bsd as ffi;
-#[cfg(groundup_backend = "epoll")]
+#[cfg(groundup_os = "linux")]
 use groundup::groundup_ffi::linux as ffi;
 use groundup::groundup_ffi::unix;
 use groundup::poll::{Events, Poll, Token, Waker};

@@ -26,13 +26,14 @@
 //! | module | compiled for | what it declares |
 //! |---|---|---|
 //! | `unix` | every Unix | POSIX calls shared by all: `close`, `read`, `write`, `ioctl`, `fcntl` |
-//! | `linux` | `groundup_backend = "epoll"` | epoll(7), eventfd(2) and the Linux values of POSIX constants |
-//! | `bsd` | `groundup_backend = "kqueue"` | kqueue(2), the BSD socket addresses (with their length byte) and the BSD values of POSIX constants, with one file per system where they differ (`struct kevent` has five layouts, `AF_INET6` three values) |
-//! | `windows` | `groundup_backend = "iocp"` | completion ports (kernel32), `\Device\Afd` polls (ntdll), Winsock (ws2_32) |
+//! | `linux` | `groundup_os = "linux"` | epoll(7), eventfd(2) and the Linux values of POSIX constants |
+//! | `bsd` | `groundup_os = "bsd"` | kqueue(2), the BSD socket addresses (with their length byte) and the BSD values of POSIX constants, with one file per system where they differ (`struct kevent` has five layouts, `AF_INET6` three values) |
+//! | `libkqueue` | `groundup_libkqueue` | kqueue(2) as libkqueue declares it, for the kqueue backend on Linux (beside `linux`, which still gives everything else) |
+//! | `windows` | `groundup_os = "windows"` | completion ports (kernel32), `\Device\Afd` polls (ntdll), Winsock (ws2_32) |
 //!
 //! Which module exists is decided by the workspace's single `build.rs`, which
-//! maps the target OS to a backend; this crate never lists operating systems
-//! to choose what to compile.
+//! maps the target OS to a family of headers (`groundup_os`) and a backend;
+//! this crate never lists operating systems to choose what to compile.
 //!
 //! ## Why not `libc`?
 //!
@@ -47,12 +48,15 @@
 #[cfg(unix)]
 pub mod unix;
 
-#[cfg(groundup_backend = "epoll")]
+#[cfg(groundup_os = "linux")]
 pub mod linux;
 
-#[cfg(groundup_backend = "kqueue")]
+#[cfg(groundup_libkqueue)]
+pub mod libkqueue;
+
+#[cfg(groundup_os = "bsd")]
 pub mod bsd;
-#[cfg(groundup_backend = "iocp")]
+#[cfg(groundup_os = "windows")]
 #[allow(non_snake_case)] // Windows parameter and field names are kept as the SDK spells them.
 pub mod windows;
 

@@ -40,17 +40,19 @@ pub type epoll_data_t = u64;
 ///
 /// Header `<sys/epoll.h>`; man page [epoll_ctl(2)](https://man7.org/linux/man-pages/man2/epoll_ctl.2.html).
 ///
-/// glibc defines `__EPOLL_PACKED` as `__attribute__((packed))` **on x86_64
-/// only**: the 32-bit x86 kernel ABI laid the struct out as 12 bytes (a `u64`
-/// is 4-aligned there), and x86_64 kept that layout so 32-bit programs could
-/// share it. Every other 64-bit architecture (aarch64, riscv64, …) aligns
-/// `data` to 8 and the struct is 16 bytes. Packing it everywhere, as some
-/// tutorials do, silently breaks aarch64.
+/// glibc defines `__EPOLL_PACKED` as `__attribute__((packed))` **on x86
+/// only** (`sysdeps/unix/sysv/linux/x86/bits/epoll.h`, shared by 32-bit x86
+/// and x86_64): the 32-bit x86 kernel ABI laid the struct out as 12 bytes (a
+/// `u64` is 4-aligned there), and x86_64 kept that layout so 32-bit
+/// programs could share it. On 32-bit x86 the packing changes only the
+/// alignment (1 instead of 4). Every other architecture (aarch64, riscv64,
+/// s390x, 32-bit arm, …) aligns `data` to 8 and the struct is 16 bytes.
+/// Packing it everywhere, as some tutorials do, silently breaks aarch64.
 ///
-/// Because the x86_64 struct is packed, never take a reference to `data`:
-/// copy the field out (`{ event.data }`) instead.
-#[cfg_attr(target_arch = "x86_64", repr(C, packed))]
-#[cfg_attr(not(target_arch = "x86_64"), repr(C))]
+/// Because the x86 struct is packed, never take a reference to `data`: copy
+/// the field out (`{ event.data }`) instead.
+#[cfg_attr(any(target_arch = "x86", target_arch = "x86_64"), repr(C, packed))]
+#[cfg_attr(not(any(target_arch = "x86", target_arch = "x86_64")), repr(C))]
 #[derive(Clone, Copy, Debug)]
 pub struct epoll_event {
     /// Bit mask of `EPOLL*` flags: what to watch for (in `epoll_ctl`), what
@@ -60,7 +62,7 @@ pub struct epoll_event {
     pub data: epoll_data_t,
 }
 
-#[cfg(target_arch = "x86_64")]
+#[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
 const _: () = assert!(size_of::<epoll_event>() == 12 && align_of::<epoll_event>() == 1);
 #[cfg(all(target_pointer_width = "64", not(target_arch = "x86_64")))]
 const _: () = assert!(size_of::<epoll_event>() == 16 && align_of::<epoll_event>() == 8);
@@ -190,6 +192,13 @@ pub const F_DUPFD_CLOEXEC: c_int = 1030;
 /// `F_GETFL`, `<fcntl.h>`: read the file status flags (`O_NONBLOCK`, …) of
 /// an open file description; `fcntl` returns them (3 on every architecture).
 pub const F_GETFL: c_int = 3;
+/// `F_SETFD`, `<fcntl.h>`: set the descriptor flags (`FD_CLOEXEC`). The
+/// same value on every architecture (`asm-generic/fcntl.h`). Used by the
+/// kqueue backend on libkqueue, whose `kqueue()` takes no flags.
+pub const F_SETFD: c_int = 2;
+/// `FD_CLOEXEC`, `<fcntl.h>`: the descriptor flag that closes it across
+/// `execve(2)`.
+pub const FD_CLOEXEC: c_int = 1;
 
 /// `FIONBIO`, `<sys/ioctl.h>`: set (`*argp != 0`) or clear non-blocking mode;
 /// the third argument is an `int *`. See ioctl_tty(2)/ioctl(2).
@@ -370,6 +379,9 @@ pub const MSG_NOSIGNAL: c_int = 0x4000;
 /// `MSG_PEEK`, `<sys/socket.h>`: `recv` returns the data without removing
 /// it from the socket's queue; the next receive sees it again.
 pub const MSG_PEEK: c_int = 0x2;
+/// `MSG_DONTWAIT`, `<sys/socket.h>`: this one call is non-blocking
+/// (`EAGAIN` instead of waiting), whatever the socket's own mode.
+pub const MSG_DONTWAIT: c_int = 0x40;
 
 // Socket options. The man pages say which C type each option's value has:
 // socket(7) for the `SOL_SOCKET` ones, ip(7) for `IPPROTO_IP`, ipv6(7) for
@@ -538,6 +550,32 @@ pub const EINPROGRESS: c_int = 115;
 /// `EINPROGRESS` (MIPS value).
 #[cfg(any(target_arch = "mips", target_arch = "mips64"))]
 pub const EINPROGRESS: c_int = 150;
+
+// ---------------------------------------------------------------------------
+// Time
+// ---------------------------------------------------------------------------
+
+/// `typedef __time_t time_t;` — `<time.h>`; glibc's `__time_t` is a
+/// `long` (64 bits on 64-bit targets; 32 bits on 32-bit ones, unless the
+/// program is built with `_TIME_BITS=64`, which groundup is not).
+pub type time_t = core::ffi::c_long;
+
+/// `struct timespec { time_t tv_sec; long tv_nsec; };`
+///
+/// Header `<time.h>` (glibc's `<bits/types/struct_timespec.h>`). epoll
+/// takes milliseconds and does not need it; libkqueue's `kevent` reads its
+/// timeout from one (`libkqueue.rs`, with `GROUNDUP_BACKEND=kqueue`).
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct timespec {
+    /// Whole seconds.
+    pub tv_sec: time_t,
+    /// Nanoseconds, `0..1_000_000_000`.
+    pub tv_nsec: core::ffi::c_long,
+}
+
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(size_of::<timespec>() == 16 && align_of::<timespec>() == 8);
 
 // ---------------------------------------------------------------------------
 // Signals and threads

@@ -57,12 +57,12 @@ unsafe extern "C" {
 /// socket address; 32 bits unsigned on every Unix groundup supports.
 pub type socklen_t = u32;
 
-#[cfg(groundup_backend = "kqueue")]
+#[cfg(groundup_os = "bsd")]
 pub use crate::bsd::{pthread_t, sa_family_t, sighandler_t, sockaddr, socket};
 /// `typedef unsigned short sa_family_t;` on Linux, `uint8_t` on the BSDs;
 /// each OS family module declares it (and `socket`, whose symbol NetBSD
 /// renames). Re-exported here for the prototypes.
-#[cfg(groundup_backend = "epoll")]
+#[cfg(groundup_os = "linux")]
 pub use crate::linux::{pthread_t, sa_family_t, sighandler_t, sockaddr, socket};
 
 unsafe extern "C" {
@@ -217,9 +217,9 @@ unsafe extern "C" {
     pub fn pthread_kill(thread: pthread_t, sig: c_int) -> c_int;
 }
 
-#[cfg(groundup_backend = "kqueue")]
+#[cfg(groundup_os = "bsd")]
 pub use crate::bsd::{rlim_t, rlimit};
-#[cfg(groundup_backend = "epoll")]
+#[cfg(groundup_os = "linux")]
 pub use crate::linux::{rlim_t, rlimit};
 
 unsafe extern "C" {

@@ -26,6 +26,11 @@
 //! GitHub workflow: no such machine exists where groundup is developed),
 //! reading `bsd.rs` and the one file of `bsd/` compiled for that system.
 //!
+//! With `GROUNDUP_BACKEND=kqueue` on Linux (libkqueue, see `build.rs`) the
+//! Linux checks run as always, and `libkqueue.rs` is checked as well against
+//! the `sys/event.h` of the libkqueue the build links (`-I` its include
+//! directory, which `build.rs` passes in as `GROUNDUP_LIBKQUEUE_INCLUDE`).
+//!
 //! ## Windows, and Wine
 //!
 //! On Windows the headers are mingw-w64's and the compiler is a mingw-w64
@@ -67,6 +72,8 @@ struct Checks {
     absent: Vec<&'static str>,
     /// C lines before the first `#include` (feature macros).
     defines: Vec<&'static str>,
+    /// Directories to search for headers (`-I`), before the system's.
+    include_dirs: Vec<String>,
     /// The C spelling of each type whose layout is checked, by Rust name
     /// (`epoll_event` → `struct epoll_event`, `OVERLAPPED` → `OVERLAPPED`),
     /// used to spell prototypes.
@@ -247,7 +254,7 @@ fn signed_field<S, T: Integer>(_get: fn(&S) -> &T) -> bool {
     T::SIGNED
 }
 
-#[cfg(target_os = "linux")]
+#[cfg(groundup_os = "linux")]
 fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
     use groundup_ffi::linux::*;
     use groundup_ffi::unix::socklen_t;
@@ -266,6 +273,7 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
         "signal.h",
         "pthread.h",
         "sys/resource.h",
+        "time.h",
     ] {
         c.header(h);
     }
@@ -311,6 +319,11 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
     field!(c, rlimit, "struct rlimit", rlim_cur);
     field!(c, rlimit, "struct rlimit", rlim_max);
     c.signedness("rlim_t", signed::<rlim_t>());
+    c.layout::<timespec>("timespec", "struct timespec");
+    field!(c, timespec, "struct timespec", tv_sec);
+    field!(c, timespec, "struct timespec", tv_nsec);
+    c.layout::<time_t>("time_t", "time_t");
+    c.signedness("time_t", signed::<time_t>());
     c.gnu_only.push("pipe2"); // glibc declares it only under _GNU_SOURCE
     c.gnu_only.push("accept4"); // likewise
     c.gnu_only.push("tgkill"); // likewise
@@ -333,6 +346,8 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
         ("O_NONBLOCK", O_NONBLOCK.into()),
         ("O_CLOEXEC", O_CLOEXEC.into()),
         ("F_DUPFD_CLOEXEC", F_DUPFD_CLOEXEC.into()),
+        ("F_SETFD", F_SETFD.into()),
+        ("FD_CLOEXEC", FD_CLOEXEC.into()),
         ("FIONBIO", FIONBIO.into()),
         ("AF_INET", AF_INET.into()),
         ("SOCK_STREAM", SOCK_STREAM.into()),
@@ -353,6 +368,8 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
         ("SHUT_WR", SHUT_WR.into()),
         ("SHUT_RDWR", SHUT_RDWR.into()),
         ("MSG_NOSIGNAL", MSG_NOSIGNAL.into()),
+        ("MSG_PEEK", MSG_PEEK.into()),
+        ("MSG_DONTWAIT", MSG_DONTWAIT.into()),
         ("SIGUSR1", SIGUSR1.into()),
         ("RLIMIT_NOFILE", RLIMIT_NOFILE.into()),
         ("RLIM_INFINITY", RLIM_INFINITY.into()),
@@ -361,11 +378,57 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
     for &(name, value) in constants.iter().chain(socket_option_constants!()) {
         c.constant(name, value);
     }
-    vec!["unix.rs", "linux.rs"]
+    #[allow(unused_mut)] // pushed to in the libkqueue configuration only
+    let mut files = vec!["unix.rs", "linux.rs"];
+    #[cfg(groundup_libkqueue)]
+    files.push(libkqueue_checks(c));
+    files
+}
+
+/// libkqueue's `sys/event.h`, for the kqueue backend on Linux: its own
+/// directory is searched first, so `<sys/event.h>` is libkqueue's (glibc
+/// has none).
+#[cfg(groundup_libkqueue)]
+fn libkqueue_checks(c: &mut Checks) -> &'static str {
+    use groundup_ffi::libkqueue::*;
+
+    c.include_dirs.push(env!("GROUNDUP_LIBKQUEUE_INCLUDE").to_string());
+    c.header("sys/event.h");
+    // Exported by libkqueue (src/linux/platform.c, marked VISIBLE) but in
+    // none of its installed headers: declared here as its source defines
+    // it, so the prototype check compares groundup-ffi's with that.
+    c.prelude("void libkqueue_drain_pending_close(void);");
+    c.layout::<kevent>("kevent", "struct kevent");
+    field!(c, kevent, "struct kevent", ident);
+    field!(c, kevent, "struct kevent", filter);
+    field!(c, kevent, "struct kevent", flags);
+    field!(c, kevent, "struct kevent", fflags);
+    field!(c, kevent, "struct kevent", data);
+    field!(c, kevent, "struct kevent", udata);
+    c.signedness("((struct kevent *)0)->filter", signed_field(|k: &kevent| &k.filter));
+    c.signedness("((struct kevent *)0)->flags", signed_field(|k: &kevent| &k.flags));
+    c.signedness("((struct kevent *)0)->data", signed_field(|k: &kevent| &k.data));
+    let constants: &[(&str, i128)] = &[
+        ("EVFILT_READ", EVFILT_READ.into()),
+        ("EVFILT_WRITE", EVFILT_WRITE.into()),
+        ("EVFILT_USER", EVFILT_USER.into()),
+        ("EV_ADD", EV_ADD.into()),
+        ("EV_DELETE", EV_DELETE.into()),
+        ("EV_ENABLE", EV_ENABLE.into()),
+        ("EV_CLEAR", EV_CLEAR.into()),
+        ("EV_RECEIPT", EV_RECEIPT.into()),
+        ("EV_ERROR", EV_ERROR.into()),
+        ("EV_EOF", EV_EOF.into()),
+        ("NOTE_TRIGGER", NOTE_TRIGGER.into()),
+    ];
+    for &(name, value) in constants {
+        c.constant(name, value);
+    }
+    "libkqueue.rs"
 }
 
 /// The file of `bsd/` compiled for this system.
-#[cfg(groundup_backend = "kqueue")]
+#[cfg(groundup_os = "bsd")]
 const BSD_FILE: &str = if cfg!(target_vendor = "apple") {
     "bsd/apple.rs"
 } else if cfg!(target_os = "freebsd") {
@@ -382,7 +445,7 @@ const BSD_FILE: &str = if cfg!(target_vendor = "apple") {
 /// `struct kevent` of `__kevent50` with the header's new 72-byte one (which
 /// `kevent` is renamed to `__kevent100` for) and fails; the old layout is
 /// `struct kevent100` there. No NetBSD machine runs this test yet.
-#[cfg(groundup_backend = "kqueue")]
+#[cfg(groundup_os = "bsd")]
 fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
     use groundup_ffi::bsd::*;
     use groundup_ffi::unix::socklen_t;
@@ -870,7 +933,7 @@ fn c_compiler() -> String {
 /// Compiles the C file, or (under Wine, see the module docs) hands it to
 /// the script that will. Panics if the headers disagree or if nothing can
 /// check them.
-fn compile(c_file: &Path, source: &str, count: usize) {
+fn compile(c_file: &Path, source: &str, count: usize, include_dirs: &[String]) {
     if cfg!(windows) {
         if let Some(out) = std::env::var_os("GROUNDUP_ABI_C_FILE") {
             std::fs::write(&out, source).unwrap();
@@ -885,6 +948,7 @@ fn compile(c_file: &Path, source: &str, count: usize) {
     let cc = c_compiler();
     let output = Command::new(&cc)
         .args(["-std=gnu11", "-fsyntax-only"])
+        .args(include_dirs.iter().map(|dir| format!("-I{dir}")))
         .arg(c_file)
         .output()
         .unwrap_or_else(|e| {
@@ -935,7 +999,7 @@ fn layouts_constants_and_prototypes_match_the_system_headers() {
         let c_file = dir.join(if gnu { "abi_gnu.c" } else { "abi.c" });
         let source = checks.source(&prototypes, gnu);
         std::fs::write(&c_file, &source).unwrap();
-        compile(&c_file, &source, count);
+        compile(&c_file, &source, count, &checks.include_dirs);
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

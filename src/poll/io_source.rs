@@ -19,7 +19,8 @@ use crate::sys;
 /// (`local_addr`, `set_nodelay`, …) and gives it back with
 /// [`into_inner`](IoSource::into_inner). It can be registered with one
 /// [`Registry`] at a time; dropping it without deregistering is fine (closing
-/// a descriptor removes it from the kernel queue).
+/// a descriptor removes it from the kernel queue; with libkqueue, whose
+/// queues do not notice a close, the drop deregisters it).
 ///
 /// ```
 /// # fn main() -> std::io::Result<()> {
@@ -145,7 +146,13 @@ impl<T: std::os::fd::AsRawFd> Source for IoSource<T> {
         interests: Interest,
     ) -> io::Result<()> {
         self.associate(registry, |this| {
-            registry.selector().register(this.inner.as_raw_fd(), token, interests)
+            let fd = this.inner.as_raw_fd();
+            registry.selector().register(fd, token, interests)?;
+            // libkqueue keeps a closed descriptor's knotes: the state
+            // deregisters the source when it drops (sys/libkqueue.rs).
+            #[cfg(groundup_libkqueue)]
+            this.state.registered(registry.selector(), fd);
+            Ok(())
         })
     }
 
@@ -161,6 +168,8 @@ impl<T: std::os::fd::AsRawFd> Source for IoSource<T> {
 
     fn deregister(&mut self, registry: &Registry) -> io::Result<()> {
         self.dissociate(registry)?;
+        #[cfg(groundup_libkqueue)]
+        self.state.deregistered();
         registry.selector().deregister(self.inner.as_raw_fd())
     }
 }

@@ -15,7 +15,7 @@ use crate::poll::Source;
 
 /// Whether a short stream transfer proves the readiness gone (see
 /// `poll_transfer`).
-const SHORT_TRANSFER_CLEARS: bool = !cfg!(groundup_backend = "iocp");
+const SHORT_TRANSFER_CLEARS: bool = !cfg!(any(groundup_backend = "iocp", groundup_libkqueue));
 
 /// A source's registration with the reactor: its slot, and the handle that
 /// keeps the slot's page alive.

@@ -1,5 +1,5 @@
 //! The kqueue backend (macOS, iOS, tvOS, watchOS, visionOS, FreeBSD, NetBSD,
-//! OpenBSD, DragonFly BSD).
+//! OpenBSD, DragonFly BSD; and Linux through libkqueue, to test it).
 //!
 //! ## Design
 //!
@@ -63,6 +63,31 @@
 //!   handler, `SA_RESTART` or not.
 //! - `Interest::PRIORITY` does not exist: kqueue's out-of-band reporting
 //!   (`NOTE_OOB`) is neither portable nor what epoll's `EPOLLPRI` means.
+//!
+//! ## On Linux, through libkqueue: what that run proves
+//!
+//! With `GROUNDUP_BACKEND=kqueue` a Linux build drives this file through
+//! libkqueue, a user-space kqueue on epoll (`build.rs`; `just test-kqueue`,
+//! and `.ci/run`, run the whole suite and the examples so). Everything here
+//! runs: the change lists and their receipts, the record and its probes,
+//! `EV_CLEAR` edges, the `EVFILT_USER` waker, `timespec` timeouts, `EINTR`,
+//! the event readers, every trace line; and above it the whole runtime on
+//! kqueue events, which until then only the GitHub workflow's macOS and
+//! FreeBSD jobs ran. What it does not prove is anything about a kernel's
+//! kqueue: libkqueue has FreeBSD's constants but its own implementation,
+//! its `struct kevent` is the 32-byte one of Apple and FreeBSD 11 (not
+//! FreeBSD 12's 64 bytes, nor NetBSD's), and it is not the pipe waker.
+//! Where libkqueue behaves unlike a kernel kqueue the difference is
+//! handled for it alone, in `libkqueue.rs` (`groundup_libkqueue`), which
+//! lists each: a closed descriptor keeps its knotes, so a dropped
+//! `IoSource` deregisters itself there; libkqueue consumes the socket
+//! error it reports; it guesses `EV_EOF` from an empty buffer and loses
+//! `EPOLLRDHUP` once a second filter is added; and a descriptor's handles
+//! share one number (a `dup` of a libkqueue queue is not one). The build
+//! also patches one libkqueue bug, which lost edge-triggered events that did
+//! not fit in the caller's buffer (`.ci/libkqueue.sh`). So the real BSDs
+//! keep the kernel behaviour this file was written for, and a failure in the
+//! libkqueue run is either groundup's or one of the differences listed.
 
 use std::fmt;
 use std::io;
@@ -71,7 +96,10 @@ use std::ptr;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
+#[cfg(groundup_os = "bsd")]
 use groundup_ffi::bsd as ffi;
+#[cfg(groundup_libkqueue)]
+use groundup_ffi::libkqueue as ffi;
 
 use super::kqueue_rules::{
     self as rules, Action, Change, Changes, EventFilter, Filter, MAX_CHANGES, Readiness, Receipt,
@@ -81,13 +109,21 @@ use super::syscall::{self, Syscall};
 use super::unix::Fd;
 use crate::poll::{Interest, Token};
 
+// Where libkqueue (the kqueue backend on Linux) differs from a kernel
+// kqueue, and what is done about it: see the module docs and that file.
+#[cfg(groundup_libkqueue)]
+#[path = "libkqueue.rs"]
+mod libkqueue;
+#[cfg(groundup_libkqueue)]
+pub(crate) use libkqueue::take_consumed_error;
+
 static KQUEUE: Syscall = Syscall::new("kqueue");
 static KEVENT: Syscall = Syscall::new("kevent");
 
 /// A kqueue, and the record of what it has registered.
 #[derive(Debug)]
 pub(crate) struct Selector {
-    kq: Fd,
+    kq: KqFd,
     /// Shared by every handle on this kqueue: see the module docs.
     registered: Arc<Mutex<Registrations>>,
 }
@@ -104,13 +140,12 @@ impl Selector {
         // execve(2) unless close-on-exec is set; macOS has no kqueue1 to do
         // it in the same call.
         super::unix::set_cloexec(kq.raw())?;
-        Ok(Selector { kq, registered: Arc::default() })
+        Ok(Selector { kq: KqFd::from(kq), registered: Arc::default() })
     }
 
-    /// A second handle on the same kqueue (a `dup` of its descriptor) and
-    /// the same record.
+    /// A second handle on the same kqueue and the same record.
     pub(crate) fn try_clone(&self) -> io::Result<Selector> {
-        Ok(Selector { kq: self.kq.try_clone()?, registered: Arc::clone(&self.registered) })
+        Ok(Selector { kq: clone_kq(&self.kq)?, registered: Arc::clone(&self.registered) })
     }
 
     pub(crate) fn as_raw_fd(&self) -> RawFd {
@@ -145,10 +180,14 @@ impl Selector {
         // SAFETY: kevent initialised exactly `n` (0 ≤ n ≤ cap) entries at
         // the start of the buffer; a non-negative c_int fits a usize.
         unsafe { events.set_len(n as usize) };
+        #[cfg(groundup_libkqueue)]
+        libkqueue::repair(events);
         Ok(())
     }
 
     pub(crate) fn register(&self, fd: RawFd, token: Token, interests: Interest) -> io::Result<()> {
+        #[cfg(groundup_libkqueue)]
+        libkqueue::forget(fd);
         self.record().register(&mut Kq(self.kq.raw()), fd, token, interests)
     }
 
@@ -162,6 +201,8 @@ impl Selector {
     }
 
     pub(crate) fn deregister(&self, fd: RawFd) -> io::Result<()> {
+        #[cfg(groundup_libkqueue)]
+        libkqueue::forget(fd);
         self.record().deregister(&mut Kq(self.kq.raw()), fd)
     }
 
@@ -172,6 +213,28 @@ impl Selector {
     fn record(&self) -> MutexGuard<'_, Registrations> {
         self.registered.lock().unwrap_or_else(PoisonError::into_inner)
     }
+}
+
+/// The kqueue descriptor as a selector or waker holds it. On a kernel
+/// kqueue each handle is a descriptor of its own, a `dup` (so a waker kept
+/// after its `Poll` is dropped still wakes harmlessly instead of touching a
+/// closed or reused number). libkqueue knows a queue by the one number
+/// `kqueue()` returned and answers `ENOENT` for a `dup` of it, so there the
+/// handles share that one descriptor, closed with the last of them.
+#[cfg(not(groundup_libkqueue))]
+type KqFd = Fd;
+#[cfg(groundup_libkqueue)]
+type KqFd = Arc<Fd>;
+
+/// Another handle on the same kqueue (see [`KqFd`]).
+#[cfg(not(groundup_libkqueue))]
+fn clone_kq(kq: &KqFd) -> io::Result<KqFd> {
+    kq.try_clone()
+}
+#[cfg(groundup_libkqueue)]
+#[allow(clippy::unnecessary_wraps)] // the same signature as the dup above
+fn clone_kq(kq: &KqFd) -> io::Result<KqFd> {
+    Ok(Arc::clone(kq))
 }
 
 /// `nchanges` and `nevents`: an `int` on most systems, a `size_t` on NetBSD.
@@ -440,10 +503,10 @@ pub(crate) mod event {
 #[cfg(groundup_waker = "evfilt_user")]
 #[derive(Debug)]
 pub(crate) struct Waker {
-    /// Its own handle on the poll's kqueue (a `dup`), so a waker kept after
-    /// its `Poll` is dropped still wakes harmlessly instead of touching a
-    /// closed or reused descriptor number.
-    kq: Fd,
+    /// Its own handle on the poll's kqueue (see [`KqFd`]), so a waker kept
+    /// after its `Poll` is dropped still wakes harmlessly instead of
+    /// touching a closed or reused descriptor number.
+    kq: KqFd,
     token: Token,
 }
 
@@ -455,7 +518,7 @@ const WAKER_IDENT: usize = 0;
 #[cfg(groundup_waker = "evfilt_user")]
 impl Waker {
     pub(crate) fn new(selector: &Selector, token: Token) -> io::Result<Waker> {
-        let waker = Waker { kq: selector.kq.try_clone()?, token };
+        let waker = Waker { kq: clone_kq(&selector.kq)?, token };
         // EV_CLEAR: once reported, the trigger is reset, so it is reported
         // once per batch of wakes. Adding it again for a second waker would
         // only change its token: one waker per Poll (see `poll::Waker`).
@@ -494,5 +557,10 @@ impl Waker {
 #[cfg(groundup_waker = "pipe")]
 pub(crate) use super::pipe_waker::Waker;
 
-/// Per-`IoSource` state: none (see [`IoSourceState`](super::unix::IoSourceState)).
+/// Per-`IoSource` state: none (see [`IoSourceState`](super::unix::IoSourceState)),
+/// but on libkqueue, where closing a descriptor leaves its knotes, the queue
+/// to deregister from when the source is dropped.
+#[cfg(not(groundup_libkqueue))]
 pub(crate) use super::unix::IoSourceState;
+#[cfg(groundup_libkqueue)]
+pub(crate) use libkqueue::IoSourceState;

@@ -5,7 +5,8 @@
 //! Unix build, so `cargo test` on Linux checks the rules that only run on
 //! macOS and the BSDs. `kqueue.rs` translates these values to and from
 //! `struct kevent` (one line per field) and makes the calls; that thin part
-//! runs in the GitHub workflow on macOS and FreeBSD.
+//! runs in the GitHub workflow on macOS and FreeBSD, and on Linux through
+//! libkqueue (`GROUNDUP_BACKEND=kqueue`, see `kqueue.rs`).
 //!
 //! Three kinds of decision live here:
 //!
@@ -27,7 +28,8 @@
 //!
 //! Closing a descriptor removes its knotes from every kqueue without a word
 //! to user space ("Calling close() on a file descriptor will remove any
-//! kevents that reference the descriptor", kqueue(2)), and `IoSource`'s
+//! kevents that reference the descriptor", kqueue(2); libkqueue is the
+//! exception, see `libkqueue.rs`), and `IoSource`'s
 //! documentation allows dropping a registered source. The record can
 //! therefore outlive the registration, and the descriptor number can come
 //! back as a different socket. So a record is trusted only to say "not

@@ -20,7 +20,8 @@
 //! | `IoSourceState` with `do_io` | per-source state for `IoSource`; the hook where a backend re-arms after `WouldBlock` |
 //!
 //! The Unix backends take a `RawFd` in `register`, `reregister` and
-//! `deregister`, and keep nothing per source. The Windows one keeps a
+//! `deregister`, and keep nothing per source (but kqueue on libkqueue, whose
+//! `IoSourceState` remembers the queue to deregister from on drop). The Windows one keeps a
 //! per-socket state (the buffers of the socket's pending AFD poll), so its
 //! three take the `IoSource`'s `IoSourceState`, and `register` also the
 //! `RawSocket`; it also exports `set_nonblocking` for `IoSource::new`.
@@ -29,7 +30,10 @@
 //! Beside the backends sit [`syscall`], the one way any of them makes a system
 //! call, the helpers shared by the Unix ones, and two pieces of the kqueue
 //! backend kept in files of their own so that Linux can test them:
-//! `kqueue_rules` (its decisions, over plain values) and `pipe_waker`.
+//! `kqueue_rules` (its decisions, over plain values) and `pipe_waker`. A
+//! third, `libkqueue.rs`, is compiled into the kqueue backend only when it
+//! runs on Linux through libkqueue (`GROUNDUP_BACKEND=kqueue`, see
+//! `build.rs`), and handles where libkqueue differs from a kernel kqueue.
 
 pub(crate) mod net;
 pub(crate) mod syscall;
@@ -66,11 +70,14 @@ compile_error!(
 mod kqueue_rules;
 
 // The pipe waker (kqueue systems without `EVFILT_USER`): compiled into the
-// Linux test build as well, where its tests run it against epoll.
-#[cfg(any(groundup_waker = "pipe", all(test, groundup_backend = "epoll")))]
+// Linux test build as well, where its tests run it against epoll (or, with
+// `GROUNDUP_BACKEND=kqueue`, against the kqueue backend on libkqueue).
+#[cfg(any(groundup_waker = "pipe", all(test, groundup_os = "linux")))]
 mod pipe_waker;
 
 #[cfg(groundup_backend = "iocp")]
 pub(crate) use backend::set_nonblocking;
+#[cfg(groundup_libkqueue)]
+pub(crate) use backend::take_consumed_error;
 pub(crate) use backend::{Events, IoSourceState, Selector, Waker, event};
 pub(crate) type Event = backend::Event;

@@ -24,9 +24,9 @@
 
 use std::io;
 
-#[cfg(groundup_backend = "kqueue")]
+#[cfg(groundup_os = "bsd")]
 use groundup_ffi::bsd::{O_CLOEXEC, O_NONBLOCK, pipe2};
-#[cfg(groundup_backend = "epoll")]
+#[cfg(groundup_os = "linux")]
 use groundup_ffi::linux::{O_CLOEXEC, O_NONBLOCK, pipe2};
 use groundup_ffi::unix as posix;
 

@@ -8,10 +8,10 @@ use std::fmt;
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 
-#[cfg(groundup_backend = "kqueue")]
-use groundup_ffi::bsd::{F_DUPFD_CLOEXEC, FIONBIO, OPEN_MAX, RLIMIT_NOFILE};
-#[cfg(groundup_backend = "epoll")]
-use groundup_ffi::linux::{F_DUPFD_CLOEXEC, FIONBIO, RLIMIT_NOFILE};
+#[cfg(groundup_os = "bsd")]
+use groundup_ffi::bsd::{self as os, OPEN_MAX};
+#[cfg(groundup_os = "linux")]
+use groundup_ffi::linux as os;
 use groundup_ffi::unix as ffi;
 
 use super::syscall::{self, Syscall};
@@ -49,12 +49,15 @@ impl Fd {
     }
 
     /// A new descriptor for the same open file, with close-on-exec set.
+    // The kqueue backend on libkqueue shares its descriptor instead (see
+    // `KqFd` in kqueue.rs), and only the kqueue backend dups one.
+    #[cfg_attr(groundup_libkqueue, allow(dead_code))]
     pub(crate) fn try_clone(&self) -> io::Result<Fd> {
         let fd = self.0;
         let new = syscall::minus_one(&FCNTL, format_args!("{fd}, F_DUPFD_CLOEXEC, 0"), || {
             // SAFETY: F_DUPFD_CLOEXEC takes an int third argument and only
             // reads its arguments; `fd` is open because `self` owns it.
-            unsafe { ffi::fcntl(fd, F_DUPFD_CLOEXEC, 0) }
+            unsafe { ffi::fcntl(fd, os::F_DUPFD_CLOEXEC, 0) }
         })?;
         // SAFETY: fcntl just returned `new` as a fresh descriptor that
         // nothing else knows about.
@@ -101,7 +104,7 @@ impl fmt::Debug for Fd {
 /// (`kqueue()`, and `socket`/`accept` on the Apple systems).
 #[cfg(groundup_backend = "kqueue")]
 pub(crate) fn set_cloexec(fd: RawFd) -> io::Result<()> {
-    use groundup_ffi::bsd::{F_SETFD, FD_CLOEXEC};
+    use os::{F_SETFD, FD_CLOEXEC};
     syscall::minus_one(&FCNTL, format_args!("{fd}, F_SETFD, FD_CLOEXEC"), || {
         // SAFETY: F_SETFD takes an int third argument and only changes the
         // descriptor's flags; a bad `fd` is reported as EBADF.
@@ -118,7 +121,7 @@ pub(crate) fn set_nonblocking(fd: RawFd, nonblocking: bool) -> io::Result<()> {
         // SAFETY: FIONBIO reads one `int` through its pointer argument, and
         // `on` is a live, aligned int for the duration of the call. A bad or
         // closed `fd` is reported as EBADF/ENOTTY, not undefined behaviour.
-        unsafe { ffi::ioctl(fd, FIONBIO, &raw const on) }
+        unsafe { ffi::ioctl(fd, os::FIONBIO, &raw const on) }
     })
     .map(drop)
 }
@@ -145,7 +148,7 @@ pub(crate) fn raise_fd_limit() -> io::Result<u64> {
     syscall::minus_one(&GETRLIMIT, format_args!("RLIMIT_NOFILE, _"), || {
         // SAFETY: `limit` is a live, writable `struct rlimit`, which is all
         // getrlimit writes.
-        unsafe { ffi::getrlimit(RLIMIT_NOFILE, &raw mut limit) }
+        unsafe { ffi::getrlimit(os::RLIMIT_NOFILE, &raw mut limit) }
     })?;
     let (cur, max) = (limit.rlim_cur, limit.rlim_max);
     if cur == max {
@@ -158,7 +161,7 @@ pub(crate) fn raise_fd_limit() -> io::Result<u64> {
         // COMPATIBILITY, says to use min(OPEN_MAX, rlim_max) instead. On the
         // BSDs the request succeeds, or OPEN_MAX is the small historical 64
         // or 128 and the retry is skipped because it would raise nothing.
-        #[cfg(groundup_backend = "kqueue")]
+        #[cfg(groundup_os = "bsd")]
         Err(e) if e.kind() == io::ErrorKind::InvalidInput => {
             // OPEN_MAX is a small positive int, which every rlim_t holds.
             let open_max = OPEN_MAX as ffi::rlim_t;
@@ -181,7 +184,7 @@ fn set_soft_limit(cur: ffi::rlim_t, soft: ffi::rlim_t, hard: ffi::rlim_t) -> io:
         || {
             // SAFETY: `raised` is a live, initialised `struct rlimit` that
             // setrlimit only reads.
-            unsafe { ffi::setrlimit(RLIMIT_NOFILE, &raw const raised) }
+            unsafe { ffi::setrlimit(os::RLIMIT_NOFILE, &raw const raised) }
         },
     )
     .map(drop)
@@ -200,10 +203,13 @@ fn widen(limit: ffi::rlim_t) -> u64 {
 /// and kqueue (`EV_CLEAR`) re-arm a registration in the kernel by themselves
 /// whenever readiness changes, so an operation that returns `WouldBlock`
 /// needs no follow-up here. (The IOCP backend's state is where a backend
-/// that must re-arm by hand does it.)
+/// that must re-arm by hand does it.) On libkqueue the kqueue backend keeps
+/// one thing per source, and has its own (`sys/libkqueue.rs`).
+#[cfg(not(groundup_libkqueue))]
 #[derive(Debug)]
 pub(crate) struct IoSourceState;
 
+#[cfg(not(groundup_libkqueue))]
 impl IoSourceState {
     pub(crate) fn new() -> IoSourceState {
         IoSourceState

@@ -231,11 +231,11 @@ impl<F> Drop for Counted<F> {
 }
 
 /// The name under which `groundup::stats` counts the backend's wait call.
-#[cfg(target_os = "linux")]
+#[cfg(groundup_backend = "epoll")]
 pub const WAIT_CALL: &str = "epoll_wait";
-#[cfg(windows)]
+#[cfg(groundup_backend = "iocp")]
 pub const WAIT_CALL: &str = "GetQueuedCompletionStatusEx";
-#[cfg(all(unix, not(target_os = "linux")))]
+#[cfg(groundup_backend = "kqueue")]
 pub const WAIT_CALL: &str = "kevent";
 
 /// `n` normally; a small fraction under Miri, which interprets every
@@ -249,7 +249,25 @@ pub const fn scaled(n: usize) -> usize {
 /// this process (see `open_fds`).
 #[cfg(unix)]
 pub fn open_handles() -> i64 {
+    #[cfg(groundup_libkqueue)]
+    settle_libkqueue();
     open_fds() as i64
+}
+
+/// libkqueue (the kqueue backend on Linux, `GROUNDUP_BACKEND=kqueue`) frees
+/// a closed queue later, on a monitoring thread of its own, which it starts
+/// with the first queue (opening two descriptors of its own) and stops with
+/// the last (closing them). So that a count sees only what is open now: a
+/// queue kept for the life of the process keeps that thread and its two
+/// descriptors constant from the first count on, and
+/// `libkqueue_drain_pending_close` returns once every queue closed so far
+/// is freed.
+#[cfg(groundup_libkqueue)]
+fn settle_libkqueue() {
+    static KEEP: std::sync::OnceLock<groundup::poll::Poll> = std::sync::OnceLock::new();
+    KEEP.get_or_init(|| groundup::poll::Poll::new().expect("a libkqueue queue"));
+    // SAFETY: takes no arguments; libkqueue is initialised (a queue exists).
+    unsafe { groundup::groundup_ffi::libkqueue::libkqueue_drain_pending_close() };
 }
 
 /// What a leak would show in: on Windows, the handles groundup opened minus

@@ -11,9 +11,9 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 use core::ffi::{c_int, c_void};
-#[cfg(groundup_backend = "kqueue")]
+#[cfg(groundup_os = "bsd")]
 use groundup_ffi::bsd as os;
-#[cfg(groundup_backend = "epoll")]
+#[cfg(groundup_os = "linux")]
 use groundup_ffi::linux as os;
 use groundup_ffi::unix as posix;
 use groundup_ffi::unix::socklen_t;
@@ -62,17 +62,17 @@ pub(super) mod c {
 
     // The BSD socket addresses start with a length byte (4.4BSD's `sa_len`);
     // Linux's do not.
-    #[cfg(groundup_backend = "kqueue")]
+    #[cfg(groundup_os = "bsd")]
     pub(crate) fn set_sin_len(sin: &mut sockaddr_in) {
         sin.sin_len = size_of::<sockaddr_in>() as u8;
     }
-    #[cfg(groundup_backend = "kqueue")]
+    #[cfg(groundup_os = "bsd")]
     pub(crate) fn set_sin6_len(sin6: &mut sockaddr_in6) {
         sin6.sin6_len = size_of::<sockaddr_in6>() as u8;
     }
-    #[cfg(not(groundup_backend = "kqueue"))]
+    #[cfg(not(groundup_os = "bsd"))]
     pub(crate) fn set_sin_len(_: &mut sockaddr_in) {}
-    #[cfg(not(groundup_backend = "kqueue"))]
+    #[cfg(not(groundup_os = "bsd"))]
     pub(crate) fn set_sin6_len(_: &mut sockaddr_in6) {}
 
     // What `options.rs` needs: the option names, and the C type of each
@@ -92,17 +92,17 @@ pub(super) mod c {
     pub(crate) type IpInt = core::ffi::c_int;
     /// `IP_MULTICAST_TTL` and `IP_MULTICAST_LOOP`: an `int` on Linux
     /// (ip(7)), a `u_char` on the BSDs and Apple (ip(4)).
-    #[cfg(groundup_backend = "epoll")]
+    #[cfg(not(groundup_os = "bsd"))]
     pub(crate) type McastV4 = core::ffi::c_int;
     /// `IP_MULTICAST_TTL` and `IP_MULTICAST_LOOP`: a `u_char` (ip(4)).
-    #[cfg(groundup_backend = "kqueue")]
+    #[cfg(groundup_os = "bsd")]
     pub(crate) type McastV4 = super::os::u_char;
     /// `IPV6_MULTICAST_LOOP`: an `int` on Linux (ipv6(7)), a `u_int` on
     /// the BSDs and Apple (ip6(4)).
-    #[cfg(groundup_backend = "epoll")]
+    #[cfg(not(groundup_os = "bsd"))]
     pub(crate) type McastLoopV6 = core::ffi::c_int;
     /// `IPV6_MULTICAST_LOOP`: a `u_int` (ip6(4)).
-    #[cfg(groundup_backend = "kqueue")]
+    #[cfg(groundup_os = "bsd")]
     pub(crate) type McastLoopV6 = core::ffi::c_uint;
 
     /// The option that sets a linger time in seconds: `SO_LINGER`, except
@@ -175,11 +175,11 @@ impl SockAddr {
     }
 }
 
-#[cfg(groundup_backend = "kqueue")]
+#[cfg(groundup_os = "bsd")]
 fn set_sun_len(un: &mut os::sockaddr_un, len: usize) {
     un.sun_len = len as u8;
 }
-#[cfg(not(groundup_backend = "kqueue"))]
+#[cfg(not(groundup_os = "bsd"))]
 fn set_sun_len(_: &mut os::sockaddr_un, _: usize) {}
 
 // ---------------------------------------------------------------------------
@@ -354,6 +354,13 @@ impl Socket {
     /// Reads and clears the pending error (`SO_ERROR`).
     pub(crate) fn take_error(&self) -> io::Result<Option<io::Error>> {
         let code: c_int = self.getsockopt(os::SOL_SOCKET, os::SO_ERROR, "SOL_SOCKET, SO_ERROR")?;
+        // libkqueue read (and so cleared) the error when it reported the
+        // event that brought us here; it kept it for us (sys/libkqueue.rs).
+        #[cfg(groundup_libkqueue)]
+        let code = match code {
+            0 => crate::sys::take_consumed_error(self.fd.raw()).unwrap_or(0),
+            code => code,
+        };
         Ok((code != 0).then(|| io::Error::from_raw_os_error(code)))
     }
 
