@@ -264,6 +264,8 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
         "signal.h",
         "pthread.h",
         "sys/resource.h",
+        "sys/wait.h",
+        "sys/syscall.h",
     ] {
         c.header(h);
     }
@@ -308,6 +310,13 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
     field!(c, rlimit, "struct rlimit", rlim_cur);
     field!(c, rlimit, "struct rlimit", rlim_max);
     c.signedness("rlim_t", signed::<rlim_t>());
+    c.layout::<sigset_t>("sigset_t", "sigset_t");
+    field!(c, sigset_t, "sigset_t", __val);
+    c.layout::<sigaction>("sigaction", "struct sigaction");
+    field!(c, sigaction, "struct sigaction", sa_sigaction);
+    field!(c, sigaction, "struct sigaction", sa_mask);
+    field!(c, sigaction, "struct sigaction", sa_flags);
+    field!(c, sigaction, "struct sigaction", sa_restorer);
     c.gnu_only.push("pipe2"); // glibc declares it only under _GNU_SOURCE
     c.gnu_only.push("accept4"); // likewise
     c.gnu_only.push("tgkill"); // likewise
@@ -351,6 +360,28 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
         ("SHUT_RDWR", SHUT_RDWR.into()),
         ("MSG_NOSIGNAL", MSG_NOSIGNAL.into()),
         ("SIGUSR1", SIGUSR1.into()),
+        ("SIGHUP", SIGHUP.into()),
+        ("SIGINT", SIGINT.into()),
+        ("SIGQUIT", SIGQUIT.into()),
+        ("SIGILL", SIGILL.into()),
+        ("SIGFPE", SIGFPE.into()),
+        ("SIGKILL", SIGKILL.into()),
+        ("SIGSEGV", SIGSEGV.into()),
+        ("SIGPIPE", SIGPIPE.into()),
+        ("SIGALRM", SIGALRM.into()),
+        ("SIGTERM", SIGTERM.into()),
+        ("SIGBUS", SIGBUS.into()),
+        ("SIGUSR2", SIGUSR2.into()),
+        ("SIGCHLD", SIGCHLD.into()),
+        ("SIGSTOP", SIGSTOP.into()),
+        ("SIGWINCH", SIGWINCH.into()),
+        ("SIGIO", SIGIO.into()),
+        ("SA_SIGINFO", SA_SIGINFO.into()),
+        ("SA_RESTART", SA_RESTART.into()),
+        ("SYS_pidfd_open", SYS_pidfd_open.into()),
+        ("SYS_pidfd_send_signal", SYS_pidfd_send_signal.into()),
+        ("WNOHANG", WNOHANG.into()),
+        ("ESRCH", ESRCH.into()),
         ("RLIMIT_NOFILE", RLIMIT_NOFILE.into()),
         ("RLIM_INFINITY", RLIM_INFINITY.into()),
     ];
@@ -400,6 +431,7 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
         "sys/resource.h",
         "limits.h",
         "time.h",
+        "sys/wait.h",
     ] {
         c.header(h);
     }
@@ -469,6 +501,14 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
     c.layout::<rlimit>("rlimit", "struct rlimit");
     field!(c, rlimit, "struct rlimit", rlim_cur);
     field!(c, rlimit, "struct rlimit", rlim_max);
+    c.layout::<pid_t>("pid_t", "pid_t");
+    c.layout::<sigset_t>("sigset_t", "sigset_t");
+    #[cfg(any(target_os = "freebsd", target_os = "dragonfly", target_os = "netbsd"))]
+    field!(c, sigset_t, "sigset_t", __bits);
+    c.layout::<sigaction>("sigaction", "struct sigaction");
+    field!(c, sigaction, "struct sigaction", sa_sigaction);
+    field!(c, sigaction, "struct sigaction", sa_mask);
+    field!(c, sigaction, "struct sigaction", sa_flags);
 
     let constants: &[(&str, i128)] = &[
         ("EVFILT_READ", EVFILT_READ.into()),
@@ -508,6 +548,29 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
         ("RLIMIT_NOFILE", RLIMIT_NOFILE.into()),
         ("RLIM_INFINITY", RLIM_INFINITY.into()),
         ("OPEN_MAX", OPEN_MAX.into()),
+        ("SIGHUP", SIGHUP.into()),
+        ("SIGINT", SIGINT.into()),
+        ("SIGQUIT", SIGQUIT.into()),
+        ("SIGILL", SIGILL.into()),
+        ("SIGFPE", SIGFPE.into()),
+        ("SIGKILL", SIGKILL.into()),
+        ("SIGBUS", SIGBUS.into()),
+        ("SIGSEGV", SIGSEGV.into()),
+        ("SIGPIPE", SIGPIPE.into()),
+        ("SIGALRM", SIGALRM.into()),
+        ("SIGTERM", SIGTERM.into()),
+        ("SIGSTOP", SIGSTOP.into()),
+        ("SIGCHLD", SIGCHLD.into()),
+        ("SIGIO", SIGIO.into()),
+        ("SIGWINCH", SIGWINCH.into()),
+        ("SIGINFO", SIGINFO.into()),
+        ("SIGUSR2", SIGUSR2.into()),
+        ("SA_RESTART", SA_RESTART.into()),
+        ("SA_SIGINFO", SA_SIGINFO.into()),
+        ("EVFILT_PROC", EVFILT_PROC.into()),
+        ("NOTE_EXIT", NOTE_EXIT.into()),
+        ("WNOHANG", WNOHANG.into()),
+        ("ESRCH", ESRCH.into()),
     ];
     // The Apple systems have no SOCK_NONBLOCK or SOCK_CLOEXEC, and groundup
     // declares SO_NOSIGPIPE for them where the BSDs get MSG_NOSIGNAL.
@@ -522,7 +585,7 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
     for &(name, value) in constants.iter().chain(per_os) {
         c.constant(name, value);
     }
-    vec!["unix.rs", "bsd.rs", BSD_FILE]
+    vec!["unix.rs", "bsd.rs", BSD_FILE, "bsd/process.rs"]
 }
 
 #[cfg(windows)]
