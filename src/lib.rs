@@ -70,6 +70,7 @@
 pub mod io;
 pub mod net;
 pub mod poll;
+pub mod signal;
 pub mod stats;
 pub mod task;
 pub mod time;

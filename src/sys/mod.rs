@@ -37,6 +37,13 @@ pub(crate) mod syscall;
 #[cfg(unix)]
 pub(crate) mod unix;
 
+// Beside the backends: what signals and child processes need from the
+// kernel, which is not readiness of a registered source.
+#[cfg(groundup_backend = "iocp")]
+pub(crate) mod console;
+#[cfg(unix)]
+pub(crate) mod signal;
+
 #[cfg(groundup_backend = "epoll")]
 #[path = "epoll.rs"]
 mod backend;

@@ -110,6 +110,19 @@ impl Syscall {
         }
     }
 
+    /// Counts one call made inside a signal handler, without tracing it.
+    ///
+    /// A handler may only do what is async-signal-safe: a trace line
+    /// formats (allocating) and locks stderr, and the first look at the
+    /// trace switch reads the environment under a lock, any of which could
+    /// deadlock against the code the signal interrupted. Counting is only
+    /// atomics: a `fetch_add`, and once per counter the lock-free push of
+    /// [`list`](Self::list). Neither allocates, locks or calls into libc.
+    #[cfg(unix)]
+    pub(crate) fn record_in_signal_handler(&'static self) {
+        self.record();
+    }
+
     /// Pushes this counter onto `LISTED`, once.
     #[cold]
     fn list(&'static self) {
@@ -219,6 +232,13 @@ impl MinusOne for i32 {
 
 #[cfg(unix)]
 impl MinusOne for isize {
+    const MINUS_ONE: Self = -1;
+}
+
+/// `long` where it is 64 bits and not `isize` to Rust (`syscall(2)` returns
+/// a `long`).
+#[cfg(unix)]
+impl MinusOne for i64 {
     const MINUS_ONE: Self = -1;
 }
 
