@@ -533,7 +533,7 @@ pub const SIGIO: c_int = 23;
 #[derive(Clone, Copy, Debug)]
 pub struct sigset_t {
     /// 1,024 bits, one per signal number (most unused).
-    pub __val: [c_ulong; 1024 / (8 * size_of::<c_ulong>())],
+    pub __val: [c_ulong; 1024 / c_ulong::BITS as usize],
 }
 
 /// `struct sigaction { union { __sighandler_t sa_handler; void (*sa_sigaction)(int, siginfo_t *, void *); } __sigaction_handler; __sigset_t sa_mask; int sa_flags; void (*sa_restorer)(void); };`
