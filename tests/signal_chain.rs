@@ -77,8 +77,10 @@ fn a_handler_installed_before_groundup_still_runs() {
         for round in 1..=3 {
             raise(os::SIGUSR1);
             raise(os::SIGUSR2);
+            let start = std::time::Instant::now();
             assert_eq!(timeout(util::PATIENCE, usr1.recv()).await.unwrap(), Some(()));
             assert_eq!(timeout(util::PATIENCE, usr2.recv()).await.unwrap(), Some(()));
+            assert!(start.elapsed() < util::PATIENCE, "received only at the deadline");
             // Each raise comes after the previous delivery was counted, so
             // none merges with another: each round adds exactly one call to
             // each foreign handler (made after groundup's own work, so it

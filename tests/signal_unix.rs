@@ -29,10 +29,14 @@ fn raise(signum: c_int) {
     assert_eq!(rc, 0, "kill: {}", io::Error::last_os_error());
 }
 
-/// The next delivery, or a panic after `PATIENCE`.
+/// The next delivery, or a panic after `PATIENCE` (also if it only came
+/// as the deadline passed: the timer's wake polls `recv` one last time,
+/// which would hide a wake that never came).
 async fn next(listener: &mut Signal) {
+    let start = std::time::Instant::now();
     let received = timeout(util::PATIENCE, listener.recv()).await;
     assert_eq!(received.expect("no delivery within PATIENCE"), Some(()));
+    assert!(start.elapsed() < util::PATIENCE, "received only when the deadline woke it");
 }
 
 /// Whether `listener` has a delivery waiting right now (one poll).

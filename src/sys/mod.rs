@@ -41,6 +41,7 @@ pub(crate) mod unix;
 // kernel, which is not readiness of a registered source.
 #[cfg(groundup_backend = "iocp")]
 pub(crate) mod console;
+pub(crate) mod process;
 #[cfg(unix)]
 pub(crate) mod signal;
 
