@@ -70,7 +70,6 @@
 pub mod io;
 pub mod net;
 pub mod poll;
-#[cfg(unix)] // Windows follows in the next commit
 pub mod process;
 pub mod signal;
 pub mod stats;

@@ -3,8 +3,6 @@
 //! `tests/util/child.rs`), so the same tests run on Linux, the BSDs, macOS
 //! and Windows under Wine.
 
-#![cfg(unix)] // Windows follows in the next commit
-
 mod util;
 
 use std::io;

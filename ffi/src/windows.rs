@@ -650,6 +650,9 @@ pub const WAIT_FAILED: DWORD = 0xFFFF_FFFF;
 /// `GetExitCodeProcess` reports for a process still running.
 pub const STILL_ACTIVE: DWORD = 259;
 
+/// `ERROR_ACCESS_DENIED` (5), `<winerror.h>`: what `TerminateProcess`
+/// says once the process has exited.
+pub const ERROR_ACCESS_DENIED: DWORD = 5;
 /// `ERROR_HANDLE_EOF` (38), `<winerror.h>`: end of file.
 pub const ERROR_HANDLE_EOF: DWORD = 38;
 /// `ERROR_BROKEN_PIPE` (109), `<winerror.h>`: the other end of the pipe is

@@ -735,6 +735,7 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
         ("WAIT_OBJECT_0", WAIT_OBJECT_0.into()),
         ("WAIT_FAILED", WAIT_FAILED.into()),
         ("STILL_ACTIVE", STILL_ACTIVE.into()),
+        ("ERROR_ACCESS_DENIED", ERROR_ACCESS_DENIED.into()),
         ("ERROR_HANDLE_EOF", ERROR_HANDLE_EOF.into()),
         ("ERROR_BROKEN_PIPE", ERROR_BROKEN_PIPE.into()),
         ("ERROR_NO_DATA", ERROR_NO_DATA.into()),

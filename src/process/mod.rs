@@ -347,6 +347,15 @@ impl Child {
         }
     }
 
+    /// The process handle, until the child has been waited for (Windows).
+    #[cfg(windows)]
+    pub fn raw_handle(&self) -> Option<std::os::windows::io::RawHandle> {
+        match &self.state {
+            State::Running(process) => process.raw_handle(),
+            State::Done(_) => None,
+        }
+    }
+
     /// Asks the process to stop (`SIGKILL` on Unix, `TerminateProcess` on
     /// Windows) and returns without waiting; [`wait`](Child::wait) then
     /// returns its status.
@@ -497,7 +506,8 @@ fn no_runtime() -> io::Error {
     )
 }
 
-/// The error of a wait that can no longer end.
+/// The error of a wait that can no longer end (the Unix `SIGCHLD` wait).
+#[cfg(unix)]
 fn runtime_gone() -> io::Error {
     io::Error::other("the groundup runtime that drove this wait has shut down")
 }

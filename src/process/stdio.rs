@@ -29,15 +29,17 @@ type PipeIo = crate::io::Async<crate::sys::process::Pipe>;
 #[cfg(windows)]
 type PipeIo = super::registered::Registered<crate::sys::process::Pipe>;
 
-/// Registers our end of a pipe std made.
+/// Registers our end of a pipe std made (either way: a descriptor is
+/// registered for both directions).
 #[cfg(unix)]
-fn pipe_io(fd: std::os::fd::OwnedFd) -> io::Result<PipeIo> {
+fn pipe_io(fd: std::os::fd::OwnedFd, _readable: bool) -> io::Result<PipeIo> {
     crate::io::Async::from_nonblocking(crate::sys::process::Pipe::from_owned(fd)?)
 }
 
+/// Registers our end of a pipe std made; `readable` says which way it goes.
 #[cfg(windows)]
-fn pipe_io(handle: std::os::windows::io::OwnedHandle) -> io::Result<PipeIo> {
-    super::registered::Registered::new(crate::sys::process::Pipe::from_owned(handle)?)
+fn pipe_io(handle: std::os::windows::io::OwnedHandle, readable: bool) -> io::Result<PipeIo> {
+    super::registered::Registered::new(crate::sys::process::Pipe::from_owned(handle, readable)?)
 }
 
 #[cfg(unix)]
@@ -96,7 +98,7 @@ pub struct ChildStderr {
 }
 
 macro_rules! pipe_common {
-    ($name:ident, $std:ty, $what:literal) => {
+    ($name:ident, $std:ty, $what:literal, $readable:literal) => {
         impl $name {
             #[doc = concat!("Takes std's ", $what, " (from a child spawned with std) and")]
             /// registers it with the current runtime.
@@ -106,7 +108,7 @@ macro_rules! pipe_common {
             /// Outside a runtime, or what registering the pipe says (on
             /// Windows, also a pipe not opened for overlapped I/O).
             pub fn from_std(inner: $std) -> io::Result<$name> {
-                Ok($name { io: pipe_io(inner.into())? })
+                Ok($name { io: pipe_io(inner.into(), $readable)? })
             }
         }
 
@@ -145,9 +147,9 @@ macro_rules! pipe_common {
     };
 }
 
-pipe_common!(ChildStdin, std::process::ChildStdin, "`ChildStdin`");
-pipe_common!(ChildStdout, std::process::ChildStdout, "`ChildStdout`");
-pipe_common!(ChildStderr, std::process::ChildStderr, "`ChildStderr`");
+pipe_common!(ChildStdin, std::process::ChildStdin, "`ChildStdin`", false);
+pipe_common!(ChildStdout, std::process::ChildStdout, "`ChildStdout`", true);
+pipe_common!(ChildStderr, std::process::ChildStderr, "`ChildStderr`", true);
 
 impl AsyncWrite for ChildStdin {
     fn poll_write(

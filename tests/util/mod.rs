@@ -5,7 +5,6 @@
 //! order, never how fast, so a loaded two-core machine cannot fail them.
 #![allow(dead_code)] // each test file uses a different subset
 
-#[cfg(unix)] // Windows follows in the next commit
 pub mod child;
 
 use std::io::{self, Read, Write};

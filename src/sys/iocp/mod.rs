@@ -116,10 +116,13 @@
 mod afd;
 mod events;
 mod io_source_state;
+mod pipe;
 mod port;
+pub(crate) mod process;
 mod selector;
 mod sock;
 mod socket;
+mod wait;
 mod waker;
 
 use std::fmt;
@@ -130,6 +133,7 @@ use super::syscall::{self, Syscall};
 
 pub(crate) use events::{Event, Events, event};
 pub(crate) use io_source_state::IoSourceState;
+pub(crate) use pipe::Pipe;
 pub(crate) use selector::Selector;
 pub(crate) use socket::set_nonblocking;
 pub(crate) use waker::Waker;

@@ -19,6 +19,10 @@
 
 #[cfg(unix)]
 mod unix;
+#[cfg(groundup_backend = "iocp")]
+pub(crate) use super::backend::Pipe;
+#[cfg(groundup_backend = "iocp")]
+pub(crate) use super::backend::process::{ExitSource, ProcessHandle};
 #[cfg(unix)]
 pub(crate) use unix::{ExitSource, Pipe, kill, try_reap};
 #[cfg(groundup_backend = "epoll")]
