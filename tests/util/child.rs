@@ -95,8 +95,37 @@ pub fn run_if_asked() {
             std::thread::sleep(std::time::Duration::from_secs(60));
             unreachable!("the signal should have ended the process")
         }
+        #[cfg(windows)]
+        ("ctrl-c", _) => ctrl_c_to_myself(),
         (other, _) => panic!("unknown child mode {other:?}"),
     };
     stdout.flush().unwrap();
     std::process::exit(code);
+}
+
+/// Listens for Ctrl-C twice over (`signal::windows::ctrl_c` and
+/// `signal::ctrl_c`), sends Ctrl-C to this process's console, and exits 0
+/// once both have heard it (1 if not within `PATIENCE`). Run with
+/// `CREATE_NEW_CONSOLE`: a console of its own to send to, shared with no
+/// other process.
+#[cfg(windows)]
+fn ctrl_c_to_myself() -> i32 {
+    use groundup::groundup_ffi::windows as ffi;
+    groundup::block_on(async {
+        let mut listener = groundup::signal::windows::ctrl_c().unwrap();
+        let top_level = groundup::spawn(groundup::signal::ctrl_c());
+        // Let the spawned ctrl_c() make its listener (at its first poll).
+        groundup::task::yield_now().await;
+        // SAFETY: takes no pointers; this process has a console of its own.
+        let sent = unsafe { ffi::GenerateConsoleCtrlEvent(ffi::CTRL_C_EVENT, 0) };
+        assert_ne!(sent, 0, "GenerateConsoleCtrlEvent: {}", std::io::Error::last_os_error());
+        let both = async {
+            listener.recv().await;
+            top_level.await.unwrap().unwrap();
+        };
+        match groundup::time::timeout(super::PATIENCE, both).await {
+            Ok(()) => 0,
+            Err(_) => 1,
+        }
+    })
 }
