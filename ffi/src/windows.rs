@@ -516,6 +516,26 @@ unsafe extern "system" {
     /// any). The tests use it to deliver Ctrl-C to themselves.
     pub fn GenerateConsoleCtrlEvent(dwCtrlEvent: DWORD, dwProcessGroupId: DWORD) -> BOOL;
 
+    /// `BOOL FreeConsole(void);`
+    ///
+    /// Header `<consoleapi.h>`; docs
+    /// [FreeConsole](https://learn.microsoft.com/en-us/windows/console/freeconsole).
+    /// Detaches the calling process from its console. Returns non-zero, or
+    /// 0 with `GetLastError()`. With `AttachConsole`, how one process sends
+    /// Ctrl-C to another that has a console of its own (the graceful
+    /// shutdown example does).
+    pub fn FreeConsole() -> BOOL;
+
+    /// `BOOL AttachConsole(DWORD dwProcessId);`
+    ///
+    /// Header `<consoleapi.h>`; docs
+    /// [AttachConsole](https://learn.microsoft.com/en-us/windows/console/attachconsole).
+    /// Attaches the calling process (which must have no console) to the
+    /// console of process `dwProcessId`, or of its parent with
+    /// [`ATTACH_PARENT_PROCESS`]. Returns non-zero, or 0 with
+    /// `GetLastError()`.
+    pub fn AttachConsole(dwProcessId: DWORD) -> BOOL;
+
     /// `BOOL RegisterWaitForSingleObject(PHANDLE phNewWaitObject, HANDLE hObject, WAITORTIMERCALLBACK Callback, PVOID Context, ULONG dwMilliseconds, ULONG dwFlags);`
     ///
     /// Header `<winbase.h>`; docs
@@ -634,6 +654,10 @@ pub const CTRL_LOGOFF_EVENT: DWORD = 5;
 /// `CTRL_SHUTDOWN_EVENT` (6), `<wincon.h>`: the system is shutting down
 /// (services only receive it).
 pub const CTRL_SHUTDOWN_EVENT: DWORD = 6;
+
+/// `ATTACH_PARENT_PROCESS`, `<consoleapi.h>`: `((DWORD)-1)`, the console of
+/// the parent process, for `AttachConsole`.
+pub const ATTACH_PARENT_PROCESS: DWORD = 0xFFFF_FFFF;
 
 /// `WT_EXECUTEINWAITTHREAD`, `<winnt.h>`: run the callback on the waiting
 /// thread itself, for short callbacks (groundup's posts one packet).

@@ -730,6 +730,7 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
         ("CTRL_CLOSE_EVENT", CTRL_CLOSE_EVENT.into()),
         ("CTRL_LOGOFF_EVENT", CTRL_LOGOFF_EVENT.into()),
         ("CTRL_SHUTDOWN_EVENT", CTRL_SHUTDOWN_EVENT.into()),
+        ("ATTACH_PARENT_PROCESS", ATTACH_PARENT_PROCESS.into()),
         ("WT_EXECUTEINWAITTHREAD", WT_EXECUTEINWAITTHREAD.into()),
         ("WT_EXECUTEONLYONCE", WT_EXECUTEONLYONCE.into()),
         ("WAIT_OBJECT_0", WAIT_OBJECT_0.into()),
