@@ -1,5 +1,5 @@
-//! Signals: [`ctrl_c`] everywhere, [`unix::signal`] on Unix, the console
-//! control events in [`windows`] on Windows. The names and signatures are
+//! Signals: [`ctrl_c`] everywhere, `unix::signal` on Unix, the console
+//! control events in `windows` on Windows. The names and signatures are
 //! tokio's.
 //!
 //! ```no_run
@@ -60,7 +60,7 @@
 //! replaces it, unless it chains in turn.
 //!
 //! `SIGKILL` and `SIGSTOP` cannot be caught, and `SIGSEGV`, `SIGBUS`,
-//! `SIGILL` and `SIGFPE` are faults a self-pipe cannot handle: [`unix::signal`]
+//! `SIGILL` and `SIGFPE` are faults a self-pipe cannot handle: `unix::signal`
 //! refuses them with an `InvalidInput` error that says so.
 
 mod registry;

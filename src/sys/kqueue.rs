@@ -36,6 +36,11 @@
 //! - **Timeouts are a `timespec`**, nanoseconds: nothing to round, since
 //!   `Duration` has the same resolution. A wait longer than `i32::MAX`
 //!   seconds is clamped and `Poll::poll` loops.
+//! - **Process exits** are `EVFILT_PROC` knotes with `NOTE_EXIT`, keyed by
+//!   pid ([`Selector::register_pid`]), the one knote groundup adds that is
+//!   not a descriptor's: `groundup::process` waits for a child with it, and
+//!   the exit reads as readable. Pids are not descriptor numbers, so these
+//!   knotes stay out of the record of descriptors.
 //! - **The waker** is an `EVFILT_USER` knote registered with `EV_CLEAR` and
 //!   fired with `NOTE_TRIGGER` where `build.rs` says the system has it
 //!   (`groundup_waker = "evfilt_user"`: the Apple systems and FreeBSD): one

@@ -30,6 +30,13 @@
 //! call, the helpers shared by the Unix ones, and two pieces of the kqueue
 //! backend kept in files of their own so that Linux can test them:
 //! `kqueue_rules` (its decisions, over plain values) and `pipe_waker`.
+//! And what signals and child processes need from the kernel: `signal`
+//! (the Unix handler and its socket pair), `console` (Windows control
+//! events), and [`process`] (waiting for, reaping and killing children,
+//! and their pipes), which registers with the backends through two
+//! additions to the contract: kqueue's `Selector::register_pid` and
+//! `deregister_pid`, and the IOCP selector's `register_pipe` and
+//! `register_wait` (the epoll backend needs none: a pidfd is a descriptor).
 
 pub(crate) mod net;
 pub(crate) mod syscall;
