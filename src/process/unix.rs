@@ -38,10 +38,13 @@
 //! A `Child` dropped before its process was reaped (unless its process has
 //! exited by then, which one `waitpid(WNOHANG)` settles at once) becomes an
 //! *orphan*: its pid (and pidfd) go to the reaper, a thread of its own that
-//! runs a groundup runtime whose only tasks wait for orphans, the same way
-//! `Child::wait` does. It is started by the first orphan still running and
-//! lives for the rest of the process. A thread rather than the dropping
-//! runtime, because an orphan may outlive every runtime.
+//! runs a groundup runtime whose only work is orphans: each that has an
+//! exit source (pidfd, kqueue knote) is waited for by a task of its own,
+//! the same way `Child::wait` does; those of the `SIGCHLD` fallback share
+//! one listener, and every `SIGCHLD` tries each of them. The reaper is
+//! started by the first orphan still running and lives for the rest of the
+//! process: a thread rather than the dropping runtime, because an orphan
+//! may outlive every runtime.
 
 use std::collections::VecDeque;
 use std::future::poll_fn;
@@ -214,6 +217,14 @@ impl Process {
         reaper::adopt(orphan);
     }
 
+    /// Whether its exit is awaited through `SIGCHLD` (no exit source).
+    fn waits_for_sigchld(&self) -> bool {
+        #[cfg(groundup_backend = "epoll")]
+        return self.pidfd.is_none();
+        #[cfg(groundup_backend = "kqueue")]
+        return sigchld_forced();
+    }
+
     fn from_orphan(orphan: Orphan) -> Process {
         Process {
             pid: orphan.pid,
@@ -289,8 +300,11 @@ mod reaper {
         started.is_ok()
     }
 
-    /// The reaper: takes orphans from the inbox and waits for each in a
-    /// task of its own, forever.
+    /// The reaper: takes orphans from the inbox and waits for them,
+    /// forever. An orphan with an exit source (a pidfd, a kqueue knote) gets
+    /// a task of its own, which waits as `Child::wait` does; the orphans of
+    /// the `SIGCHLD` fallback share one listener (a descriptor), and each
+    /// `SIGCHLD` tries to reap every one of them.
     fn run() {
         let runtime = match crate::Runtime::new() {
             Ok(runtime) => runtime,
@@ -299,6 +313,7 @@ mod reaper {
                 return;
             }
         };
+        let mut by_sigchld = BySigchld { listener: None, orphans: Vec::new() };
         runtime.block_on(poll_fn(|cx| {
             let orphans = {
                 let mut inbox = inbox();
@@ -307,11 +322,43 @@ mod reaper {
             };
             for orphan in orphans {
                 let mut process = Process::from_orphan(orphan);
-                // An error (ECHILD: reaped by someone else) leaves nothing
-                // to do either.
-                crate::spawn(async move { poll_fn(|cx| process.poll_wait(cx)).await });
+                if process.waits_for_sigchld() {
+                    by_sigchld.orphans.push(process);
+                } else {
+                    // An error (ECHILD: reaped by someone else) leaves
+                    // nothing to do either.
+                    crate::spawn(async move { poll_fn(|cx| process.poll_wait(cx)).await });
+                }
             }
+            by_sigchld.poll_reap(cx);
             Poll::<()>::Pending
         }));
+    }
+
+    /// The orphans waited for through `SIGCHLD`, and their one listener.
+    struct BySigchld {
+        listener: Option<Signal>,
+        orphans: Vec<Process>,
+    }
+
+    impl BySigchld {
+        /// Reaps every orphan that has exited, then waits for the next
+        /// `SIGCHLD` if any is left.
+        fn poll_reap(&mut self, cx: &mut Context<'_>) {
+            while !self.orphans.is_empty() {
+                if self.listener.is_none() {
+                    // Before the first try, so no exit is missed between
+                    // the two; if it cannot be made, the next orphan or
+                    // SIGCHLD-less wake tries again.
+                    self.listener = signal(SignalKind::child()).ok();
+                }
+                // Kept while running; an error (ECHILD) means not ours.
+                self.orphans.retain_mut(|p| matches!(p.try_wait(), Ok(None)));
+                let Some(listener) = &mut self.listener else { return };
+                if !matches!(listener.poll_recv(cx), Poll::Ready(Some(()))) {
+                    return; // Pending: woken by the next SIGCHLD
+                }
+            }
+        }
     }
 }
