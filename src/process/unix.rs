@@ -27,7 +27,8 @@
 //!   between the two is not missed; `SIGCHLD`s merge, which costs nothing
 //!   here because each try asks about this one child. This installs
 //!   groundup's `SIGCHLD` handler, process-wide, as listening for any
-//!   signal does.
+//!   signal does, and costs each waiting child a descriptor (its
+//!   listener's) where a pidfd would have cost the same.
 //!
 //! groundup only ever reaps the pids of its own children, never
 //! `waitpid(-1)`: children spawned by other code in the process are theirs
