@@ -14,9 +14,9 @@
 //!     let mut stdin = child.stdin.take().unwrap();
 //!     stdin.write_all(b"hello").await?;
 //!     drop(stdin); // end of file for cat
-//!     let mut out = String::new();
-//!     child.stdout.take().unwrap().read_to_string(&mut out).await?;
-//!     assert_eq!(out, "hello");
+//!     let mut out = Vec::new();
+//!     child.stdout.take().unwrap().read_to_end(&mut out).await?;
+//!     assert_eq!(out, b"hello");
 //!     assert!(child.wait().await?.success());
 //!     std::io::Result::Ok(())
 //! })?;
