@@ -16,3 +16,4 @@ cargo run --example poll_echo
 trace=$(GROUNDUP_TRACE=1 cargo run --example one_read 2>&1)
 grep -q 'recv(' <<<"$trace"
 cargo run --example layers
+cargo run --example graceful_shutdown -- --check

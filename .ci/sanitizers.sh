@@ -15,7 +15,8 @@ cd "$(dirname "$0")/.."
 HOST=x86_64-unknown-linux-gnu
 rustup toolchain install nightly --profile minimal --component rust-src >/dev/null
 export GROUNDUP_STRESS_DIVISOR=10
-# Tells the soak test not to judge resident memory (see tests/soak.rs).
+# Tells the soak test not to judge resident memory (see tests/soak.rs), and
+# tests/example_graceful_shutdown.rs which sanitizer runs (set in `run`).
 export GROUNDUP_SANITIZER=1
 
 run() {
@@ -23,7 +24,7 @@ run() {
     echo "== ${sanitizer}Sanitizer"
     local build_std=()
     [[ $sanitizer == thread ]] && build_std=(-Zbuild-std)
-    RUSTFLAGS="-Zsanitizer=$sanitizer" \
+    GROUNDUP_SANITIZER="$sanitizer" RUSTFLAGS="-Zsanitizer=$sanitizer" \
     ASAN_OPTIONS="detect_leaks=1" TSAN_OPTIONS="halt_on_error=1" \
         cargo +nightly test "${build_std[@]}" --target "$HOST" \
         --target-dir "target/sanitizer-$sanitizer" --workspace --lib --tests

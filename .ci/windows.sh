@@ -133,6 +133,7 @@ examples() {
     "${run[@]}" --example delay -- 5
     "${run[@]}" --example poll_echo
     "${run[@]}" --example layers
+    "${run[@]}" --example graceful_shutdown -- --check
     # Captured first: `grep -q` would stop reading at the first match, and
     # the example, still tracing under Wine, would die of the closed pipe.
     local trace

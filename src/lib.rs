@@ -77,6 +77,8 @@
 pub mod io;
 pub mod net;
 pub mod poll;
+pub mod process;
+pub mod signal;
 pub mod stats;
 pub mod sync;
 pub mod task;

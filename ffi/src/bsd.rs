@@ -92,6 +92,12 @@ mod os;
 
 pub use os::*;
 
+// Signals and child processes: mostly common to all, so one file with the
+// differences named inside.
+#[path = "bsd/process.rs"]
+mod process;
+pub use process::*;
+
 // ---------------------------------------------------------------------------
 // kqueue
 // ---------------------------------------------------------------------------

@@ -22,7 +22,7 @@
 //! SPARC get their own. The ABI test checks whichever set is compiled against
 //! the headers of the machine that runs it.
 
-use core::ffi::{c_int, c_ulong};
+use core::ffi::{c_int, c_long, c_ulong};
 
 // ---------------------------------------------------------------------------
 // epoll
@@ -617,6 +617,237 @@ pub const SIGUSR1: c_int = 16;
 /// `SIGUSR1` (SPARC value).
 #[cfg(target_arch = "sparc64")]
 pub const SIGUSR1: c_int = 30;
+
+// The other signal numbers groundup names. Most are the same on every Linux
+// architecture; MIPS and SPARC kept the numbers of the Unix they were first
+// ported from for the rest, so those get a line of their own (values from
+// each architecture's `arch/*/include/uapi/asm/signal.h`).
+
+/// `SIGHUP`, `<signal.h>`: the controlling terminal hung up; by convention
+/// a daemon's "reload your configuration".
+pub const SIGHUP: c_int = 1;
+/// `SIGINT`, `<signal.h>`: interrupt from the keyboard (Ctrl-C).
+pub const SIGINT: c_int = 2;
+/// `SIGQUIT`, `<signal.h>`: quit from the keyboard (Ctrl-\\).
+pub const SIGQUIT: c_int = 3;
+/// `SIGILL`, `<signal.h>`: illegal instruction (a fault: cannot be handled
+/// usefully by a self-pipe, see `groundup::signal`).
+pub const SIGILL: c_int = 4;
+/// `SIGFPE`, `<signal.h>`: arithmetic fault (a fault, like `SIGILL`).
+pub const SIGFPE: c_int = 8;
+/// `SIGKILL`, `<signal.h>`: kill; cannot be caught, blocked or ignored.
+pub const SIGKILL: c_int = 9;
+/// `SIGSEGV`, `<signal.h>`: invalid memory reference (a fault; Rust's std
+/// handles it to report stack overflows).
+pub const SIGSEGV: c_int = 11;
+/// `SIGPIPE`, `<signal.h>`: a write to a pipe or socket nobody reads (Rust's
+/// std sets it to `SIG_IGN` before `main`).
+pub const SIGPIPE: c_int = 13;
+/// `SIGALRM`, `<signal.h>`: the timer of `alarm(2)` expired.
+pub const SIGALRM: c_int = 14;
+/// `SIGTERM`, `<signal.h>`: a polite request to terminate (what `kill`
+/// sends by default, and what service managers send first).
+pub const SIGTERM: c_int = 15;
+
+/// `SIGBUS`, `<signal.h>`: bus error (a fault; Rust's std handles it too).
+#[cfg(not(any(target_arch = "mips", target_arch = "mips64", target_arch = "sparc64")))]
+pub const SIGBUS: c_int = 7;
+/// `SIGBUS` (MIPS and SPARC value).
+#[cfg(any(target_arch = "mips", target_arch = "mips64", target_arch = "sparc64"))]
+pub const SIGBUS: c_int = 10;
+
+/// `SIGUSR2`, `<signal.h>`: a second signal with no predefined meaning.
+#[cfg(not(any(target_arch = "mips", target_arch = "mips64", target_arch = "sparc64")))]
+pub const SIGUSR2: c_int = 12;
+/// `SIGUSR2` (MIPS value).
+#[cfg(any(target_arch = "mips", target_arch = "mips64"))]
+pub const SIGUSR2: c_int = 17;
+/// `SIGUSR2` (SPARC value).
+#[cfg(target_arch = "sparc64")]
+pub const SIGUSR2: c_int = 31;
+
+/// `SIGCHLD`, `<signal.h>`: a child process stopped or exited.
+#[cfg(not(any(target_arch = "mips", target_arch = "mips64", target_arch = "sparc64")))]
+pub const SIGCHLD: c_int = 17;
+/// `SIGCHLD` (MIPS value).
+#[cfg(any(target_arch = "mips", target_arch = "mips64"))]
+pub const SIGCHLD: c_int = 18;
+/// `SIGCHLD` (SPARC value).
+#[cfg(target_arch = "sparc64")]
+pub const SIGCHLD: c_int = 20;
+
+/// `SIGSTOP`, `<signal.h>`: stop the process; cannot be caught, blocked or
+/// ignored.
+#[cfg(not(any(target_arch = "mips", target_arch = "mips64", target_arch = "sparc64")))]
+pub const SIGSTOP: c_int = 19;
+/// `SIGSTOP` (MIPS value).
+#[cfg(any(target_arch = "mips", target_arch = "mips64"))]
+pub const SIGSTOP: c_int = 23;
+/// `SIGSTOP` (SPARC value).
+#[cfg(target_arch = "sparc64")]
+pub const SIGSTOP: c_int = 17;
+
+/// `SIGWINCH`, `<signal.h>`: the terminal window changed size.
+#[cfg(not(any(target_arch = "mips", target_arch = "mips64")))]
+pub const SIGWINCH: c_int = 28;
+/// `SIGWINCH` (MIPS value).
+#[cfg(any(target_arch = "mips", target_arch = "mips64"))]
+pub const SIGWINCH: c_int = 20;
+
+/// `SIGIO`, `<signal.h>`: I/O is possible on a descriptor set up with
+/// `F_SETOWN` (also called `SIGPOLL`).
+#[cfg(not(any(target_arch = "mips", target_arch = "mips64", target_arch = "sparc64")))]
+pub const SIGIO: c_int = 29;
+/// `SIGIO` (MIPS value).
+#[cfg(any(target_arch = "mips", target_arch = "mips64"))]
+pub const SIGIO: c_int = 22;
+/// `SIGIO` (SPARC value).
+#[cfg(target_arch = "sparc64")]
+pub const SIGIO: c_int = 23;
+
+/// `typedef struct { unsigned long __val[1024 / (8 * sizeof(unsigned long))]; } __sigset_t;`
+///
+/// Header `<bits/types/__sigset_t.h>` (via `<signal.h>`); glibc's and musl's
+/// 128-byte signal set (the kernel's is 8 bytes: the C library translates).
+/// groundup only ever passes an empty one, built with all-zero bytes.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct sigset_t {
+    /// 1,024 bits, one per signal number (most unused).
+    pub __val: [c_ulong; 1024 / c_ulong::BITS as usize],
+}
+
+/// `struct sigaction { union { __sighandler_t sa_handler; void (*sa_sigaction)(int, siginfo_t *, void *); } __sigaction_handler; __sigset_t sa_mask; int sa_flags; void (*sa_restorer)(void); };`
+///
+/// Header `<bits/sigaction.h>` (via `<signal.h>`); man page
+/// [sigaction(2)](https://man7.org/linux/man-pages/man2/sigaction.2.html).
+/// The C library's struct, not the kernel's (`rt_sigaction` takes another
+/// layout, which glibc's `sigaction` builds from this one, filling in the
+/// `sa_restorer` trampoline itself). The union is declared as the address
+/// it holds, like [`sighandler_t`]: `SIG_DFL` is 0, `SIG_IGN` 1, and with
+/// `SA_SIGINFO` in `sa_flags` it is a three-argument handler. `sa_handler`
+/// and `sa_sigaction` are macros for the union's two members, so the ABI
+/// test names the field `sa_sigaction` as C code does.
+///
+/// MIPS puts `sa_flags` first (glibc's `sysdeps/unix/sysv/linux/mips/bits/sigaction.h`,
+/// with an `int sa_resv[1]` after the restorer on 32-bit MIPS); that layout
+/// is declared below from the header and checked by no compiler here.
+#[cfg(not(any(target_arch = "mips", target_arch = "mips64")))]
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct sigaction {
+    /// The handler: `SIG_DFL`, `SIG_IGN`, or a function's address.
+    pub sa_sigaction: sighandler_t,
+    /// Signals blocked while the handler runs (besides the signal itself).
+    pub sa_mask: sigset_t,
+    /// `SA_*` flags.
+    pub sa_flags: c_int,
+    /// Set by the C library; callers leave it zero.
+    pub sa_restorer: usize,
+}
+
+/// `struct sigaction` on MIPS: `sa_flags` first (see the generic one).
+#[cfg(any(target_arch = "mips", target_arch = "mips64"))]
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct sigaction {
+    /// `SA_*` flags.
+    pub sa_flags: c_int,
+    /// The handler: `SIG_DFL`, `SIG_IGN`, or a function's address.
+    pub sa_sigaction: sighandler_t,
+    /// Signals blocked while the handler runs (besides the signal itself).
+    pub sa_mask: sigset_t,
+    /// Set by the C library; callers leave it zero.
+    pub sa_restorer: usize,
+    /// Reserved by the 32-bit MIPS ABI.
+    #[cfg(target_arch = "mips")]
+    pub sa_resv: [c_int; 1],
+}
+
+const _: () = assert!(size_of::<sigset_t>() == 128);
+#[cfg(target_arch = "x86_64")]
+const _: () = assert!(size_of::<sigaction>() == 152 && align_of::<sigaction>() == 8);
+
+/// `SA_SIGINFO`, `<signal.h>`: the handler takes three arguments (`int`,
+/// `siginfo_t *`, `void *` context) and is stored in `sa_sigaction`.
+#[cfg(not(any(target_arch = "mips", target_arch = "mips64", target_arch = "sparc64")))]
+pub const SA_SIGINFO: c_int = 4;
+/// `SA_SIGINFO` (MIPS value).
+#[cfg(any(target_arch = "mips", target_arch = "mips64"))]
+pub const SA_SIGINFO: c_int = 8;
+/// `SA_SIGINFO` (SPARC value).
+#[cfg(target_arch = "sparc64")]
+pub const SA_SIGINFO: c_int = 0x200;
+
+/// `SA_RESTART`, `<signal.h>`: system calls the handler interrupts are
+/// restarted instead of failing with `EINTR` (where the call allows it:
+/// `epoll_wait` never is; see signal(7), "Interruption of system calls").
+#[cfg(not(target_arch = "sparc64"))]
+pub const SA_RESTART: c_int = 0x1000_0000;
+/// `SA_RESTART` (SPARC value).
+#[cfg(target_arch = "sparc64")]
+pub const SA_RESTART: c_int = 0x2;
+
+// ---------------------------------------------------------------------------
+// Child processes
+// ---------------------------------------------------------------------------
+
+// `SYS_pidfd_open` and `SYS_pidfd_send_signal` keep the C spelling, lower
+// case and all, as every name in this crate does.
+
+unsafe extern "C" {
+    /// `long syscall(long number, ...);`
+    ///
+    /// Header `<unistd.h>`; man page [syscall(2)](https://man7.org/linux/man-pages/man2/syscall.2.html).
+    /// Makes the system call `number` with the arguments given; returns
+    /// what it returns, or -1 with errno (`ENOSYS` if the kernel does not
+    /// have it). groundup uses it for the pidfd calls, whose C library
+    /// wrappers are new (glibc 2.36, not in musl) while the calls are not.
+    pub fn syscall(number: c_long, ...) -> c_long;
+}
+
+/// `SYS_pidfd_open`, `<sys/syscall.h>`: `int pidfd_open(pid_t pid, unsigned
+/// int flags)` (Linux 5.3), a descriptor that refers to process `pid` and
+/// becomes readable when it exits; man page
+/// [pidfd_open(2)](https://man7.org/linux/man-pages/man2/pidfd_open.2.html).
+/// 434 on every architecture since the numbers were unified in Linux 5.1,
+/// except for MIPS's per-ABI offsets (o32 4000, n64 5000).
+#[cfg(not(any(target_arch = "mips", target_arch = "mips64")))]
+#[allow(non_upper_case_globals)]
+pub const SYS_pidfd_open: c_long = 434;
+/// `SYS_pidfd_open` (MIPS o32: 4000 + 434).
+#[cfg(target_arch = "mips")]
+#[allow(non_upper_case_globals)]
+pub const SYS_pidfd_open: c_long = 4434;
+/// `SYS_pidfd_open` (MIPS n64: 5000 + 434).
+#[cfg(target_arch = "mips64")]
+#[allow(non_upper_case_globals)]
+pub const SYS_pidfd_open: c_long = 5434;
+
+/// `SYS_pidfd_send_signal`, `<sys/syscall.h>`: `int pidfd_send_signal(int
+/// pidfd, int sig, siginfo_t *info, unsigned int flags)` (Linux 5.1), a
+/// `kill(2)` that names the process by its pidfd, so it cannot hit another
+/// process that reused the number; man page
+/// [pidfd_send_signal(2)](https://man7.org/linux/man-pages/man2/pidfd_send_signal.2.html).
+/// `ESRCH` once the process has exited, even before it is reaped.
+#[cfg(not(any(target_arch = "mips", target_arch = "mips64")))]
+#[allow(non_upper_case_globals)]
+pub const SYS_pidfd_send_signal: c_long = 424;
+/// `SYS_pidfd_send_signal` (MIPS o32).
+#[cfg(target_arch = "mips")]
+#[allow(non_upper_case_globals)]
+pub const SYS_pidfd_send_signal: c_long = 4424;
+/// `SYS_pidfd_send_signal` (MIPS n64).
+#[cfg(target_arch = "mips64")]
+#[allow(non_upper_case_globals)]
+pub const SYS_pidfd_send_signal: c_long = 5424;
+
+/// `WNOHANG`, `<sys/wait.h>`: `waitpid` returns 0 at once instead of
+/// waiting when the child has not exited.
+pub const WNOHANG: c_int = 1;
+
+/// `ESRCH`, `<errno.h>`: no such process.
+pub const ESRCH: c_int = 3;
 
 // ---------------------------------------------------------------------------
 // Resource limits

@@ -237,3 +237,43 @@ unsafe extern "C" {
     /// without privilege, `EINVAL` when the soft limit exceeds the hard one.
     pub fn setrlimit(resource: c_int, rlim: *const rlimit) -> c_int;
 }
+
+#[cfg(groundup_backend = "kqueue")]
+pub use crate::bsd::{pid_t, sigaction};
+/// `pid_t` and `struct sigaction` differ per system (the struct has a
+/// different field order on nearly every one); each OS family module
+/// declares them. Re-exported here for the prototypes.
+#[cfg(groundup_backend = "epoll")]
+pub use crate::linux::{pid_t, sigaction};
+
+unsafe extern "C" {
+    /// `int sigaction(int signum, const struct sigaction *act, struct sigaction *oldact);`
+    ///
+    /// Header `<signal.h>`; man page [sigaction(2)](https://man7.org/linux/man-pages/man2/sigaction.2.html),
+    /// [on FreeBSD](https://man.freebsd.org/cgi/man.cgi?query=sigaction&sektion=2).
+    /// Installs `*act` (if not null) as the disposition of `signum` for the
+    /// whole process, and stores the one it replaces in `*oldact` (if not
+    /// null). Returns 0, or -1 with errno (`EINVAL` for `SIGKILL`, `SIGSTOP`
+    /// or a number out of range). NetBSD's header renames it to
+    /// `__sigaction14` (the `struct sigaction` of NetBSD 1.4).
+    #[cfg_attr(target_os = "netbsd", link_name = "__sigaction14")]
+    pub fn sigaction(signum: c_int, act: *const sigaction, oldact: *mut sigaction) -> c_int;
+
+    /// `int kill(pid_t pid, int sig);`
+    ///
+    /// Header `<signal.h>`; man page [kill(2)](https://man7.org/linux/man-pages/man2/kill.2.html).
+    /// Sends `sig` to process `pid`. Returns 0, or -1 with errno (`ESRCH`:
+    /// no such process; a zombie, exited but not yet reaped, still counts as
+    /// a process and the call succeeds).
+    pub fn kill(pid: pid_t, sig: c_int) -> c_int;
+
+    /// `pid_t waitpid(pid_t pid, int *wstatus, int options);`
+    ///
+    /// Header `<sys/wait.h>`; man page [waitpid(2)](https://man7.org/linux/man-pages/man2/wait.2.html).
+    /// Reaps the child `pid` if it has exited, storing its wait status
+    /// (exit code or signal, decoded by the `W*` macros; std's
+    /// `ExitStatusExt::from_raw` takes it as is). With `WNOHANG` returns 0
+    /// at once if it has not exited. Returns the pid reaped, 0, or -1 with
+    /// errno (`ECHILD`: not a child of ours, or already reaped; `EINTR`).
+    pub fn waitpid(pid: pid_t, wstatus: *mut c_int, options: c_int) -> pid_t;
+}

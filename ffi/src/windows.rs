@@ -469,6 +469,273 @@ pub const ERROR_IO_PENDING: DWORD = 997;
 pub const ERROR_NOT_FOUND: DWORD = 1168;
 
 // ---------------------------------------------------------------------------
+// kernel32: console control events, child processes, pipes
+// ---------------------------------------------------------------------------
+
+/// `typedef BOOL (WINAPI *PHANDLER_ROUTINE)(DWORD CtrlType);`
+///
+/// Header `<consoleapi.h>` (`<wincon.h>` in mingw-w64); docs
+/// [HandlerRoutine](https://learn.microsoft.com/en-us/windows/console/handlerroutine).
+/// A console control handler. The system calls it **on a new thread it
+/// creates** for each event, so, unlike a Unix signal handler, it may take
+/// locks and wake threads. Returning `TRUE` says the event was handled; for
+/// `CTRL_CLOSE_EVENT`, `CTRL_LOGOFF_EVENT` and `CTRL_SHUTDOWN_EVENT` the
+/// process is terminated when the handler returns, whatever it returns.
+pub type PHANDLER_ROUTINE = Option<unsafe extern "system" fn(DWORD) -> BOOL>;
+
+/// `typedef VOID (NTAPI *WAITORTIMERCALLBACK)(PVOID lpParameter, BOOLEAN TimerOrWaitFired);`
+///
+/// Header `<winnt.h>`; docs
+/// [WaitOrTimerCallback](https://learn.microsoft.com/en-us/previous-versions/windows/desktop/legacy/ms687066(v=vs.85)).
+/// Called on a thread-pool thread when a wait registered with
+/// `RegisterWaitForSingleObject` is satisfied (`TimerOrWaitFired` FALSE) or
+/// times out (TRUE).
+pub type WAITORTIMERCALLBACK = Option<unsafe extern "system" fn(*mut c_void, BOOLEAN)>;
+
+#[link(name = "kernel32")]
+unsafe extern "system" {
+    /// `BOOL SetConsoleCtrlHandler(PHANDLER_ROUTINE HandlerRoutine, BOOL Add);`
+    ///
+    /// Header `<consoleapi.h>`; docs
+    /// [SetConsoleCtrlHandler](https://learn.microsoft.com/en-us/windows/console/setconsolectrlhandler).
+    /// Adds (`Add` non-zero) or removes a handler of console control events
+    /// for the whole process. Handlers are called last-added first until
+    /// one returns `TRUE`; if none does, the default handler calls
+    /// `ExitProcess`. Returns non-zero, or 0 with `GetLastError()`.
+    pub fn SetConsoleCtrlHandler(HandlerRoutine: PHANDLER_ROUTINE, Add: BOOL) -> BOOL;
+
+    /// `BOOL GenerateConsoleCtrlEvent(DWORD dwCtrlEvent, DWORD dwProcessGroupId);`
+    ///
+    /// Header `<consoleapi.h>`; docs
+    /// [GenerateConsoleCtrlEvent](https://learn.microsoft.com/en-us/windows/console/generateconsolectrlevent).
+    /// Sends `CTRL_C_EVENT` or `CTRL_BREAK_EVENT` to the processes of the
+    /// calling process's console in group `dwProcessGroupId` (0: all of
+    /// them, the caller included). A process started with
+    /// `CREATE_NEW_PROCESS_GROUP` ignores `CTRL_C_EVENT`. Returns non-zero,
+    /// or 0 with `GetLastError()` (a process without a console cannot send
+    /// any). The tests use it to deliver Ctrl-C to themselves.
+    pub fn GenerateConsoleCtrlEvent(dwCtrlEvent: DWORD, dwProcessGroupId: DWORD) -> BOOL;
+
+    /// `BOOL FreeConsole(void);`
+    ///
+    /// Header `<consoleapi.h>`; docs
+    /// [FreeConsole](https://learn.microsoft.com/en-us/windows/console/freeconsole).
+    /// Detaches the calling process from its console. Returns non-zero, or
+    /// 0 with `GetLastError()`. With `AttachConsole`, how one process sends
+    /// Ctrl-C to another that has a console of its own (the graceful
+    /// shutdown example does).
+    pub fn FreeConsole() -> BOOL;
+
+    /// `BOOL AttachConsole(DWORD dwProcessId);`
+    ///
+    /// Header `<consoleapi.h>`; docs
+    /// [AttachConsole](https://learn.microsoft.com/en-us/windows/console/attachconsole).
+    /// Attaches the calling process (which must have no console) to the
+    /// console of process `dwProcessId`, or of its parent with
+    /// [`ATTACH_PARENT_PROCESS`]. Returns non-zero, or 0 with
+    /// `GetLastError()`.
+    pub fn AttachConsole(dwProcessId: DWORD) -> BOOL;
+
+    /// `BOOL RegisterWaitForSingleObject(PHANDLE phNewWaitObject, HANDLE hObject, WAITORTIMERCALLBACK Callback, PVOID Context, ULONG dwMilliseconds, ULONG dwFlags);`
+    ///
+    /// Header `<winbase.h>`; docs
+    /// [RegisterWaitForSingleObject](https://learn.microsoft.com/en-us/windows/win32/api/winbase/nf-winbase-registerwaitforsingleobject).
+    /// Asks the thread pool to wait for `hObject` (a process handle
+    /// becomes signaled when the process exits) and call `Callback(Context,
+    /// …)` then. One pool thread waits for up to 63 registered objects at
+    /// once (`MAXIMUM_WAIT_OBJECTS` less one for its own use), so waiting
+    /// for many children costs a thread per 63, not per child. The handle
+    /// written to `*phNewWaitObject` must be passed to `UnregisterWaitEx`
+    /// even after a `WT_EXECUTEONLYONCE` wait has fired. Returns non-zero,
+    /// or 0 with `GetLastError()`.
+    pub fn RegisterWaitForSingleObject(
+        phNewWaitObject: *mut HANDLE,
+        hObject: HANDLE,
+        Callback: WAITORTIMERCALLBACK,
+        Context: *mut c_void,
+        dwMilliseconds: ULONG,
+        dwFlags: ULONG,
+    ) -> BOOL;
+
+    /// `BOOL UnregisterWaitEx(HANDLE WaitHandle, HANDLE CompletionEvent);`
+    ///
+    /// Header `<winbase.h>`; docs
+    /// [UnregisterWaitEx](https://learn.microsoft.com/en-us/windows/win32/api/winbase/nf-winbase-unregisterwaitex).
+    /// Cancels a registered wait. With `CompletionEvent =
+    /// INVALID_HANDLE_VALUE` it returns only once a callback already
+    /// running has finished, so afterwards the callback has either run to
+    /// its end or will never run; it must therefore not be called from the
+    /// callback itself. Returns non-zero, or 0 with `GetLastError()`.
+    pub fn UnregisterWaitEx(WaitHandle: HANDLE, CompletionEvent: HANDLE) -> BOOL;
+
+    /// `DWORD WaitForSingleObject(HANDLE hHandle, DWORD dwMilliseconds);`
+    ///
+    /// Header `<synchapi.h>`; docs
+    /// [WaitForSingleObject](https://learn.microsoft.com/en-us/windows/win32/api/synchapi/nf-synchapi-waitforsingleobject).
+    /// Waits up to `dwMilliseconds` for `hHandle` to be signaled; groundup
+    /// only ever asks with 0 (is the process gone?). Returns
+    /// [`WAIT_OBJECT_0`], [`WAIT_TIMEOUT`], or **[`WAIT_FAILED`]** with
+    /// `GetLastError()`: a convention of its own.
+    pub fn WaitForSingleObject(hHandle: HANDLE, dwMilliseconds: DWORD) -> DWORD;
+
+    /// `BOOL GetExitCodeProcess(HANDLE hProcess, LPDWORD lpExitCode);`
+    ///
+    /// Header `<processthreadsapi.h>`; docs
+    /// [GetExitCodeProcess](https://learn.microsoft.com/en-us/windows/win32/api/processthreadsapi/nf-processthreadsapi-getexitcodeprocess).
+    /// Writes the process's exit code, or [`STILL_ACTIVE`] while it runs
+    /// (which a process may also exit with, hence `WaitForSingleObject`
+    /// first). Returns non-zero, or 0 with `GetLastError()`.
+    pub fn GetExitCodeProcess(hProcess: HANDLE, lpExitCode: *mut DWORD) -> BOOL;
+
+    /// `BOOL TerminateProcess(HANDLE hProcess, UINT uExitCode);`
+    ///
+    /// Header `<processthreadsapi.h>`; docs
+    /// [TerminateProcess](https://learn.microsoft.com/en-us/windows/win32/api/processthreadsapi/nf-processthreadsapi-terminateprocess).
+    /// Ends the process at once with exit code `uExitCode`; asynchronous:
+    /// the process handle is signaled when it is gone. Returns non-zero, or
+    /// 0 with `GetLastError()` (`ERROR_ACCESS_DENIED` once it has exited).
+    pub fn TerminateProcess(hProcess: HANDLE, uExitCode: c_uint) -> BOOL;
+
+    /// `BOOL ReadFile(HANDLE hFile, LPVOID lpBuffer, DWORD nNumberOfBytesToRead, LPDWORD lpNumberOfBytesRead, LPOVERLAPPED lpOverlapped);`
+    ///
+    /// Header `<fileapi.h>`; docs
+    /// [ReadFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-readfile).
+    /// On a handle opened for overlapped I/O, with an `OVERLAPPED`, starts a
+    /// read: returns 0 with `ERROR_IO_PENDING` (or non-zero if it finished
+    /// at once) and, the handle being associated with a port, queues one
+    /// packet when it is done, either way. `lpNumberOfBytesRead` should be
+    /// null then. A read from a pipe whose writer has closed fails with
+    /// [`ERROR_BROKEN_PIPE`]: end of file.
+    pub fn ReadFile(
+        hFile: HANDLE,
+        lpBuffer: *mut c_void,
+        nNumberOfBytesToRead: DWORD,
+        lpNumberOfBytesRead: *mut DWORD,
+        lpOverlapped: *mut OVERLAPPED,
+    ) -> BOOL;
+
+    /// `BOOL WriteFile(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumberOfBytesToWrite, LPDWORD lpNumberOfBytesWritten, LPOVERLAPPED lpOverlapped);`
+    ///
+    /// Header `<fileapi.h>`; docs
+    /// [WriteFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-writefile).
+    /// As `ReadFile`, for writing: the packet comes when the pipe has taken
+    /// all the bytes. Fails with `ERROR_NO_DATA` or `ERROR_BROKEN_PIPE` once
+    /// the reader has closed.
+    pub fn WriteFile(
+        hFile: HANDLE,
+        lpBuffer: *const c_void,
+        nNumberOfBytesToWrite: DWORD,
+        lpNumberOfBytesWritten: *mut DWORD,
+        lpOverlapped: *mut OVERLAPPED,
+    ) -> BOOL;
+
+    /// `BOOL CancelIoEx(HANDLE hFile, LPOVERLAPPED lpOverlapped);`
+    ///
+    /// Header `<ioapiset.h>`; docs
+    /// [CancelIoEx](https://learn.microsoft.com/en-us/windows/win32/fileio/cancelioex-func).
+    /// Requests the cancellation of the operation `lpOverlapped` on `hFile`
+    /// (from any thread). Asynchronous: the operation's packet still comes,
+    /// with `ERROR_OPERATION_ABORTED` (or with its result, if it finished
+    /// first). Returns non-zero, or 0 with `GetLastError()`
+    /// ([`ERROR_NOT_FOUND`]: nothing to cancel).
+    pub fn CancelIoEx(hFile: HANDLE, lpOverlapped: *mut OVERLAPPED) -> BOOL;
+}
+
+/// `CTRL_C_EVENT` (0), `<wincon.h>`: Ctrl-C, or `GenerateConsoleCtrlEvent`.
+pub const CTRL_C_EVENT: DWORD = 0;
+/// `CTRL_BREAK_EVENT` (1), `<wincon.h>`: Ctrl-Break, or
+/// `GenerateConsoleCtrlEvent`.
+pub const CTRL_BREAK_EVENT: DWORD = 1;
+/// `CTRL_CLOSE_EVENT` (2), `<wincon.h>`: the console is being closed.
+pub const CTRL_CLOSE_EVENT: DWORD = 2;
+/// `CTRL_LOGOFF_EVENT` (5), `<wincon.h>`: a user is logging off (services
+/// only receive it).
+pub const CTRL_LOGOFF_EVENT: DWORD = 5;
+/// `CTRL_SHUTDOWN_EVENT` (6), `<wincon.h>`: the system is shutting down
+/// (services only receive it).
+pub const CTRL_SHUTDOWN_EVENT: DWORD = 6;
+
+/// `ATTACH_PARENT_PROCESS`, `<consoleapi.h>`: `((DWORD)-1)`, the console of
+/// the parent process, for `AttachConsole`.
+pub const ATTACH_PARENT_PROCESS: DWORD = 0xFFFF_FFFF;
+
+/// `WT_EXECUTEINWAITTHREAD`, `<winnt.h>`: run the callback on the waiting
+/// thread itself, for short callbacks (groundup's posts one packet).
+pub const WT_EXECUTEINWAITTHREAD: ULONG = 0x4;
+/// `WT_EXECUTEONLYONCE`, `<winnt.h>`: the wait ends after its callback
+/// has run once.
+pub const WT_EXECUTEONLYONCE: ULONG = 0x8;
+
+/// `WAIT_OBJECT_0` (0), `<winbase.h>`: the object waited for is signaled.
+pub const WAIT_OBJECT_0: DWORD = 0;
+/// `WAIT_FAILED`, `<winbase.h>`: `((DWORD)0xFFFFFFFF)`, the wait failed.
+pub const WAIT_FAILED: DWORD = 0xFFFF_FFFF;
+/// `STILL_ACTIVE` (259, `STATUS_PENDING`), `<minwinbase.h>`: the exit code
+/// `GetExitCodeProcess` reports for a process still running.
+pub const STILL_ACTIVE: DWORD = 259;
+
+/// `ERROR_ACCESS_DENIED` (5), `<winerror.h>`: what `TerminateProcess`
+/// says once the process has exited.
+pub const ERROR_ACCESS_DENIED: DWORD = 5;
+/// `ERROR_HANDLE_EOF` (38), `<winerror.h>`: end of file.
+pub const ERROR_HANDLE_EOF: DWORD = 38;
+/// `ERROR_BROKEN_PIPE` (109), `<winerror.h>`: the other end of the pipe is
+/// closed (for a reader: end of file).
+pub const ERROR_BROKEN_PIPE: DWORD = 109;
+/// `ERROR_NO_DATA` (232), `<winerror.h>`: "the pipe is being closed", what
+/// a write says once the reader has gone.
+pub const ERROR_NO_DATA: DWORD = 232;
+
+/// `typedef enum _FILE_INFORMATION_CLASS { … } FILE_INFORMATION_CLASS;`
+/// — `<winternl.h>`. Which information `NtQueryInformationFile` returns;
+/// an `enum`, so an `int`.
+pub type FILE_INFORMATION_CLASS = c_int;
+
+/// `FileModeInformation` (16), `<winternl.h>`: a `FILE_MODE_INFORMATION`.
+#[allow(non_upper_case_globals)] // the C enumerator's spelling
+pub const FileModeInformation: FILE_INFORMATION_CLASS = 16;
+
+/// `typedef struct _FILE_MODE_INFORMATION { ULONG Mode; } FILE_MODE_INFORMATION;`
+///
+/// Header `<winternl.h>` (`<ntifs.h>` in the WDK); docs
+/// [FILE_MODE_INFORMATION](https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/ntifs/ns-ntifs-_file_mode_information).
+/// How a handle was opened: `FILE_SYNCHRONOUS_IO_*` set means the handle is
+/// *not* overlapped (every operation on it waits), which would make an
+/// "asynchronous" read block the thread that starts it.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct FILE_MODE_INFORMATION {
+    /// `FILE_*` mode flags.
+    pub Mode: ULONG,
+}
+
+/// `FILE_SYNCHRONOUS_IO_ALERT`, `<winternl.h>`: the handle does
+/// synchronous, alertable I/O.
+pub const FILE_SYNCHRONOUS_IO_ALERT: ULONG = 0x10;
+/// `FILE_SYNCHRONOUS_IO_NONALERT`, `<winternl.h>`: the handle does
+/// synchronous I/O (what `CreateFileW` without `FILE_FLAG_OVERLAPPED` gives).
+pub const FILE_SYNCHRONOUS_IO_NONALERT: ULONG = 0x20;
+
+#[link(name = "ntdll")]
+unsafe extern "system" {
+    /// `NTSTATUS NtQueryInformationFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBlock, PVOID FileInformation, ULONG Length, FILE_INFORMATION_CLASS FileInformationClass);`
+    ///
+    /// Header `<winternl.h>`; docs
+    /// [NtQueryInformationFile](https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/ntifs/nf-ntifs-ntqueryinformationfile).
+    /// Writes the information of class `FileInformationClass` about the
+    /// handle into the `Length` bytes at `FileInformation`. groundup asks
+    /// for `FileModeInformation`, to check that a pipe handle it is given
+    /// is overlapped. Returns an `NTSTATUS`.
+    pub fn NtQueryInformationFile(
+        FileHandle: HANDLE,
+        IoStatusBlock: *mut IO_STATUS_BLOCK,
+        FileInformation: *mut c_void,
+        Length: ULONG,
+        FileInformationClass: FILE_INFORMATION_CLASS,
+    ) -> NTSTATUS;
+}
+
+// ---------------------------------------------------------------------------
 // ntdll: opening \Device\Afd and polling through it
 // ---------------------------------------------------------------------------
 

@@ -274,6 +274,8 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
         "pthread.h",
         "sys/resource.h",
         "time.h",
+        "sys/wait.h",
+        "sys/syscall.h",
     ] {
         c.header(h);
     }
@@ -324,6 +326,13 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
     field!(c, timespec, "struct timespec", tv_nsec);
     c.layout::<time_t>("time_t", "time_t");
     c.signedness("time_t", signed::<time_t>());
+    c.layout::<sigset_t>("sigset_t", "sigset_t");
+    field!(c, sigset_t, "sigset_t", __val);
+    c.layout::<sigaction>("sigaction", "struct sigaction");
+    field!(c, sigaction, "struct sigaction", sa_sigaction);
+    field!(c, sigaction, "struct sigaction", sa_mask);
+    field!(c, sigaction, "struct sigaction", sa_flags);
+    field!(c, sigaction, "struct sigaction", sa_restorer);
     c.gnu_only.push("pipe2"); // glibc declares it only under _GNU_SOURCE
     c.gnu_only.push("accept4"); // likewise
     c.gnu_only.push("tgkill"); // likewise
@@ -371,6 +380,28 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
         ("MSG_PEEK", MSG_PEEK.into()),
         ("MSG_DONTWAIT", MSG_DONTWAIT.into()),
         ("SIGUSR1", SIGUSR1.into()),
+        ("SIGHUP", SIGHUP.into()),
+        ("SIGINT", SIGINT.into()),
+        ("SIGQUIT", SIGQUIT.into()),
+        ("SIGILL", SIGILL.into()),
+        ("SIGFPE", SIGFPE.into()),
+        ("SIGKILL", SIGKILL.into()),
+        ("SIGSEGV", SIGSEGV.into()),
+        ("SIGPIPE", SIGPIPE.into()),
+        ("SIGALRM", SIGALRM.into()),
+        ("SIGTERM", SIGTERM.into()),
+        ("SIGBUS", SIGBUS.into()),
+        ("SIGUSR2", SIGUSR2.into()),
+        ("SIGCHLD", SIGCHLD.into()),
+        ("SIGSTOP", SIGSTOP.into()),
+        ("SIGWINCH", SIGWINCH.into()),
+        ("SIGIO", SIGIO.into()),
+        ("SA_SIGINFO", SA_SIGINFO.into()),
+        ("SA_RESTART", SA_RESTART.into()),
+        ("SYS_pidfd_open", SYS_pidfd_open.into()),
+        ("SYS_pidfd_send_signal", SYS_pidfd_send_signal.into()),
+        ("WNOHANG", WNOHANG.into()),
+        ("ESRCH", ESRCH.into()),
         ("RLIMIT_NOFILE", RLIMIT_NOFILE.into()),
         ("RLIM_INFINITY", RLIM_INFINITY.into()),
         ("F_GETFL", F_GETFL.into()),
@@ -467,6 +498,7 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
         "sys/resource.h",
         "limits.h",
         "time.h",
+        "sys/wait.h",
     ] {
         c.header(h);
     }
@@ -539,6 +571,14 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
     c.layout::<rlimit>("rlimit", "struct rlimit");
     field!(c, rlimit, "struct rlimit", rlim_cur);
     field!(c, rlimit, "struct rlimit", rlim_max);
+    c.layout::<pid_t>("pid_t", "pid_t");
+    c.layout::<sigset_t>("sigset_t", "sigset_t");
+    #[cfg(any(target_os = "freebsd", target_os = "dragonfly", target_os = "netbsd"))]
+    field!(c, sigset_t, "sigset_t", __bits);
+    c.layout::<sigaction>("sigaction", "struct sigaction");
+    field!(c, sigaction, "struct sigaction", sa_sigaction);
+    field!(c, sigaction, "struct sigaction", sa_mask);
+    field!(c, sigaction, "struct sigaction", sa_flags);
 
     let constants: &[(&str, i128)] = &[
         ("EVFILT_READ", EVFILT_READ.into()),
@@ -579,6 +619,29 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
         ("RLIM_INFINITY", RLIM_INFINITY.into()),
         ("OPEN_MAX", OPEN_MAX.into()),
         ("F_GETFL", F_GETFL.into()),
+        ("SIGHUP", SIGHUP.into()),
+        ("SIGINT", SIGINT.into()),
+        ("SIGQUIT", SIGQUIT.into()),
+        ("SIGILL", SIGILL.into()),
+        ("SIGFPE", SIGFPE.into()),
+        ("SIGKILL", SIGKILL.into()),
+        ("SIGBUS", SIGBUS.into()),
+        ("SIGSEGV", SIGSEGV.into()),
+        ("SIGPIPE", SIGPIPE.into()),
+        ("SIGALRM", SIGALRM.into()),
+        ("SIGTERM", SIGTERM.into()),
+        ("SIGSTOP", SIGSTOP.into()),
+        ("SIGCHLD", SIGCHLD.into()),
+        ("SIGIO", SIGIO.into()),
+        ("SIGWINCH", SIGWINCH.into()),
+        ("SIGINFO", SIGINFO.into()),
+        ("SIGUSR2", SIGUSR2.into()),
+        ("SA_RESTART", SA_RESTART.into()),
+        ("SA_SIGINFO", SA_SIGINFO.into()),
+        ("EVFILT_PROC", EVFILT_PROC.into()),
+        ("NOTE_EXIT", NOTE_EXIT.into()),
+        ("WNOHANG", WNOHANG.into()),
+        ("ESRCH", ESRCH.into()),
     ];
     // The Apple systems have no SOCK_NONBLOCK or SOCK_CLOEXEC, and groundup
     // declares SO_NOSIGPIPE for them where the BSDs get MSG_NOSIGNAL.
@@ -594,7 +657,7 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
     for &(name, value) in constants.iter().chain(per_os).chain(socket_option_constants!()) {
         c.constant(name, value);
     }
-    vec!["unix.rs", "bsd.rs", BSD_FILE]
+    vec!["unix.rs", "bsd.rs", BSD_FILE, "bsd/process.rs"]
 }
 
 #[cfg(windows)]
@@ -642,6 +705,11 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
         "LPWSAOVERLAPPED_COMPLETION_ROUTINE",
         "LPWSAOVERLAPPED_COMPLETION_ROUTINE",
     );
+    c.layout::<PHANDLER_ROUTINE>("PHANDLER_ROUTINE", "PHANDLER_ROUTINE");
+    c.layout::<WAITORTIMERCALLBACK>("WAITORTIMERCALLBACK", "WAITORTIMERCALLBACK");
+    c.layout::<FILE_INFORMATION_CLASS>("FILE_INFORMATION_CLASS", "FILE_INFORMATION_CLASS");
+    c.layout::<FILE_MODE_INFORMATION>("FILE_MODE_INFORMATION", "FILE_MODE_INFORMATION");
+    field!(c, FILE_MODE_INFORMATION, "FILE_MODE_INFORMATION", Mode);
 
     c.layout::<OVERLAPPED>("OVERLAPPED", "OVERLAPPED");
     field!(c, OVERLAPPED, "OVERLAPPED", Internal);
@@ -730,6 +798,24 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
         ("ERROR_OPERATION_ABORTED", ERROR_OPERATION_ABORTED.into()),
         ("ERROR_IO_PENDING", ERROR_IO_PENDING.into()),
         ("ERROR_NOT_FOUND", ERROR_NOT_FOUND.into()),
+        ("CTRL_C_EVENT", CTRL_C_EVENT.into()),
+        ("CTRL_BREAK_EVENT", CTRL_BREAK_EVENT.into()),
+        ("CTRL_CLOSE_EVENT", CTRL_CLOSE_EVENT.into()),
+        ("CTRL_LOGOFF_EVENT", CTRL_LOGOFF_EVENT.into()),
+        ("CTRL_SHUTDOWN_EVENT", CTRL_SHUTDOWN_EVENT.into()),
+        ("ATTACH_PARENT_PROCESS", ATTACH_PARENT_PROCESS.into()),
+        ("WT_EXECUTEINWAITTHREAD", WT_EXECUTEINWAITTHREAD.into()),
+        ("WT_EXECUTEONLYONCE", WT_EXECUTEONLYONCE.into()),
+        ("WAIT_OBJECT_0", WAIT_OBJECT_0.into()),
+        ("WAIT_FAILED", WAIT_FAILED.into()),
+        ("STILL_ACTIVE", STILL_ACTIVE.into()),
+        ("ERROR_ACCESS_DENIED", ERROR_ACCESS_DENIED.into()),
+        ("ERROR_HANDLE_EOF", ERROR_HANDLE_EOF.into()),
+        ("ERROR_BROKEN_PIPE", ERROR_BROKEN_PIPE.into()),
+        ("ERROR_NO_DATA", ERROR_NO_DATA.into()),
+        ("FileModeInformation", FileModeInformation.into()),
+        ("FILE_SYNCHRONOUS_IO_ALERT", FILE_SYNCHRONOUS_IO_ALERT.into()),
+        ("FILE_SYNCHRONOUS_IO_NONALERT", FILE_SYNCHRONOUS_IO_NONALERT.into()),
         ("STATUS_SUCCESS", STATUS_SUCCESS.into()),
         ("STATUS_PENDING", STATUS_PENDING.into()),
         ("STATUS_CANCELLED", STATUS_CANCELLED.into()),

@@ -76,6 +76,7 @@
 //! | waker | eventfd, one `write` per wake | `EVFILT_USER` + `NOTE_TRIGGER` (Apple, FreeBSD); a pipe elsewhere; one call per wake | `PostQueuedCompletionStatus`, one per batch of wakes |
 //! | registration errors | from the kernel (`EEXIST`, `ENOENT`) | from a record the backend keeps (kqueue accepts a second `EV_ADD`), checked with the kernel when a descriptor may have been closed | from [`IoSource`]'s own record |
 //! | what can be registered | any pollable descriptor (`SourceFd`) | any pollable descriptor (`SourceFd`) | sockets ([`IoSource`] of an `AsRawSocket`) |
+//! | what groundup also registers, internally | a child's pidfd (`groundup::process`) | a child's exit (`EVFILT_PROC`) | a child's pipes (overlapped I/O) and exit (a thread-pool wait) |
 //!
 //! ## Threads
 //!

@@ -36,6 +36,11 @@
 //! - **Timeouts are a `timespec`**, nanoseconds: nothing to round, since
 //!   `Duration` has the same resolution. A wait longer than `i32::MAX`
 //!   seconds is clamped and `Poll::poll` loops.
+//! - **Process exits** are `EVFILT_PROC` knotes with `NOTE_EXIT`, keyed by
+//!   pid ([`Selector::register_pid`]), the one knote groundup adds that is
+//!   not a descriptor's: `groundup::process` waits for a child with it, and
+//!   the exit reads as readable. Pids are not descriptor numbers, so these
+//!   knotes stay out of the record of descriptors.
 //! - **The waker** is an `EVFILT_USER` knote registered with `EV_CLEAR` and
 //!   fired with `NOTE_TRIGGER` where `build.rs` says the system has it
 //!   (`groundup_waker = "evfilt_user"`: the Apple systems and FreeBSD): one
@@ -206,6 +211,40 @@ impl Selector {
         self.record().deregister(&mut Kq(self.kq.raw()), fd)
     }
 
+    /// Registers the exit of process `pid`: an `EVFILT_PROC` knote with
+    /// `NOTE_EXIT`, keyed by the pid, which reports once (as readable) when
+    /// the process exits. A second call changes the token.
+    ///
+    /// Process knotes live in a namespace of their own (a pid is not a
+    /// descriptor number), so they are not in the record of descriptors:
+    /// whoever registers a pid deregisters it (`crate::process` does, once).
+    /// The kernel deletes the knote by itself after reporting the exit.
+    ///
+    /// # Errors
+    ///
+    /// `ESRCH` if there is no such process: on some systems (macOS) also a
+    /// child that has exited and not been reaped yet. The caller then reaps
+    /// it at once instead of waiting for an event.
+    pub(crate) fn register_pid(&self, pid: ffi::pid_t, token: Token) -> io::Result<()> {
+        let mut kev = proc_kevent(pid, token);
+        kev.flags = ffi::EV_ADD | ffi::EV_CLEAR | ffi::EV_RECEIPT;
+        kev.fflags = ffi::NOTE_EXIT;
+        submit_one(self.kq.raw(), kev)
+    }
+
+    /// Removes the exit knote of `pid`. `ENOENT` (the kernel already
+    /// removed it with the exit it reported) and `ESRCH` (the process is
+    /// gone) mean there is nothing left to remove: success.
+    pub(crate) fn deregister_pid(&self, pid: ffi::pid_t) -> io::Result<()> {
+        let mut kev = proc_kevent(pid, Token(0));
+        kev.flags = ffi::EV_DELETE | ffi::EV_RECEIPT;
+        match submit_one(self.kq.raw(), kev) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+            Err(e) if e.raw_os_error() == Some(ffi::ESRCH) => Ok(()),
+            other => other,
+        }
+    }
+
     /// The record, locked for one registration call. A panic while it was
     /// held (there is none to expect: its methods only update a map after
     /// a system call) leaves it as consistent as after any call, so the
@@ -275,6 +314,22 @@ fn change_kevent(fd: RawFd, token: Token, change: Change) -> ffi::kevent {
             Action::Probe => ffi::EV_ENABLE | ffi::EV_CLEAR,
         };
     kev
+}
+
+/// A change to the `EVFILT_PROC` knote of `pid`, flags still to be set.
+fn proc_kevent(pid: ffi::pid_t, token: Token) -> ffi::kevent {
+    // A pid is positive; a negative one becomes an ident no process has.
+    let mut kev = new_kevent(pid as usize, token);
+    kev.filter = ffi::EVFILT_PROC;
+    kev
+}
+
+/// Submits one change and turns its receipt into the result.
+fn submit_one(kq: RawFd, change: ffi::kevent) -> io::Result<()> {
+    match apply(kq, &[change])?[0] {
+        Ok(()) => Ok(()),
+        Err(errno) => Err(io::Error::from_raw_os_error(errno)),
+    }
 }
 
 /// The result one `EV_RECEIPT` entry reports.
@@ -394,6 +449,7 @@ impl fmt::Display for Names<'_> {
             EventFilter::Read => f.write_str("EVFILT_READ")?,
             EventFilter::Write => f.write_str("EVFILT_WRITE")?,
             EventFilter::User => f.write_str("EVFILT_USER")?,
+            EventFilter::Proc => f.write_str("EVFILT_PROC")?,
             EventFilter::Other => write!(f, "filter {}", kev.filter)?,
         }
         let names = [
@@ -418,6 +474,8 @@ fn event_filter(kev: &ffi::kevent) -> EventFilter {
         EventFilter::Read
     } else if kev.filter == ffi::EVFILT_WRITE {
         EventFilter::Write
+    } else if kev.filter == ffi::EVFILT_PROC {
+        EventFilter::Proc
     } else if is_user(kev) {
         EventFilter::User
     } else {

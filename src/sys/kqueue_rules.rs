@@ -387,6 +387,8 @@ pub(crate) enum EventFilter {
     Write,
     /// `EVFILT_USER`: the waker.
     User,
+    /// `EVFILT_PROC`: a child process exited (`NOTE_EXIT`).
+    Proc,
     /// Anything else (groundup registers nothing else).
     Other,
 }
@@ -423,15 +425,16 @@ impl Readiness {
 /// `fflags`.
 ///
 /// - The read filter (and the user filter, which is the waker: wakers
-///   report readable on every backend) means readable; the write filter
-///   means writable. One event never says both: a source ready both ways
+///   report readable on every backend, and the process filter, whose exit
+///   reads as readable as a Linux pidfd does) means readable; the write
+///   filter means writable. One event never says both: a source ready both ways
 ///   comes back as two events with the same token.
 /// - `EV_EOF` on the read filter means the peer shut down writing
 ///   (read-closed); on the write filter, that nobody reads any more
 ///   (write-closed). kqueue(2): "EV_EOF Filters may set this flag to
 ///   indicate filter-specific EOF condition."
-/// - Error: `EV_ERROR`, or `EV_EOF` with a non-zero `fflags`, which is
-///   where the read and write filters put the socket's pending error
+/// - Error: `EV_ERROR`, or `EV_EOF` with a non-zero `fflags` on the read
+///   or write filter, which is where they put the socket's pending error
 ///   ("If the read direction of the socket has shutdown, then the filter
 ///   also sets EV_EOF in flags, and returns the socket error (if any) in
 ///   fflags", kqueue(2) on `EVFILT_READ`). A refused connect reports the
@@ -439,18 +442,24 @@ impl Readiness {
 ///   write-closed and error at once.
 pub(crate) fn readiness(filter: EventFilter, eof: bool, error: bool, fflags: u32) -> Readiness {
     let mut bits = match filter {
-        EventFilter::Read | EventFilter::User => Readiness::READABLE,
+        EventFilter::Read | EventFilter::User | EventFilter::Proc => Readiness::READABLE,
         EventFilter::Write => Readiness::WRITABLE,
         EventFilter::Other => 0,
     };
-    if error || (eof && fflags != 0) {
+    // Only the descriptor filters put a socket error in fflags; a process
+    // knote's fflags say which event it was (NOTE_EXIT).
+    let socket_error =
+        eof && fflags != 0 && matches!(filter, EventFilter::Read | EventFilter::Write);
+    if error || socket_error {
         bits |= Readiness::ERROR;
     }
     if eof {
         bits |= match filter {
             EventFilter::Read => Readiness::READ_CLOSED,
             EventFilter::Write => Readiness::WRITE_CLOSED,
-            EventFilter::User | EventFilter::Other => 0,
+            // A process knote reports its exit with EV_EOF set (it is
+            // deleted then): an exit is not a closed half.
+            EventFilter::User | EventFilter::Proc | EventFilter::Other => 0,
         };
     }
     Readiness(bits)
@@ -810,6 +819,16 @@ mod tests {
         assert!(!readiness(EventFilter::Read, false, false, 1).is_error());
         // EV_ERROR is an error whatever else is set.
         assert!(readiness(EventFilter::Read, false, true, 0).is_error());
+    }
+
+    #[test]
+    fn a_process_exit_is_readable_and_neither_an_error_nor_a_closed_half() {
+        // NOTE_EXIT, as the kernel reports it: EV_EOF set, fflags the note.
+        const NOTE_EXIT: u32 = 0x8000_0000;
+        let exit = readiness(EventFilter::Proc, true, false, NOTE_EXIT);
+        assert!(exit.is_readable());
+        assert!(!exit.is_error() && !exit.is_read_closed() && !exit.is_write_closed());
+        assert!(!exit.is_writable());
     }
 
     #[test]

@@ -34,12 +34,27 @@
 //! third, `libkqueue.rs`, is compiled into the kqueue backend only when it
 //! runs on Linux through libkqueue (`GROUNDUP_BACKEND=kqueue`, see
 //! `build.rs`), and handles where libkqueue differs from a kernel kqueue.
+//! And what signals and child processes need from the kernel: `signal`
+//! (the Unix handler and its socket pair), `console` (Windows control
+//! events), and [`process`] (waiting for, reaping and killing children,
+//! and their pipes), which registers with the backends through two
+//! additions to the contract: kqueue's `Selector::register_pid` and
+//! `deregister_pid`, and the IOCP selector's `register_pipe` and
+//! `register_wait` (the epoll backend needs none: a pidfd is a descriptor).
 
 pub(crate) mod net;
 pub(crate) mod syscall;
 
 #[cfg(unix)]
 pub(crate) mod unix;
+
+// Beside the backends: what signals and child processes need from the
+// kernel, which is not readiness of a registered source.
+#[cfg(groundup_backend = "iocp")]
+pub(crate) mod console;
+pub(crate) mod process;
+#[cfg(unix)]
+pub(crate) mod signal;
 
 #[cfg(groundup_backend = "epoll")]
 #[path = "epoll.rs"]

@@ -25,6 +25,7 @@
 //! | `socket_error` | `SOCKET_ERROR` (-1) is failure | `WSAGetLastError()` | ws2_32 |
 //! | `invalid_socket` | `INVALID_SOCKET` is failure | `WSAGetLastError()` | `WSASocketW`, `accept` |
 //! | `error_code` | non-zero is failure | the return value itself | `WSAStartup` |
+//! | `wait_failed` | `WAIT_FAILED` (`0xFFFFFFFF`) is failure | `GetLastError()` | `WaitForSingleObject` |
 //!
 //! (The Windows ones exist on Windows only.) Windows has one more convention,
 //! `INVALID_HANDLE_VALUE` for failure (`CreateFileW` and friends), which
@@ -108,6 +109,19 @@ impl Syscall {
         if !self.listed.load(Ordering::Relaxed) {
             self.list();
         }
+    }
+
+    /// Counts one call made inside a signal handler, without tracing it.
+    ///
+    /// A handler may only do what is async-signal-safe: a trace line
+    /// formats (allocating) and locks stderr, and the first look at the
+    /// trace switch reads the environment under a lock, any of which could
+    /// deadlock against the code the signal interrupted. Counting is only
+    /// atomics: a `fetch_add`, and once per counter the lock-free push of
+    /// [`list`](Self::list). Neither allocates, locks or calls into libc.
+    #[cfg(unix)]
+    pub(crate) fn record_in_signal_handler(&'static self) {
+        self.record();
     }
 
     /// Pushes this counter onto `LISTED`, once.
@@ -222,6 +236,13 @@ impl MinusOne for isize {
     const MINUS_ONE: Self = -1;
 }
 
+/// `long` where it is 64 bits and not `isize` to Rust (`syscall(2)` returns
+/// a `long`).
+#[cfg(unix)]
+impl MinusOne for i64 {
+    const MINUS_ONE: Self = -1;
+}
+
 /// Makes a call whose C convention is "returns -1 and sets `errno` on
 /// failure" and turns the result into an `io::Result`.
 ///
@@ -270,7 +291,7 @@ fn checked<T: Copy + fmt::Debug>(
 
 #[cfg(groundup_backend = "iocp")]
 pub(crate) use windows::{
-    error_code, invalid_socket, nt_status, null_handle, socket_error, win_bool,
+    error_code, invalid_socket, nt_status, null_handle, socket_error, wait_failed, win_bool,
 };
 
 /// The Windows conventions. Error codes are read through groundup-ffi's own
@@ -375,6 +396,18 @@ mod windows {
     ) -> io::Result<()> {
         checked(call, args, f, |ret| (ret != 0).then(|| io::Error::from_raw_os_error(ret)))
             .map(drop)
+    }
+
+    /// `WaitForSingleObject`'s `DWORD`: `WAIT_FAILED` means failure, reason
+    /// in `GetLastError()`; any other value (`WAIT_OBJECT_0`,
+    /// `WAIT_TIMEOUT`) is returned for the caller to tell apart.
+    #[inline]
+    pub(crate) fn wait_failed(
+        call: &'static Syscall,
+        args: fmt::Arguments<'_>,
+        f: impl FnOnce() -> ffi::DWORD,
+    ) -> io::Result<ffi::DWORD> {
+        checked(call, args, f, |ret| (ret == ffi::WAIT_FAILED).then(last_error))
     }
 
     fn wsa_error() -> io::Error {
@@ -520,6 +553,20 @@ mod tests {
         })
         .unwrap_err();
         assert_eq!(err.raw_os_error(), Some(10038), "WSAENOTSOCK: {err}");
+
+        // WAIT_FAILED and GetLastError: waiting for no handle; any other
+        // value is returned (WAIT_TIMEOUT for a wait that timed out).
+        let err = wait_failed(&FAILS, format_args!("NULL, 0"), || {
+            // SAFETY: waiting for the null handle waits for nothing; it
+            // only fails.
+            unsafe { ffi::WaitForSingleObject(std::ptr::null_mut(), 0) }
+        })
+        .unwrap_err();
+        assert_eq!(err.raw_os_error(), Some(ffi::ERROR_INVALID_HANDLE as i32));
+        assert_eq!(
+            wait_failed(&NOOP, format_args!(""), || ffi::WAIT_TIMEOUT).unwrap(),
+            ffi::WAIT_TIMEOUT
+        );
 
         // A returned error code (WSAStartup's convention): 0 is success,
         // anything else is the error itself.

@@ -5,6 +5,8 @@
 //! order, never how fast, so a loaded two-core machine cannot fail them.
 #![allow(dead_code)] // each test file uses a different subset
 
+pub mod child;
+
 use std::io::{self, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::time::{Duration, Instant};

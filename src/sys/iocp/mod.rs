@@ -75,6 +75,30 @@
 //!   deregistered socket) returns no events, and `Poll::poll` waits again
 //!   until its deadline.
 //!
+//! ## Packets that are not AFD polls
+//!
+//! Every packet's completion key says what made it, and the selector's
+//! `dispatch` turns it back into the `Arc` reference it carried and into at
+//! most one `Event` for a `Token`:
+//!
+//! | key | made by | `lpOverlapped` points to | its event |
+//! |---|---|---|---|
+//! | 1 ([`afd`]) | an AFD poll completing | the socket's state | the reported `AFD_POLL_*` bits |
+//! | 2 ([`waker`]) | `Waker::wake` posting | the waker's state | readable |
+//! | 3 ([`pipe`]) | a child pipe's `ReadFile`/`WriteFile` completing | the pipe's state (its first field is the `OVERLAPPED`) | readable or writable |
+//! | 5 ([`pipe`]) | registering a pipe (the *kick*: its first readiness) | the pipe's state | readable or writable |
+//! | 4 ([`wait`]) | a thread-pool wait for a process handle, posting when the child exits | the wait's state | readable |
+//!
+//! The last three are crate-internal (`groundup::process` uses them; the
+//! `Poll` API registers sockets only), and follow the same rules as the
+//! first: every packet is counted in flight by [`port`] and carries one
+//! reference, taken back once when dequeued; a retired registration's
+//! packet makes no event; and dropping the selector cancels what is still
+//! in flight (pending pipe reads and writes with `CancelIoEx`, waits with
+//! `UnregisterWaitEx`) before it drains the port. Why a thread-pool wait
+//! and not the NT wait completion packet is in [`wait`]; how a pipe's
+//! completions become readiness, in [`pipe`].
+//!
 //! ## What a wait costs, and a leaner scheme we measured but did not keep
 //!
 //! On the runtime, where the reactor thread restarts polls while the
@@ -102,8 +126,10 @@
 //!
 //! ## Portability notes
 //!
-//! - Only sockets can be registered (AFD knows nothing else); `IoSource`
-//!   takes anything `AsRawSocket`.
+//! - Only sockets can be registered through the `Poll` API (AFD knows
+//!   nothing else); `IoSource` takes anything `AsRawSocket`. Child pipes
+//!   and process handles are registered by `groundup::process` through the
+//!   packet kinds above.
 //! - There is no `Interest::PRIORITY`: AFD can poll for out-of-band data, but
 //!   groundup does not offer it on Windows.
 //! - Waits are not alertable, so `poll` never returns `Interrupted`.
@@ -116,10 +142,13 @@
 mod afd;
 mod events;
 mod io_source_state;
+mod pipe;
 mod port;
+pub(crate) mod process;
 mod selector;
 mod sock;
 mod socket;
+mod wait;
 mod waker;
 
 use std::fmt;
@@ -130,6 +159,7 @@ use super::syscall::{self, Syscall};
 
 pub(crate) use events::{Event, Events, event};
 pub(crate) use io_source_state::IoSourceState;
+pub(crate) use pipe::Pipe;
 pub(crate) use selector::Selector;
 pub(crate) use socket::set_nonblocking;
 pub(crate) use waker::Waker;

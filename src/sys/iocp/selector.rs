@@ -3,7 +3,7 @@
 
 use std::io;
 use std::os::windows::io::RawSocket;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::Duration;
 
 use groundup_ffi::windows as ffi;
@@ -11,8 +11,10 @@ use groundup_ffi::windows as ffi;
 use super::afd::{self, Afd};
 use super::events::{Event, Events};
 use super::io_source_state::IoSourceState;
+use super::pipe::{self, PipeState};
 use super::port::Port;
 use super::sock::SockState;
+use super::wait::{self, WaitState};
 use super::{socket, waker};
 use crate::poll::{Interest, Token};
 
@@ -34,12 +36,29 @@ struct Inner {
     /// Sockets whose poll completed since the last select: their next poll
     /// starts (if nothing has started it meanwhile) before the next wait.
     completed: Mutex<Vec<Arc<SockState>>>,
+    /// The registered pipes and process waits, for the drop to cancel
+    /// whatever of theirs is still in flight (a read of a pipe no child
+    /// writes to would otherwise never complete).
+    others: Mutex<Others>,
+}
+
+/// Pipes and waits, weakly: each is freed when its owner and its last
+/// packet are done with it.
+#[derive(Debug, Default)]
+struct Others {
+    pipes: Vec<Weak<PipeState>>,
+    waits: Vec<Weak<WaitState>>,
 }
 
 impl Selector {
     pub(crate) fn new() -> io::Result<Selector> {
         let port = Arc::new(Port::new()?);
-        let inner = Inner { port, afds: AfdPool::default(), completed: Mutex::default() };
+        let inner = Inner {
+            port,
+            afds: AfdPool::default(),
+            completed: Mutex::default(),
+            others: Mutex::default(),
+        };
         Ok(Selector { inner: Arc::new(inner) })
     }
 
@@ -119,6 +138,37 @@ impl Selector {
     }
 }
 
+/// Registering what is not a socket: pipes and process handles (see
+/// `pipe.rs` and `wait.rs`), each with a completion key of its own.
+impl Selector {
+    /// Associates a pipe with the port and posts its first readiness.
+    pub(crate) fn register_pipe(&self, pipe: &Arc<PipeState>, token: Token) -> io::Result<()> {
+        pipe.register(&self.inner.port, token)?;
+        let mut others = lock(&self.inner.others);
+        others.pipes.retain(|p| p.strong_count() > 0);
+        others.pipes.push(Arc::downgrade(pipe));
+        Ok(())
+    }
+
+    pub(crate) fn reregister_pipe(&self, pipe: &Arc<PipeState>, token: Token) -> io::Result<()> {
+        pipe.reregister(token)
+    }
+
+    /// Waits for `process` to be signaled (to exit) and reports it as a
+    /// readable event for `token`.
+    pub(crate) fn register_wait(
+        &self,
+        process: ffi::HANDLE,
+        token: Token,
+    ) -> io::Result<Arc<WaitState>> {
+        let wait = WaitState::register(&self.inner.port, process, token)?;
+        let mut others = lock(&self.inner.others);
+        others.waits.retain(|w| w.strong_count() > 0);
+        others.waits.push(Arc::downgrade(&wait));
+        Ok(wait)
+    }
+}
+
 fn not_registered() -> io::Error {
     io::Error::new(io::ErrorKind::NotFound, "the socket is not registered")
 }
@@ -147,6 +197,28 @@ impl Inner {
                 // `Waker::wake` with a reference made by `Arc::into_raw` on
                 // the waker's shared state, reclaimed here once.
                 Some(unsafe { waker::dequeued(context.cast()) })
+            }
+            pipe::KEY | pipe::KICK => {
+                // SAFETY: every packet with a pipe key carries a reference
+                // made by `Arc::into_raw` on a `PipeState` (whose first
+                // field is the OVERLAPPED the kernel was given, so the
+                // pointers are the same): by `PipeState::submit` for an
+                // operation, `PipeState::register` for the kick. The packet
+                // is dequeued once, so the reference is reclaimed once.
+                let pipe = unsafe { Arc::from_raw(context.cast::<PipeState>()) };
+                self.port.completed();
+                match entry.lpCompletionKey {
+                    pipe::KEY => pipe.complete(entry.dwNumberOfBytesTransferred as usize),
+                    _ => pipe.kicked(),
+                }
+            }
+            wait::KEY => {
+                // SAFETY: every packet with the wait key was posted by the
+                // wait callback with the reference `WaitState::register`
+                // made by `Arc::into_raw`, moved into the packet once.
+                let wait = unsafe { Arc::from_raw(context.cast::<WaitState>()) };
+                self.port.completed();
+                wait.exited()
             }
             // No other key is ever used on a groundup port.
             key => unreachable!("completion packet with unknown key {key}"),
@@ -186,6 +258,15 @@ impl Drop for Inner {
     /// drops its references with the selector).
     fn drop(&mut self) {
         self.port.close();
+        let others = std::mem::take(&mut *lock(&self.others));
+        for pipe in others.pipes.iter().filter_map(Weak::upgrade) {
+            pipe.cancel();
+        }
+        for wait in others.waits.iter().filter_map(Weak::upgrade) {
+            // Returns once no callback runs; one that ran posted nothing
+            // (the port is closed) or a packet the drain below takes.
+            wait.unregister();
+        }
         for afd in self.afds.all() {
             // A failed cancel leaves that handle's polls to complete on their
             // own; the bounded drain below then gives up on them.

@@ -251,6 +251,13 @@ impl Socket {
         Ok((a, b))
     }
 
+    /// A second descriptor for the same socket (`fcntl(F_DUPFD_CLOEXEC)`),
+    /// non-blocking like the first (the flag belongs to the shared open
+    /// socket, not to the descriptor).
+    pub(crate) fn try_clone(&self) -> io::Result<Socket> {
+        Ok(Socket { fd: self.fd.try_clone()? })
+    }
+
     /// What `socket(2)` could not do in the same call on this system.
     fn finish_setup(&self) -> io::Result<()> {
         #[cfg(not(groundup_atomic_socket_flags))]
