@@ -144,12 +144,34 @@ impl<F: Future> TaskCell<F> {
     /// Replaces the future by its result. The future is dropped first, in
     /// place; a panic in its `Drop` is caught and becomes the result.
     fn finish(stage: &mut Stage<F>, result: Result<F::Output, JoinError>) {
-        let future = mem::replace(stage, Stage::Taken);
-        let result = match drop_catching_panic(future) {
+        let result = match Self::drop_future_in_place(stage) {
             Ok(()) => result,
             Err(payload) => Err(JoinError::panic(payload)),
         };
         *stage = Stage::Finished(result);
+    }
+
+    /// Drops the future where it lies and leaves the stage `Taken`; a panic
+    /// in the future's `Drop` is caught and returned.
+    ///
+    /// Where, not only when, matters: `Pin` promises that a pinned value is
+    /// dropped at its pinned address, so a future may lend out its own
+    /// address (an intrusive waiter node in a wait list, say) and unlink it
+    /// in `Drop`. Moving the future out first (`mem::replace`) and dropping
+    /// the copy would run that `Drop` at another address and leave the list
+    /// pointing into the task cell.
+    fn drop_future_in_place(stage: &mut Stage<F>) -> Result<(), Box<dyn Any + Send>> {
+        debug_assert!(matches!(stage, Stage::Running(_)), "the future is already gone");
+        let place: *mut Stage<F> = stage;
+        // SAFETY: `place` comes from a live `&mut`, so it is valid, aligned
+        // and initialised, and nothing else uses the stage meanwhile.
+        let dropped =
+            panic::catch_unwind(AssertUnwindSafe(|| unsafe { ptr::drop_in_place(place) }));
+        // SAFETY: the value at `place` is dropped now, whether its `Drop`
+        // returned or unwound (an unwinding drop still drops the remaining
+        // fields), so the place is re-initialised without dropping it again.
+        unsafe { ptr::write(place, Stage::Taken) };
+        dropped
     }
 
     /// # Safety
@@ -169,6 +191,7 @@ impl<F: Future> TaskCell<F> {
     unsafe fn take_output(ptr: NonNull<Header>, out: *mut ()) {
         // SAFETY: forwarded contract.
         let stage = unsafe { Self::stage(ptr) };
+        // Moving the output out is fine: only the future is pinned.
         let Stage::Finished(result) = mem::replace(stage, Stage::Taken) else {
             unreachable!("JoinHandle took an output that is not there")
         };
@@ -185,7 +208,12 @@ impl<F: Future> TaskCell<F> {
     unsafe fn drop_output(ptr: NonNull<Header>) {
         // SAFETY: forwarded contract.
         let stage = unsafe { Self::stage(ptr) };
-        // A panicking `Drop` of an output nobody reads has nowhere to go.
+        debug_assert!(
+            !matches!(stage, Stage::Running(_)),
+            "dropping an output before there is one"
+        );
+        // An output is not pinned, so moving it out to drop it is fine. A
+        // panicking `Drop` of an output nobody reads has nowhere to go.
         let _ = drop_catching_panic(mem::replace(stage, Stage::Taken));
     }
 
@@ -199,12 +227,16 @@ impl<F: Future> TaskCell<F> {
         // SAFETY: the pointer came from `Box::into_raw` in `allocate`, and
         // with the reference count at zero nothing else can reach it.
         let cell = unsafe { Box::from_raw(cell.as_ptr()) };
-        let stage = cell.stage.into_inner();
+        // SAFETY: the last reference is gone, so nothing else can reach the
+        // stage; this shared borrow ends before the cell is dropped.
+        let stage = unsafe { &*cell.stage.get() };
         debug_assert!(
             !matches!(stage, Stage::Running(_) | Stage::Finished(Ok(_))),
             "a task's future or output outlived its executor's care"
         );
-        drop(stage);
+        // Dropped inside the box, where it lies (never moved out: see
+        // `drop_future_in_place`).
+        drop(cell);
     }
 }
 
