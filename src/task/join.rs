@@ -57,6 +57,19 @@ impl<T> JoinHandle<T> {
     }
 }
 
+// A handle holds no `T` (the output lives in the task until it is taken),
+// and is never pinned in place: moving it moves a pointer. So it is `Unpin`
+// whatever `T` is, as tokio's is.
+impl<T> Unpin for JoinHandle<T> {}
+
+// `UnwindSafe` and `RefUnwindSafe` (as tokio's handle is, for any `T`): a
+// panic that unwinds past a handle, or past code that borrowed one, cannot
+// leave anything half-updated that the handle would show afterwards. Every
+// change to the task it reaches is one atomic transition of the state word,
+// and the output is moved out whole, once, on the handle's own thread.
+impl<T> std::panic::UnwindSafe for JoinHandle<T> {}
+impl<T> std::panic::RefUnwindSafe for JoinHandle<T> {}
+
 impl<T> Future for JoinHandle<T> {
     type Output = Result<T, JoinError>;
 
