@@ -156,3 +156,62 @@ fn the_root_future_is_woken_from_another_thread() {
     groundup::block_on(signal.wait());
     setter.join().unwrap();
 }
+
+/// A waker that panics when woken: a future may be polled with any waker,
+/// and a `JoinHandle` may be awaited by code that is not a groundup task.
+struct PanickingWaker;
+
+impl std::task::Wake for PanickingWaker {
+    fn wake(self: Arc<Self>) {
+        panic!("expected: a JoinHandle's waker panics");
+    }
+}
+
+/// Polls `handle` once with a [`PanickingWaker`], so that the task's end
+/// wakes it.
+fn await_with_a_panicking_waker<T>(handle: &mut task::JoinHandle<T>) {
+    let waker = Waker::from(Arc::new(PanickingWaker));
+    let mut cx = std::task::Context::from_waker(&waker);
+    assert!(std::pin::Pin::new(handle).poll(&mut cx).is_pending());
+}
+
+#[test]
+fn a_panicking_join_handle_waker_does_not_escape_block_on() {
+    let rt = Runtime::new().unwrap();
+    let out = rt.block_on(async {
+        let mut handle = groundup::spawn(async {
+            task::yield_now().await;
+            7
+        });
+        await_with_a_panicking_waker(&mut handle);
+        // The task completes during these yields and wakes that waker.
+        for _ in 0..3 {
+            task::yield_now().await;
+        }
+        assert!(handle.is_finished());
+        handle.await.unwrap()
+    });
+    assert_eq!(out, 7);
+    assert_eq!(rt.live_tasks(), 0, "the completed task is still listed as live");
+}
+
+#[test]
+fn a_panicking_join_handle_waker_does_not_stop_shutdown() {
+    let rt = Runtime::new().unwrap();
+    let mut drops = Vec::new();
+    let mut handles = Vec::new();
+    for _ in 0..6 {
+        let (future, _, dropped) = Counted::new(std::future::pending::<()>());
+        let mut handle = rt.spawn(future);
+        await_with_a_panicking_waker(&mut handle);
+        drops.push(dropped);
+        handles.push(handle);
+    }
+    rt.block_on(task::yield_now()); // every task starts and waits
+    drop(rt); // cancels each task, which wakes each panicking waker
+    let dropped = drops.iter().filter(|d| d.get() == 1).count();
+    assert_eq!(dropped, 6, "shutdown dropped {dropped} of 6 futures");
+    for handle in handles {
+        assert!(groundup::block_on(handle).unwrap_err().is_cancelled());
+    }
+}

@@ -368,7 +368,11 @@ impl TaskRef {
         // own `poll`, which is not running while we are.
         let waker = unsafe { (*self.header().join_waker.get()).take() };
         if let Some(waker) = waker {
-            waker.wake();
+            // The waker is user code (a JoinHandle may be awaited by any
+            // future, polled with any waker). A panic in it must not unwind
+            // into the executor: it would leave this task in the live-task
+            // list, or stop a shutdown before it dropped the other futures.
+            crate::util::panic::survive_panic("a JoinHandle's waker", || waker.wake());
         }
     }
 }
