@@ -184,7 +184,11 @@ impl Default for Builder {
 /// ```
 #[track_caller]
 pub fn block_on<F: Future>(future: F) -> F::Output {
-    let runtime = Runtime::new()
-        .unwrap_or_else(|e| panic!("groundup::block_on: cannot create a runtime: {e}"));
+    // A `match`, not `unwrap_or_else`: `#[track_caller]` does not reach into
+    // a closure.
+    let runtime = match Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => panic!("groundup::block_on: cannot create a runtime: {e}"),
+    };
     runtime.block_on(future)
 }

@@ -322,6 +322,7 @@ impl Core {
     }
 
     /// Runs `future` to completion, running spawned tasks meanwhile.
+    #[track_caller]
     pub(crate) fn block_on<F: Future>(&self, future: F) -> F::Output {
         assert!(
             with_current(|_| ()).is_none(),

@@ -329,3 +329,27 @@ pub async fn echo_server() -> std::net::SocketAddr {
     });
     addr
 }
+
+/// Runs `f`, which must panic, and returns where the panic was raised, as
+/// `file:line`. A panic hook (installed once, chained to the one before it,
+/// so messages still print) records the location of each panic on the
+/// thread that raises it.
+pub fn panic_location(f: impl FnOnce()) -> String {
+    use std::cell::RefCell;
+    thread_local! {
+        static LOCATION: RefCell<Option<String>> = const { RefCell::new(None) };
+    }
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let location = info.location().map(|l| format!("{}:{}", l.file(), l.line()));
+            LOCATION.with(|slot| *slot.borrow_mut() = location);
+            previous(info);
+        }));
+    });
+    LOCATION.with(|slot| slot.borrow_mut().take());
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    assert!(result.is_err(), "expected a panic");
+    LOCATION.with(|slot| slot.borrow_mut().take()).expect("the hook saw the panic")
+}
