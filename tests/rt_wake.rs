@@ -215,3 +215,56 @@ fn a_panicking_join_handle_waker_does_not_stop_shutdown() {
         assert!(groundup::block_on(handle).unwrap_err().is_cancelled());
     }
 }
+
+/// tokio's `rt_basic::no_extra_poll`: a task woken from outside the runtime
+/// runs during the next `block_on`, before `block_on` polls its own future
+/// again, and is polled exactly as often as it has news.
+#[test]
+fn a_task_woken_from_outside_runs_before_block_on_polls_its_future_again() {
+    let (tx, mut rx) = util::channel::<()>();
+    let polls = Rc::new(Cell::new(0));
+    let rt = Runtime::new().unwrap();
+    let counted = Rc::clone(&polls);
+    rt.spawn(async move {
+        // Each poll of the receiver is counted, as tokio's `TrackPolls` does.
+        let next = |cx: &mut std::task::Context<'_>| {
+            counted.set(counted.get() + 1);
+            rx.poll_recv(cx)
+        };
+        let mut next = next;
+        while std::future::poll_fn(&mut next).await.is_some() {}
+    });
+    rt.block_on(task::yield_now());
+    assert_eq!(polls.get(), 1, "polled once: the first poll");
+
+    // Outside `block_on` there is no current runtime: this wake goes through
+    // the remote queue, as a wake from another thread does.
+    tx.send(());
+    rt.block_on(task::yield_now());
+    assert_eq!(polls.get(), 1 + 2, "twice more: to return Some, then Pending");
+
+    drop(tx);
+    rt.block_on(task::yield_now());
+    assert_eq!(polls.get(), 1 + 2 + 1, "once more: to return None");
+}
+
+/// The same from another thread, during `block_on`: once the other thread
+/// has woken the task (and the root future knows it has), one
+/// `yield_now` lets the task run.
+#[test]
+fn one_yield_lets_a_task_woken_by_another_thread_run() {
+    let (tx, mut rx) = util::channel::<u32>();
+    let received = Rc::new(Cell::new(None));
+    groundup::block_on(async {
+        let into = Rc::clone(&received);
+        groundup::spawn(async move {
+            into.set(std::future::poll_fn(|cx| rx.poll_recv(cx)).await);
+        });
+        task::yield_now().await; // the task waits for the message
+        // The other thread wakes the task; joining it (a blocking wait in the
+        // root future) orders that wake before the yield below.
+        thread::spawn(move || tx.send(7)).join().unwrap();
+        task::yield_now().await;
+        assert_eq!(received.get(), Some(7), "the woken task did not run during the yield");
+    });
+}

@@ -18,8 +18,8 @@
 //! ```text
 //! loop {
 //!     poll the root future if it was woken            → return its output when Ready
-//!     run up to EVENT_INTERVAL tasks from the local queue, FIFO
 //!     move the remote queue (I/O wakes) to the local queue
+//!     run up to EVENT_INTERVAL tasks from the local queue, FIFO
 //!     fire due timers (their wakes go to the local queue)
 //!     nothing to do? park until a wake or the next timer
 //! }
@@ -341,8 +341,11 @@ impl Core {
                     return output;
                 }
             }
-            self.run_local(EVENT_INTERVAL);
+            // Wakes from other threads (the reactor's, chiefly) join the
+            // local queue before it runs: a root future that yields must let
+            // every task woken so far run before it is polled again.
             self.collect_remote();
+            self.run_local(EVENT_INTERVAL);
             self.timers.fire_due();
             if self.local.borrow().is_empty() && !self.shared.root_woken.load(Ordering::Acquire) {
                 self.park();

@@ -353,3 +353,70 @@ pub fn panic_location(f: impl FnOnce()) -> String {
     assert!(result.is_err(), "expected a panic");
     LOCATION.with(|slot| slot.borrow_mut().take()).expect("the hook saw the panic")
 }
+
+/// An unbounded channel between threads whose receiver is polled like a
+/// stream (`poll_recv`), built on std only. Dropping the sender ends it.
+pub fn channel<T>() -> (Sender<T>, Receiver<T>) {
+    let shared = std::sync::Arc::new(std::sync::Mutex::new(ChannelState {
+        queue: std::collections::VecDeque::new(),
+        closed: false,
+        waker: None,
+    }));
+    (Sender { shared: shared.clone() }, Receiver { shared })
+}
+
+struct ChannelState<T> {
+    queue: std::collections::VecDeque<T>,
+    closed: bool,
+    waker: Option<std::task::Waker>,
+}
+
+pub struct Sender<T> {
+    shared: std::sync::Arc<std::sync::Mutex<ChannelState<T>>>,
+}
+
+pub struct Receiver<T> {
+    shared: std::sync::Arc<std::sync::Mutex<ChannelState<T>>>,
+}
+
+impl<T> Sender<T> {
+    /// Queues `value` and wakes the receiver's task, on this thread.
+    pub fn send(&self, value: T) {
+        let waker = {
+            let mut state = self.shared.lock().unwrap();
+            state.queue.push_back(value);
+            state.waker.take()
+        };
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+}
+
+impl<T> Drop for Sender<T> {
+    fn drop(&mut self) {
+        let waker = {
+            let mut state = self.shared.lock().unwrap();
+            state.closed = true;
+            state.waker.take()
+        };
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+}
+
+impl<T> Receiver<T> {
+    /// The next value, `None` once the sender is gone and all were taken.
+    pub fn poll_recv(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<T>> {
+        let mut state = self.shared.lock().unwrap();
+        if let Some(value) = state.queue.pop_front() {
+            return std::task::Poll::Ready(Some(value));
+        }
+        if state.closed {
+            return std::task::Poll::Ready(None);
+        }
+        state.waker = Some(cx.waker().clone());
+        std::task::Poll::Pending
+    }
+}
