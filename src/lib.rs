@@ -74,6 +74,7 @@ pub mod stats;
 pub mod task;
 pub mod time;
 
+mod context;
 mod coop;
 mod executor;
 mod loom;

@@ -51,15 +51,12 @@ mod registration;
 mod scheduled_io;
 mod slab;
 
-use std::cell::RefCell;
 use std::fmt;
 use std::io;
-use std::ptr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 
-use crate::executor::Shared;
 use crate::poll::{self, Events, Interest, Poll, Registry, Source, Token};
 
 pub(crate) use registration::{Direction, Registration};
@@ -121,13 +118,11 @@ fn run(mut poll: Poll, handle: Handle) {
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => panic!("groundup reactor: poll failed, I/O can no longer be driven: {e}"),
         }
-        let batch = Batch::begin();
         for event in events.iter() {
             if event.token() != WAKER {
                 inner.dispatch(event);
             }
         }
-        batch.end();
         if inner.shutdown.load(Ordering::Acquire) {
             return;
         }
@@ -218,71 +213,6 @@ impl Thread {
 impl Drop for Thread {
     fn drop(&mut self) {
         self.shutdown();
-    }
-}
-
-// ---------------------------------------------------------------------------
-// Batching unparks
-// ---------------------------------------------------------------------------
-
-/// The executors a batch will unpark once it is done (usually one), and
-/// whether a batch is open on this thread.
-struct Deferred {
-    open: bool,
-    executors: Vec<Arc<Shared>>,
-}
-
-thread_local! {
-    /// On the reactor thread, during a dispatch batch: the executors to
-    /// unpark once the batch is done. The vector is kept between batches, so
-    /// a batch allocates nothing.
-    static DEFERRED: RefCell<Deferred> =
-        const { RefCell::new(Deferred { open: false, executors: Vec::new() }) };
-}
-
-/// Unparks `executor` now, or, during a reactor batch on this thread, once
-/// the batch is done.
-pub(crate) fn unpark_or_defer(executor: &Arc<Shared>) {
-    let deferred = DEFERRED.with(|d| {
-        let mut d = d.borrow_mut();
-        if !d.open {
-            return false;
-        }
-        if !d.executors.iter().any(|e| ptr::eq(Arc::as_ptr(e), Arc::as_ptr(executor))) {
-            d.executors.push(Arc::clone(executor));
-        }
-        true
-    });
-    if !deferred {
-        executor.unpark();
-    }
-}
-
-/// One reactor batch: wakes made while it is open defer their unparks.
-struct Batch;
-
-impl Batch {
-    fn begin() -> Batch {
-        DEFERRED.with(|d| d.borrow_mut().open = true);
-        Batch
-    }
-
-    fn end(self) {
-        // `Drop` does the work, so a panicking waker still closes the batch.
-    }
-}
-
-impl Drop for Batch {
-    fn drop(&mut self) {
-        DEFERRED.with(|d| {
-            let mut d = d.borrow_mut();
-            d.open = false;
-            // `unpark` touches only the executor's atomics and its waker, never
-            // DEFERRED, so unparking while borrowed is fine.
-            for executor in d.executors.drain(..) {
-                executor.unpark();
-            }
-        });
     }
 }
 

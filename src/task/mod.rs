@@ -52,7 +52,7 @@ where
 {
     // A `match`, not `unwrap_or_else`: `#[track_caller]` does not reach into
     // a closure, and the panic must name the caller's line.
-    match crate::executor::with_current(|core| core.spawn(future)) {
+    match crate::context::with_current(|cx| cx.executor.spawn(future)) {
         Some(handle) => handle,
         None => panic!(
             "groundup::spawn called outside a groundup runtime: spawn from inside \
