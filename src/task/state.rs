@@ -192,11 +192,22 @@ impl State {
     pub(crate) fn transition_to_notified(&self) -> Notified {
         // AcqRel: Release publishes what the waking thread wrote before the
         // wake (a channel message, readiness) to the executor, whose
-        // `transition_to_running` reads the word with Acquire; Acquire lets
-        // the decision see the executor's latest transitions.
+        // `transition_to_running` or `transition_to_idle` reads the word
+        // with Acquire; Acquire lets the decision see the executor's latest
+        // transitions.
+        //
+        // A task that is already queued gets an exchange that writes the
+        // word unchanged: without a write there would be no Release, and
+        // the poll the earlier wake queued need not see what *this* waker
+        // wrote (the model checker finds that interleaving:
+        // `checks/loom/tests/task_state.rs`). The write makes it part of
+        // the word's history, which the executor's next Acquire
+        // transition synchronises with (async-task does the same).
         let prev = self.update(|s| {
-            if s & (COMPLETED | CLOSED | SCHEDULED) != 0 {
+            if s & (COMPLETED | CLOSED) != 0 {
                 None
+            } else if s & SCHEDULED != 0 {
+                Some(s)
             } else if s & RUNNING != 0 {
                 Some(s | SCHEDULED)
             } else {
@@ -204,7 +215,7 @@ impl State {
             }
         });
         match prev {
-            Ok(s) if s & RUNNING == 0 => Notified::Submit,
+            Ok(s) if s & (SCHEDULED | RUNNING) == 0 => Notified::Submit,
             _ => Notified::DoNothing,
         }
     }

@@ -17,6 +17,17 @@
 //! instead. The protocol files therefore depend on nothing else in
 //! groundup; that is what keeps them checkable.
 //!
+//! The models, one file each in `tests/`, and the library files they
+//! include:
+//!
+//! - `park.rs`: `src/executor/park.rs`, wakers against an executor that
+//!   collects and parks, with and without its spin, and with a timer
+//!   ending a sleep;
+//! - `task_state.rs`: `src/task/state.rs`, a task's wake, run, abort,
+//!   shutdown and `JoinHandle` drop racing each other;
+//! - `remote_queue.rs`: `src/executor/queue.rs`, pushers against the
+//!   executor taking everything at once.
+//!
 //! The one exception is [`old_park`], a copy of the park protocol as it
 //! was before the fix for the lost wake (issue 13, item 14), kept so that
 //! `tests/park.rs` shows the harness finding that bug.
