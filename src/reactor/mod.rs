@@ -45,6 +45,19 @@
 //! `Poll`'s [`Waker`](crate::poll::Waker); the thread exits and is joined.
 //! Every slot still in use is then marked shut down, so an I/O object that
 //! outlives its runtime fails its operations instead of waiting forever.
+//!
+//! ## When the reactor's own poll fails
+//!
+//! `epoll_wait` (or `kevent`, or `GetQueuedCompletionStatusEx`) can fail
+//! for good: its descriptor closed from under it by a buggy neighbour in
+//! the process, a port handle gone. Nothing would ever wake the tasks
+//! waiting on I/O again, so the reactor does not just die: it records why
+//! ([`Inner::fail`]), marks every slot shut down (which wakes every
+//! waiter, whose operation then fails with that reason) and ends its
+//! thread. From then on a registration is refused with the same reason.
+//! A registration racing with the failure is caught either way: it checks
+//! the flag after taking its slot, and the failure marks every slot handed
+//! out before it looked (both sides `SeqCst`, the store-buffering pattern).
 
 mod atomic_waker;
 mod registration;
@@ -53,8 +66,8 @@ mod slab;
 
 use std::fmt;
 use std::io;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::thread;
 
 use crate::poll::{self, Events, Interest, Poll, Registry, Source, Token};
@@ -74,6 +87,11 @@ struct Inner {
     registry: Registry,
     waker: poll::Waker,
     shutdown: AtomicBool,
+    /// The reactor's poll failed and its thread ended: I/O can no longer
+    /// be driven.
+    failed: AtomicBool,
+    /// What the failed poll returned, for the errors operations report.
+    failure: OnceLock<io::Error>,
     slab: Slab,
 }
 
@@ -97,6 +115,8 @@ pub(crate) fn start() -> io::Result<Thread> {
         registry: poll.registry().try_clone()?,
         waker: poll::Waker::new(poll.registry(), WAKER)?,
         shutdown: AtomicBool::new(false),
+        failed: AtomicBool::new(false),
+        failure: OnceLock::new(),
         slab: Slab::new(),
     });
     let handle = Handle { inner };
@@ -107,7 +127,8 @@ pub(crate) fn start() -> io::Result<Thread> {
     Ok(Thread { handle, join: Some(join) })
 }
 
-/// The reactor loop: poll, dispatch, repeat, until shut down.
+/// The reactor loop: poll, dispatch, repeat, until shut down (or until its
+/// poll fails).
 fn run(mut poll: Poll, handle: Handle) {
     let inner = &*handle.inner;
     let mut events = Events::with_capacity(EVENTS_PER_POLL);
@@ -116,7 +137,7 @@ fn run(mut poll: Poll, handle: Handle) {
             Ok(()) => {}
             // A signal handler ran: nothing was lost, poll again.
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => panic!("groundup reactor: poll failed, I/O can no longer be driven: {e}"),
+            Err(e) => return inner.fail(e),
         }
         for event in events.iter() {
             if event.token() != WAKER {
@@ -130,6 +151,21 @@ fn run(mut poll: Poll, handle: Handle) {
 }
 
 impl Inner {
+    /// The poll failed for good: fail every waiting operation and refuse
+    /// new ones, with `error` as the reason.
+    fn fail(&self, error: io::Error) {
+        eprintln!(
+            "groundup reactor: poll failed ({error}); I/O can no longer be driven, \
+             so waiting and later operations fail"
+        );
+        let _ = self.failure.set(error);
+        // SeqCst: pairs with the load in `Handle::register` (see the module
+        // docs): either a registration sees the flag, or its slot was handed
+        // out before the walk below, which marks it.
+        self.failed.store(true, Ordering::SeqCst);
+        self.slab.for_each_used(ScheduledIo::shut_down);
+    }
+
     /// Records one event in its slot and wakes the waiting directions.
     fn dispatch(&self, event: &poll::Event) {
         let (index, generation) = unpack(event.token());
@@ -160,6 +196,9 @@ impl Handle {
     /// while idle, and a later `reregister` would cost a system call.
     pub(crate) fn register(&self, source: &mut impl Source) -> io::Result<Registration> {
         let inner = &self.inner;
+        if inner.failed.load(Ordering::Relaxed) {
+            return Err(self.shut_down_error());
+        }
         let index = inner.slab.allocate().ok_or_else(|| {
             io::Error::new(io::ErrorKind::OutOfMemory, "groundup reactor: 2^24 sources registered")
         })?;
@@ -171,7 +210,27 @@ impl Handle {
             inner.slab.release(index);
             return Err(e);
         }
+        // SeqCst: pairs with the store in `Inner::fail`.
+        if inner.failed.load(Ordering::SeqCst) {
+            let _ = inner.registry.deregister(source);
+            inner.slab.release(index);
+            return Err(self.shut_down_error());
+        }
         Ok(Registration::new(self.clone(), index))
+    }
+
+    /// The error of an operation on a slot marked shut down: the runtime is
+    /// gone, or the reactor's poll failed (then with what it returned).
+    pub(crate) fn shut_down_error(&self) -> io::Error {
+        match self.inner.failure.get() {
+            Some(failure) => io::Error::other(format!(
+                "the groundup reactor thread stopped, its poll failed ({failure}): \
+                 this I/O object can no longer be driven"
+            )),
+            None => {
+                io::Error::other("the groundup runtime that drove this I/O object has shut down")
+            }
+        }
     }
 
     pub(crate) fn slot(&self, index: usize) -> &ScheduledIo {

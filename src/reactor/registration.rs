@@ -63,7 +63,7 @@ impl Registration {
         let slot = self.slot();
         let interest = direction.interest();
         if let Some(event) = slot.ready_for(interest) {
-            return Poll::Ready(check_shutdown(event));
+            return Poll::Ready(self.check_shutdown(event));
         }
         match direction {
             Direction::Read => slot.reader.register(cx.waker()),
@@ -73,9 +73,17 @@ impl Registration {
         // the reactor could then have found no waker. Look once more (see
         // `AtomicWaker` for why this second look cannot miss it).
         match slot.ready_for(interest) {
-            Some(event) => Poll::Ready(check_shutdown(event)),
+            Some(event) => Poll::Ready(self.check_shutdown(event)),
             None => Poll::Pending,
         }
+    }
+
+    /// The event, or the reason the slot was shut down.
+    fn check_shutdown(&self, event: ReadyEvent) -> io::Result<ReadyEvent> {
+        if event.ready & ready::SHUTDOWN != 0 {
+            return Err(self.handle.shut_down_error());
+        }
+        Ok(event)
     }
 
     /// Forgets readiness that an operation has just disproved.
@@ -131,15 +139,6 @@ impl Registration {
     pub(crate) fn deregister(&self, source: &mut impl Source) -> io::Result<()> {
         self.handle.deregister(source)
     }
-}
-
-fn check_shutdown(event: ReadyEvent) -> io::Result<ReadyEvent> {
-    if event.ready & ready::SHUTDOWN != 0 {
-        return Err(io::Error::other(
-            "the groundup runtime that drove this I/O object has shut down",
-        ));
-    }
-    Ok(event)
 }
 
 impl Drop for Registration {
