@@ -5,9 +5,10 @@
 //!  ┌──────────────────────────────────────┐   ┌─────────────────────────────────────┐
 //!  │ loop {                               │   │ loop {                              │
 //!  │   poll.poll(&mut events, None)  ◄────┼───┼── registrations (epoll_ctl)         │
-//!  │   for event: slot.set_readiness()    │   │   run ready tasks (FIFO, budgeted)  │
+//!  │   for event: slot.set_readiness()    │   │   poll the root future if woken     │
 //!  │              slot.wake() ────────────┼──►│   take the remote queue             │
-//!  │   unpark the executor, once          │   │   fire due timers                   │
+//!  │   (the first wake of a parked        │   │   run ready tasks (FIFO, budgeted)  │
+//!  │    executor unparks it)              │   │   fire due timers                   │
 //!  │ }                                    │   │   park (own Poll) until woken or    │
 //!  └──────────────────────────────────────┘   │   the next timer                    │
 //!                                             │ }                                   │
