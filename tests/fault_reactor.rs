@@ -54,6 +54,13 @@ fn break_epoll(fd: RawFd) {
 
 #[test]
 fn when_the_reactors_poll_fails_waiting_io_fails_and_later_io_is_refused() {
+    if std::env::var_os("GROUNDUP_SANITIZER").is_some_and(|s| s == "thread") {
+        // The fault is a race by design (a descriptor closed while the
+        // reactor waits on it), and ThreadSanitizer rightly reports it;
+        // AddressSanitizer and the plain suite run this test.
+        eprintln!("skipped under ThreadSanitizer: the injected fault is itself a race");
+        return;
+    }
     let rt = Runtime::new().unwrap();
     rt.block_on(async {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
