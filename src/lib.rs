@@ -34,11 +34,14 @@
 //!
 //! ```text
 //!   your async code
-//!        │  .await
+//!        │  .await, spawn
 //!   ┌────▼──────────────────────────────────────────────┐
-//!   │ net, io, time      sockets and timers as futures   │  groundup::{net, io, time}
+//!   │ net, io, time,     the public leaves, which look   │  groundup::{net, io, time, task}
+//!   │ spawn              up their runtime…               │
 //!   │ sync, select!      tasks waiting for each other    │  groundup::sync, macros
-//!   │ executor, tasks    single-threaded, RawWakerVTable │  groundup::{task, runtime}
+//!   │ context, runtime   …here; Runtime puts it together │  groundup::runtime
+//!   │ executor, timers   single-threaded, timing wheel   │
+//!   │ tasks              state word, RawWakerVTable      │
 //!   │ reactor thread     owns the Poll, wakes tasks      │  src/reactor/
 //!   ├────────────────────────────────────────────────────┤
 //!   │ poll               mio-shaped: Poll, Registry, …   │  groundup::poll
@@ -59,6 +62,13 @@
 //! [`net`] and [`io`] are what your code awaits; [`sync`] and the macros
 //! ([`select!`], [`join!`], [`try_join!`], [`pin!`]) let tasks wait for each
 //! other; [`stats`] reports what was asked of the kernel.
+//!
+//! Each layer names only the layers below it (and the leaf modules every
+//! layer may use: the cooperative budget, panic containment, the model
+//! checker's atomics). The reactor knows no executor: it wakes tasks through
+//! their `Waker`s only, and a task's waker reaches its executor through a
+//! trait. The runtime is looked up in one place, the ambient context, and
+//! only by the public leaves.
 //!
 //! `docs/GUIDE.md` in the repository is a reading order through the source
 //! from the kernel up, with the walk of one `read().await` from its first
@@ -84,6 +94,7 @@ pub mod sync;
 pub mod task;
 pub mod time;
 
+mod context;
 mod coop;
 mod executor;
 mod loom;

@@ -5,9 +5,10 @@
 //!  ┌──────────────────────────────────────┐   ┌─────────────────────────────────────┐
 //!  │ loop {                               │   │ loop {                              │
 //!  │   poll.poll(&mut events, None)  ◄────┼───┼── registrations (epoll_ctl)         │
-//!  │   for event: slot.set_readiness()    │   │   run ready tasks (FIFO, budgeted)  │
+//!  │   for event: slot.set_readiness()    │   │   poll the root future if woken     │
 //!  │              slot.wake() ────────────┼──►│   take the remote queue             │
-//!  │   unpark the executor, once          │   │   fire due timers                   │
+//!  │   (the first wake of a parked        │   │   run ready tasks (FIFO, budgeted)  │
+//!  │    executor unparks it)              │   │   fire due timers                   │
 //!  │ }                                    │   │   park (own Poll) until woken or    │
 //!  └──────────────────────────────────────┘   │   the next timer                    │
 //!                                             │ }                                   │
@@ -26,9 +27,11 @@ use std::io;
 use std::marker::PhantomData;
 use std::time::Duration;
 
+use crate::context::{Enter, RuntimeContext};
 use crate::executor::Core;
 use crate::reactor;
 use crate::task::JoinHandle;
+use crate::time::driver::Driver;
 
 /// A groundup runtime: one reactor thread and a single-threaded executor
 /// running on whichever thread calls [`block_on`](Runtime::block_on).
@@ -46,7 +49,9 @@ use crate::task::JoinHandle;
 /// # }
 /// ```
 pub struct Runtime {
-    core: Core,
+    /// The executor, the reactor's handle and the timers: what tasks reach
+    /// through `crate::context` while this runtime runs.
+    context: RuntimeContext,
     reactor: reactor::Thread,
     _not_send: PhantomData<*const ()>,
 }
@@ -75,7 +80,8 @@ impl Runtime {
     /// their `JoinHandle`.
     #[track_caller]
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
-        self.core.block_on(future)
+        let _enter = Enter::block_on(&self.context);
+        self.context.executor.block_on(future)
     }
 
     /// Spawns a task on this runtime from outside it (before or between
@@ -85,25 +91,29 @@ impl Runtime {
         F: Future + 'static,
         F::Output: 'static,
     {
-        self.core.spawn(future)
+        self.context.executor.spawn(future)
     }
 
     /// Tasks spawned and not yet finished.
     pub fn live_tasks(&self) -> usize {
-        self.core.live_tasks()
+        self.context.executor.live_tasks()
     }
 
     /// Timers currently waiting for their deadline.
     pub fn pending_timers(&self) -> usize {
-        self.core.timers.pending()
+        self.context.timers.pending()
     }
 }
 
 impl Drop for Runtime {
     fn drop(&mut self) {
         // Tasks first, on this thread, while the reactor still runs: their
-        // destructors may deregister sockets. Then the reactor thread.
-        self.core.shutdown();
+        // destructors may deregister sockets (or spawn, or drop timers),
+        // so the runtime stays current meanwhile. Then the reactor thread.
+        {
+            let _enter = Enter::shutdown(&self.context);
+            self.context.executor.shutdown();
+        }
         self.reactor.shutdown();
     }
 }
@@ -212,11 +222,13 @@ impl Builder {
     /// Creates the runtime and starts its reactor thread.
     pub fn build(&self) -> io::Result<Runtime> {
         let reactor = reactor::start()?;
-        let core = Core::new(reactor.handle().clone(), self.spin)?;
+        let timers = Driver::new();
         if self.start_paused {
-            core.timers.start_paused();
+            timers.start_paused();
         }
-        Ok(Runtime { core, reactor, _not_send: PhantomData })
+        let executor = Core::new(self.spin, timers.clone(), reactor.handle().clone())?;
+        let context = RuntimeContext { executor, reactor: reactor.handle().clone(), timers };
+        Ok(Runtime { context, reactor, _not_send: PhantomData })
     }
 }
 
@@ -244,7 +256,11 @@ impl Default for Builder {
 /// ```
 #[track_caller]
 pub fn block_on<F: Future>(future: F) -> F::Output {
-    let runtime = Runtime::new()
-        .unwrap_or_else(|e| panic!("groundup::block_on: cannot create a runtime: {e}"));
+    // A `match`, not `unwrap_or_else`: `#[track_caller]` does not reach into
+    // a closure.
+    let runtime = match Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => panic!("groundup::block_on: cannot create a runtime: {e}"),
+    };
     runtime.block_on(future)
 }

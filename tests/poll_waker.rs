@@ -104,3 +104,34 @@ fn wakes_while_polling_never_pile_up() {
     expect_no_events(&mut poll, &mut events);
     assert!((1..=WAKES).contains(&seen), "{seen} events for {WAKES} wakes");
 }
+
+#[test]
+fn two_wakers_on_one_poll_each_wake_with_their_own_token() {
+    const FIRST: Token = Token(1);
+    const SECOND: Token = Token(2);
+    let mut poll = Poll::new().unwrap();
+    let first = Waker::new(poll.registry(), FIRST).unwrap();
+    let second = Waker::new(poll.registry(), SECOND).unwrap();
+    let mut events = Events::with_capacity(8);
+
+    first.wake().unwrap();
+    poll.poll(&mut events, Some(util::PATIENCE)).unwrap();
+    let tokens: Vec<Token> = events.iter().map(|e| e.token()).collect();
+    assert_eq!(tokens, [FIRST], "the first waker woke with the wrong token");
+    expect_no_events(&mut poll, &mut events);
+
+    second.wake().unwrap();
+    poll.poll(&mut events, Some(util::PATIENCE)).unwrap();
+    let tokens: Vec<Token> = events.iter().map(|e| e.token()).collect();
+    assert_eq!(tokens, [SECOND], "the second waker woke with the wrong token");
+
+    // Both at once: one event each.
+    first.wake().unwrap();
+    second.wake().unwrap();
+    expect_events(&mut poll, &mut events, vec![Expect::token(FIRST), Expect::token(SECOND)]);
+
+    // Dropping one leaves the other working.
+    drop(first);
+    second.wake().unwrap();
+    expect_events(&mut poll, &mut events, vec![Expect::token(SECOND)]);
+}

@@ -141,3 +141,95 @@ fn into_panic_on_a_cancellation_panics() {
         assert!(err.is_cancelled());
     });
 }
+
+/// A future that remembers where it was pinned and, when dropped, whether
+/// it is still there. `Pin` promises exactly that (the drop guarantee):
+/// a pinned value is dropped where it lies, so a future may lend out its
+/// own address, as an intrusive waiter node does, and unlink itself in
+/// `Drop`.
+struct PinWitness {
+    ends: End,
+    pinned_at: Cell<usize>,
+    /// Set in `Drop`: whether the future was dropped at its pinned address.
+    dropped_in_place: Rc<Cell<Option<bool>>>,
+    _pin: std::marker::PhantomPinned,
+}
+
+#[derive(Clone, Copy)]
+enum End {
+    /// `Ready` on the second poll (the future is dropped on completion).
+    Completes,
+    /// Panics on the second poll.
+    Panics,
+    /// Never ready (the future is dropped by abort or shutdown).
+    Pends,
+}
+
+impl PinWitness {
+    fn new(ends: End) -> (PinWitness, Rc<Cell<Option<bool>>>) {
+        let verdict = Rc::new(Cell::new(None));
+        let witness = PinWitness {
+            ends,
+            pinned_at: Cell::new(0),
+            dropped_in_place: Rc::clone(&verdict),
+            _pin: std::marker::PhantomPinned,
+        };
+        (witness, verdict)
+    }
+}
+
+impl std::future::Future for PinWitness {
+    type Output = ();
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<()> {
+        let here = &*self as *const PinWitness as usize;
+        if self.pinned_at.get() == 0 {
+            self.pinned_at.set(here);
+            cx.waker().wake_by_ref();
+            return std::task::Poll::Pending;
+        }
+        assert_eq!(self.pinned_at.get(), here, "a pinned future moved between polls");
+        match self.ends {
+            End::Completes => std::task::Poll::Ready(()),
+            End::Panics => panic!("expected: the witness panics"),
+            End::Pends => std::task::Poll::Pending,
+        }
+    }
+}
+
+impl Drop for PinWitness {
+    fn drop(&mut self) {
+        let here = self as *const PinWitness as usize;
+        self.dropped_in_place.set(Some(self.pinned_at.get() == here));
+    }
+}
+
+#[test]
+fn a_future_is_dropped_where_it_was_pinned_on_completion_panic_abort_and_shutdown() {
+    let rt = groundup::Runtime::new().unwrap();
+    let (completes, completes_verdict) = PinWitness::new(End::Completes);
+    let (panics, panics_verdict) = PinWitness::new(End::Panics);
+    let (aborted, aborted_verdict) = PinWitness::new(End::Pends);
+    let (left, left_verdict) = PinWitness::new(End::Pends);
+    let completes = rt.spawn(completes);
+    let panics = rt.spawn(panics);
+    let aborted = rt.spawn(aborted);
+    let _left = rt.spawn(left);
+    rt.block_on(async {
+        assert!(completes.await.is_ok());
+        assert!(panics.await.unwrap_err().is_panic());
+        aborted.abort();
+        assert!(aborted.await.unwrap_err().is_cancelled());
+    });
+    drop(rt); // shuts down the task still pending
+    for (what, verdict) in [
+        ("completion", completes_verdict),
+        ("panic", panics_verdict),
+        ("abort", aborted_verdict),
+        ("shutdown", left_verdict),
+    ] {
+        assert_eq!(verdict.get(), Some(true), "on {what}, the future was moved before its drop");
+    }
+}

@@ -136,3 +136,47 @@ fn join_handle_reports_finished() {
         assert_eq!(h.await.unwrap(), 5);
     });
 }
+
+/// Compiles only if `T` has the auto traits tokio's `JoinHandle` has.
+fn assert_unpin_and_unwind_safe<T: Unpin + std::panic::UnwindSafe + std::panic::RefUnwindSafe>() {}
+
+#[test]
+fn join_handle_is_unpin_and_unwind_safe_whatever_its_output() {
+    // An output that is none of the three: `!Unpin` (PhantomPinned),
+    // `!UnwindSafe` (`&mut`) and `!RefUnwindSafe` (`Cell`).
+    type Awkward = (std::marker::PhantomPinned, &'static mut i32, std::cell::Cell<i32>);
+    assert_unpin_and_unwind_safe::<JoinHandle<Awkward>>();
+    assert_unpin_and_unwind_safe::<JoinHandle<()>>();
+    // So a handle can cross `catch_unwind` without `AssertUnwindSafe`.
+    groundup::block_on(async {
+        let handle = groundup::spawn(async { 1 });
+        let handle = std::panic::catch_unwind(move || handle).unwrap();
+        assert_eq!(handle.await.unwrap(), 1);
+    });
+}
+
+/// `file:line` of the line this is called on.
+macro_rules! here {
+    () => {
+        format!("{}:{}", file!(), line!())
+    };
+}
+
+#[test]
+fn a_misused_spawn_or_block_on_panics_at_the_callers_line() {
+    let (at, expected) = (util::panic_location(|| drop(groundup::spawn(async {}))), here!());
+    assert_eq!(at, expected, "spawn outside a runtime");
+
+    let rt = Runtime::new().unwrap();
+    let at = util::panic_location(|| {
+        rt.block_on(async {
+            let inner = Runtime::new().unwrap();
+            let (at, expected) = (util::panic_location(|| inner.block_on(async {})), here!());
+            assert_eq!(at, expected, "Runtime::block_on inside a runtime");
+            let (at, expected) = (util::panic_location(|| groundup::block_on(async {})), here!());
+            assert_eq!(at, expected, "groundup::block_on inside a runtime");
+            panic!("expected: all checked");
+        })
+    });
+    assert!(at.starts_with(file!()), "{at}");
+}

@@ -157,3 +157,115 @@ fn the_root_future_is_woken_from_another_thread() {
     groundup::block_on(signal.wait());
     setter.join().unwrap();
 }
+
+/// A waker that panics when woken: a future may be polled with any waker,
+/// and a `JoinHandle` may be awaited by code that is not a groundup task.
+struct PanickingWaker;
+
+impl std::task::Wake for PanickingWaker {
+    fn wake(self: Arc<Self>) {
+        panic!("expected: a JoinHandle's waker panics");
+    }
+}
+
+/// Polls `handle` once with a [`PanickingWaker`], so that the task's end
+/// wakes it.
+fn await_with_a_panicking_waker<T>(handle: &mut task::JoinHandle<T>) {
+    let waker = Waker::from(Arc::new(PanickingWaker));
+    let mut cx = std::task::Context::from_waker(&waker);
+    assert!(std::pin::Pin::new(handle).poll(&mut cx).is_pending());
+}
+
+#[test]
+fn a_panicking_join_handle_waker_does_not_escape_block_on() {
+    let rt = Runtime::new().unwrap();
+    let out = rt.block_on(async {
+        let mut handle = groundup::spawn(async {
+            task::yield_now().await;
+            7
+        });
+        await_with_a_panicking_waker(&mut handle);
+        // The task completes during these yields and wakes that waker.
+        for _ in 0..3 {
+            task::yield_now().await;
+        }
+        assert!(handle.is_finished());
+        handle.await.unwrap()
+    });
+    assert_eq!(out, 7);
+    assert_eq!(rt.live_tasks(), 0, "the completed task is still listed as live");
+}
+
+#[test]
+fn a_panicking_join_handle_waker_does_not_stop_shutdown() {
+    let rt = Runtime::new().unwrap();
+    let mut drops = Vec::new();
+    let mut handles = Vec::new();
+    for _ in 0..6 {
+        let (future, _, dropped) = Counted::new(std::future::pending::<()>());
+        let mut handle = rt.spawn(future);
+        await_with_a_panicking_waker(&mut handle);
+        drops.push(dropped);
+        handles.push(handle);
+    }
+    rt.block_on(task::yield_now()); // every task starts and waits
+    drop(rt); // cancels each task, which wakes each panicking waker
+    let dropped = drops.iter().filter(|d| d.get() == 1).count();
+    assert_eq!(dropped, 6, "shutdown dropped {dropped} of 6 futures");
+    for handle in handles {
+        assert!(groundup::block_on(handle).unwrap_err().is_cancelled());
+    }
+}
+
+/// tokio's `rt_basic::no_extra_poll`: a task woken from outside the runtime
+/// runs during the next `block_on`, before `block_on` polls its own future
+/// again, and is polled exactly as often as it has news.
+#[test]
+fn a_task_woken_from_outside_runs_before_block_on_polls_its_future_again() {
+    let (tx, mut rx) = util::channel::<()>();
+    let polls = Rc::new(Cell::new(0));
+    let rt = Runtime::new().unwrap();
+    let counted = Rc::clone(&polls);
+    rt.spawn(async move {
+        // Each poll of the receiver is counted, as tokio's `TrackPolls` does.
+        let next = |cx: &mut std::task::Context<'_>| {
+            counted.set(counted.get() + 1);
+            rx.poll_recv(cx)
+        };
+        let mut next = next;
+        while std::future::poll_fn(&mut next).await.is_some() {}
+    });
+    rt.block_on(task::yield_now());
+    assert_eq!(polls.get(), 1, "polled once: the first poll");
+
+    // Outside `block_on` there is no current runtime: this wake goes through
+    // the remote queue, as a wake from another thread does.
+    tx.send(());
+    rt.block_on(task::yield_now());
+    assert_eq!(polls.get(), 1 + 2, "twice more: to return Some, then Pending");
+
+    drop(tx);
+    rt.block_on(task::yield_now());
+    assert_eq!(polls.get(), 1 + 2 + 1, "once more: to return None");
+}
+
+/// The same from another thread, during `block_on`: once the other thread
+/// has woken the task (and the root future knows it has), one
+/// `yield_now` lets the task run.
+#[test]
+fn one_yield_lets_a_task_woken_by_another_thread_run() {
+    let (tx, mut rx) = util::channel::<u32>();
+    let received = Rc::new(Cell::new(None));
+    groundup::block_on(async {
+        let into = Rc::clone(&received);
+        groundup::spawn(async move {
+            into.set(std::future::poll_fn(|cx| rx.poll_recv(cx)).await);
+        });
+        task::yield_now().await; // the task waits for the message
+        // The other thread wakes the task; joining it (a blocking wait in the
+        // root future) orders that wake before the yield below.
+        thread::spawn(move || tx.send(7)).join().unwrap();
+        task::yield_now().await;
+        assert_eq!(received.get(), Some(7), "the woken task did not run during the yield");
+    });
+}

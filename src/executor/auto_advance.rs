@@ -13,7 +13,7 @@
 //! 3. if anything woke (a task in the remote queue, the root future), run
 //!    it first: the clock stays, and the next idle park starts over; if
 //!    only the flush completed, nothing can run, so move the clock to the
-//!    next timer ([`time::Driver::auto_advance`](crate::time::Driver)); the
+//!    next timer (`time/driver.rs`); the
 //!    run loop then fires it.
 //!
 //! This is tokio's rule (the time driver parks the I/O driver with a zero

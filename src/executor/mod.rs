@@ -1,5 +1,11 @@
 //! The single-threaded executor: run queues, the run loop, and parking.
 //!
+//! The executor knows tasks only through [`crate::task`]'s internals (a
+//! [`TaskRef`] to run, the [`Schedule`] trait it implements so that wakes can
+//! reach it) and timers only through the driver it fires; it knows nothing of
+//! the reactor, which wakes tasks through their `Waker`s like any other
+//! thread.
+//!
 //! ## Two queues
 //!
 //! - The **local queue** (`Core::local`, a `VecDeque`) takes wakes made on
@@ -10,25 +16,37 @@
 //!   waker *unparks* the executor, which costs a system call only if the
 //!   executor is actually asleep (see "Parking" below).
 //!
-//! A waker decides between them by looking at a thread-local: is this thread
-//! currently running the executor the task belongs to?
+//! A wake decides between them by looking at a thread-local of this module:
+//! is this thread running the loop of the executor the task belongs to? That
+//! thread-local is the executor's own business (nothing outside this module
+//! reads it); the runtime as the public leaves see it lives in
+//! [`crate::context`].
 //!
 //! ## The run loop ([`Core::block_on`])
 //!
 //! ```text
 //! loop {
 //!     poll the root future if it was woken            → return its output when Ready
-//!     run up to EVENT_INTERVAL tasks from the local queue, FIFO
 //!     move the remote queue (I/O wakes) to the local queue
+//!     run up to EVENT_INTERVAL tasks from the local queue, FIFO
 //!     fire due timers (their wakes go to the local queue)
-//!     nothing to do? park until a wake or the next timer
+//!     nothing to do? park until a wake or the next timer   (wait_for_work)
 //! }
 //! ```
+//!
+//! Remote wakes join the local queue *before* it runs, so a root future that
+//! yields lets every task woken so far (by the reactor or another thread)
+//! run before it is polled again (tokio's `rt_basic::no_extra_poll`).
 //!
 //! The interval bounds how long I/O and timers wait behind a busy queue: a
 //! task that wakes itself forever goes to the back of the queue each time, and
 //! after `EVENT_INTERVAL` polls the executor looks at its other sources. With
 //! the per-poll budget of [`crate::coop`], no task can keep the loop from turning.
+//!
+//! What happens to a task once the loop takes it — poll, or drop an aborted
+//! future, then idle, run again or complete — is decided by the task's own
+//! state machine (`task/state.rs`) inside [`TaskRef::run`], which tells the
+//! loop what to do with it next ([`Ran`]).
 //!
 //! ## Parking
 //!
@@ -36,24 +54,18 @@
 //! [`Poll`](crate::poll::Poll), which contains only a [`Waker`]; the timeout
 //! is the next timer deadline. Any thread wakes it with that `Waker`. Reusing
 //! the poll layer keeps parking portable (epoll, kqueue, IOCP) and countable.
+//!
+//! The protocol that makes a wake cost at most one system call, and none
+//! while the executor runs, is in [`park`] (model-checked); a short adaptive
+//! spin before sleeping is in [`spin`].
+//!
 //! While time is paused ([`crate::time::pause`]) and a timer is pending, the
 //! park moves the clock instead of sleeping until the timer: see
 //! `auto_advance.rs`.
-//!
-//! A three-state flag makes wakes cheap:
-//!
-//! | `park_state` | meaning | what `unpark` does |
-//! |---|---|---|
-//! | `RUNNING` | the executor is working | set `NOTIFIED`: no syscall |
-//! | `NOTIFIED` | a wake is pending | nothing |
-//! | `PARKED` | asleep in `poll` | set `NOTIFIED` and `Waker::wake`: one syscall |
-//!
-//! So a wake costs at most one system call, and none while the executor
-//! runs; a burst of reactor wakes costs one in total (the reactor also holds
-//! back its unpark until the end of each batch, see [`crate::reactor`]).
 
 mod auto_advance;
 mod owned;
+mod park;
 mod queue;
 pub(crate) mod spin;
 
@@ -65,35 +77,32 @@ use std::mem::ManuallyDrop;
 use std::pin::pin;
 use std::ptr::{self, NonNull};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering, fence};
+use std::sync::atomic::{AtomicBool, Ordering, fence};
 use std::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
 use std::time::Duration;
 
 use crate::coop;
+use crate::loom::sync::atomic::AtomicPtr;
 use crate::poll::{self, Events, Token};
 use crate::reactor;
 use crate::task::JoinHandle;
-use crate::task::raw::{self, TaskRef};
-use crate::task::state::{CLOSED, COMPLETED, JOIN_INTEREST, RUNNING, SCHEDULED};
-use crate::time;
+use crate::task::raw::{self, Header, NewTask, Ran, Schedule, TaskRef};
+use crate::time::driver::Driver;
 
 use owned::OwnedTasks;
+use park::ParkState;
 use queue::RemoteQueue;
 
 /// Tasks polled between two looks at the remote queue and the timers
 /// (tokio's figure for its current-thread scheduler).
 const EVENT_INTERVAL: usize = 61;
 
-const PARK_RUNNING: u8 = 0;
-const PARK_NOTIFIED: u8 = 1;
-const PARK_PARKED: u8 = 2;
-
-/// The executor state other threads can reach: through task wakers (via
-/// each task's `Arc<Shared>`) and the root waker.
+/// The executor state other threads can reach: through task wakers (each
+/// task holds an `Arc<Shared>` as its `dyn Schedule`) and the root waker.
 #[derive(Debug)]
 pub(crate) struct Shared {
-    remote: RemoteQueue,
-    park_state: AtomicU8,
+    remote: RemoteQueue<TaskRef>,
+    park: ParkState,
     /// Wakes the park `Poll`.
     unparker: poll::Waker,
     /// The `block_on` future was woken.
@@ -102,36 +111,47 @@ pub(crate) struct Shared {
     closed: AtomicBool,
 }
 
-impl Shared {
-    /// Hands a scheduled task to its executor: the local queue when called on
-    /// the executor's own thread, the remote queue (and an unpark) otherwise.
-    pub(crate) fn schedule(this: &Arc<Shared>, task: TaskRef) {
-        let mut task = Some(task);
-        with_current(|core| {
-            if ptr::eq(Arc::as_ptr(&core.shared), Arc::as_ptr(this)) {
-                core.local.borrow_mut().extend(task.take());
-            }
-        });
-        let Some(task) = task else { return };
-        this.remote.push(task);
+impl Schedule for Shared {
+    /// Hands a scheduled task to this executor: the local queue when called
+    /// on the executor's own thread, the remote queue (and an unpark)
+    /// otherwise.
+    fn schedule(&self, task: TaskRef) {
+        let Some(task) = self.try_schedule_here(task) else { return };
+        self.remote.push(task);
         // SeqCst fence, paired with the one in `Core::shutdown` (the
         // store-buffering pattern): either the executor's final drain sees
         // our push, or we see `closed` and drain the queue ourselves. Without
         // a fence on both sides, each could miss the other's write.
         fence(Ordering::SeqCst);
-        if this.closed.load(Ordering::Relaxed) {
-            this.drain_after_close();
+        if self.closed.load(Ordering::Relaxed) {
+            self.drain_after_close();
             return;
         }
-        reactor::unpark_or_defer(this);
+        self.unpark();
+    }
+}
+
+impl Shared {
+    /// On the thread running this executor's loop: pushes `task` on the
+    /// local queue. Elsewhere: gives it back.
+    fn try_schedule_here(&self, task: TaskRef) -> Option<TaskRef> {
+        let mut task = Some(task);
+        with_core_running_here(|core| {
+            if ptr::eq(Arc::as_ptr(&core.shared), self) {
+                core.local.borrow_mut().extend(task.take());
+            }
+        });
+        task
+    }
+
+    fn is_running_here(&self) -> bool {
+        with_core_running_here(|core| ptr::eq(Arc::as_ptr(&core.shared), self)) == Some(true)
     }
 
     /// Wakes the executor if it is parked; otherwise only records that there
     /// is news. At most one system call.
-    pub(crate) fn unpark(&self) {
-        // AcqRel: Release publishes the push that preceded this call to the
-        // executor's Acquire in `park`; Acquire orders our read of PARKED.
-        if self.park_state.swap(PARK_NOTIFIED, Ordering::AcqRel) == PARK_PARKED {
+    fn unpark(&self) {
+        if self.park.unpark() {
             // A failing wake (the eventfd or port is broken) cannot be
             // reported to the waking code; the executor also wakes for its
             // next timer, so this only delays. Report it loudly in debug.
@@ -160,13 +180,41 @@ impl Shared {
         unsafe { Waker::from_raw(RawWaker::new(data, &ROOT_WAKER_VTABLE)) }
     }
 
-    fn wake_root(this: &Arc<Shared>) {
-        this.root_woken.store(true, Ordering::Release);
-        let on_executor =
-            with_current(|core| ptr::eq(Arc::as_ptr(&core.shared), Arc::as_ptr(this)));
-        if on_executor != Some(true) {
-            reactor::unpark_or_defer(this);
+    fn wake_root(&self) {
+        // Release: pairs with the Acquire swap in `block_on`, so what the
+        // waker wrote before waking is visible to the root future's poll.
+        self.root_woken.store(true, Ordering::Release);
+        if !self.is_running_here() {
+            self.unpark();
         }
+    }
+}
+
+// SAFETY: `into_raw`/`from_raw` hand over one counted reference, which keeps
+// the header (and so its `queue_next`) alive while the queue holds it; only
+// the remote queue touches `queue_next`, and a task is in it at most once at a
+// time (its `SCHEDULED` bit). A `TaskRef` may move to, and be released on,
+// any thread: what it owns there is a count in the atomic state word, and the
+// last release frees a cell whose stage holds nothing thread-bound (see
+// `task/raw.rs`); its thread-bound parts are only touched through `unsafe`
+// methods whose contracts require the executor thread.
+unsafe impl queue::Link for TaskRef {
+    type Node = Header;
+
+    fn into_raw(self) -> NonNull<Header> {
+        TaskRef::into_raw(self)
+    }
+
+    unsafe fn from_raw(node: NonNull<Header>) -> TaskRef {
+        // SAFETY: per the trait's contract the node came from `into_raw`,
+        // which gave up a counted reference; this adopts it.
+        unsafe { TaskRef::from_raw(node) }
+    }
+
+    unsafe fn link<'a>(node: NonNull<Header>) -> &'a AtomicPtr<Header> {
+        // SAFETY: the node is live for as long as the reference is used
+        // (contract).
+        unsafe { &node.as_ref().queue_next }
     }
 }
 
@@ -191,7 +239,7 @@ unsafe fn root_clone(data: *const ()) -> RawWaker {
 unsafe fn root_wake(data: *const ()) {
     // SAFETY: takes back the count the waker owns.
     let shared = unsafe { Arc::from_raw(data.cast::<Shared>()) };
-    Shared::wake_root(&shared);
+    shared.wake_root();
 }
 
 /// # Safety
@@ -200,7 +248,7 @@ unsafe fn root_wake(data: *const ()) {
 unsafe fn root_wake_by_ref(data: *const ()) {
     // SAFETY: borrow the waker's count without consuming it.
     let shared = ManuallyDrop::new(unsafe { Arc::from_raw(data.cast::<Shared>()) });
-    Shared::wake_root(&shared);
+    shared.wake_root();
 }
 
 /// # Safety
@@ -211,17 +259,18 @@ unsafe fn root_drop(data: *const ()) {
     unsafe { Arc::decrement_strong_count(data.cast::<Shared>()) };
 }
 
-/// The executor's thread-bound state, and the runtime's context: the reactor
-/// and timer handles live here so futures can reach them from any task.
+/// The executor's thread-bound state.
 #[derive(Debug)]
 pub(crate) struct Core {
-    pub(crate) shared: Arc<Shared>,
+    shared: Arc<Shared>,
     local: RefCell<VecDeque<TaskRef>>,
     owned: OwnedTasks,
-    park: RefCell<Parker>,
+    parker: RefCell<Parker>,
     spin: spin::Spin,
-    pub(crate) reactor: reactor::Handle,
-    pub(crate) timers: time::Driver,
+    timers: Driver,
+    /// Asked for a last look at the kernel before paused time jumps
+    /// (`auto_advance.rs`).
+    reactor: reactor::Handle,
 }
 
 /// What the executor sleeps in.
@@ -232,47 +281,54 @@ struct Parker {
 }
 
 thread_local! {
-    /// The runtime whose `block_on` is running on this thread, if any.
-    static CURRENT: Cell<Option<NonNull<Core>>> = const { Cell::new(None) };
+    /// The executor whose loop (`block_on` or `shutdown`) runs on this
+    /// thread, if any: how a wake finds the local queue.
+    static RUNNING_HERE: Cell<Option<NonNull<Core>>> = const { Cell::new(None) };
 }
 
-/// Runs `f` with the current runtime, or returns `None` outside one.
-pub(crate) fn with_current<R>(f: impl FnOnce(&Core) -> R) -> Option<R> {
-    CURRENT.with(|current| {
-        // SAFETY: CURRENT is only set by `Enter`, which borrows the `Core`
-        // for as long as the pointer is installed and clears it on drop, so
-        // a non-null pointer refers to a live `Core`.
+/// Runs `f` with the executor whose loop runs on this thread, if any.
+fn with_core_running_here<R>(f: impl FnOnce(&Core) -> R) -> Option<R> {
+    RUNNING_HERE.with(|current| {
+        // SAFETY: RUNNING_HERE is only set by `RunningHere`, which borrows
+        // the `Core` for as long as the pointer is installed and clears it
+        // on drop, so a non-null pointer refers to a live `Core`.
         current.get().map(|core| f(unsafe { core.as_ref() }))
     })
 }
 
-/// Installs a runtime as this thread's current one, until dropped.
-struct Enter<'a> {
+/// Marks a `Core`'s loop as running on this thread, until dropped.
+struct RunningHere<'a> {
     previous: Option<NonNull<Core>>,
     _core: &'a Core,
 }
 
-impl<'a> Enter<'a> {
-    fn new(core: &'a Core) -> Enter<'a> {
-        let previous = CURRENT.with(|c| c.replace(Some(NonNull::from(core))));
-        Enter { previous, _core: core }
+impl<'a> RunningHere<'a> {
+    fn new(core: &'a Core) -> RunningHere<'a> {
+        let previous = RUNNING_HERE.with(|c| c.replace(Some(NonNull::from(core))));
+        RunningHere { previous, _core: core }
     }
 }
 
-impl Drop for Enter<'_> {
+impl Drop for RunningHere<'_> {
     fn drop(&mut self) {
-        CURRENT.with(|c| c.set(self.previous));
+        RUNNING_HERE.with(|c| c.set(self.previous));
         coop::clear();
     }
 }
 
 impl Core {
-    pub(crate) fn new(reactor: reactor::Handle, spin: Duration) -> io::Result<Core> {
+    /// An executor that fires `timers` and spins up to `spin` before it
+    /// parks; `reactor` is the runtime's, for paused time's flushes.
+    pub(crate) fn new(
+        spin: Duration,
+        timers: Driver,
+        reactor: reactor::Handle,
+    ) -> io::Result<Core> {
         let poll = poll::Poll::new()?;
         let unparker = poll::Waker::new(poll.registry(), Token(0))?;
         let shared = Arc::new(Shared {
             remote: RemoteQueue::new(),
-            park_state: AtomicU8::new(PARK_RUNNING),
+            park: ParkState::new(),
             unparker,
             root_woken: AtomicBool::new(false),
             closed: AtomicBool::new(false),
@@ -281,74 +337,59 @@ impl Core {
             shared,
             local: RefCell::new(VecDeque::new()),
             owned: OwnedTasks::default(),
-            park: RefCell::new(Parker { poll, events: Events::with_capacity(4) }),
+            parker: RefCell::new(Parker { poll, events: Events::with_capacity(4) }),
             spin: spin::Spin::new(spin),
+            timers,
             reactor,
-            timers: time::Driver::new(),
         })
     }
 
-    /// Spawns a task (see `groundup::spawn`).
+    /// Spawns a task (see `groundup::spawn`). Executor thread only (the
+    /// runtime is `!Send`).
     pub(crate) fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
     where
         F: Future + 'static,
         F::Output: 'static,
     {
+        let scheduler: Arc<dyn Schedule> = self.shared.clone();
+        let NewTask { owned, queued, join } = raw::new_task(future, scheduler);
         if self.shared.closed.load(Ordering::Relaxed) {
-            return self.spawn_cancelled(future);
+            // During shutdown (a future's `Drop` may spawn): cancelled
+            // before it starts.
+            // SAFETY: executor thread; the task was never polled.
+            unsafe { owned.shut_down() };
+            return join;
         }
-        // Three references: the live-task list, the local queue entry, the
-        // JoinHandle.
-        let flags = SCHEDULED | JOIN_INTEREST;
-        let ptr = raw::allocate(future, Arc::clone(&self.shared), flags, 3);
-        // `allocate` counted three references; each TaskRef below adopts one.
-        // SAFETY: the first reference.
-        self.owned.insert(unsafe { TaskRef::from_raw(ptr) });
-        // SAFETY: as above, the second reference.
-        self.local.borrow_mut().push_back(unsafe { TaskRef::from_raw(ptr) });
-        // SAFETY: as above, the third reference.
-        JoinHandle::new(unsafe { TaskRef::from_raw(ptr) })
+        self.owned.insert(owned);
+        self.local.borrow_mut().push_back(queued);
+        join
     }
 
-    /// During shutdown: a task that is cancelled before it starts.
-    fn spawn_cancelled<F>(&self, future: F) -> JoinHandle<F::Output>
-    where
-        F: Future + 'static,
-        F::Output: 'static,
-    {
-        let ptr = raw::allocate(future, Arc::clone(&self.shared), JOIN_INTEREST | RUNNING, 1);
-        // SAFETY: `allocate` counted the one reference adopted here.
-        let task = unsafe { TaskRef::from_raw(ptr) };
-        // SAFETY: executor thread; the future is present (just allocated).
-        unsafe { task.cancel() };
-        task.header().state.fetch_xor(RUNNING | COMPLETED | CLOSED, Ordering::AcqRel);
-        JoinHandle::new(task)
-    }
-
-    /// Runs `future` to completion, running spawned tasks meanwhile.
+    /// Runs `future` to completion, running spawned tasks meanwhile. The
+    /// caller (`Runtime::block_on`) has checked that no other runtime's
+    /// loop runs on this thread.
     pub(crate) fn block_on<F: Future>(&self, future: F) -> F::Output {
-        assert!(
-            with_current(|_| ()).is_none(),
-            "cannot start a groundup runtime from inside a runtime: `block_on` would block \
-             the thread that drives the outer runtime's tasks; `.await` the future instead"
-        );
-        let _enter = Enter::new(self);
+        let _running = RunningHere::new(self);
         let mut future = pin!(future);
         let waker = self.shared.root_waker();
         let mut cx = Context::from_waker(&waker);
         self.shared.root_woken.store(true, Ordering::Relaxed);
         loop {
-            if self.shared.root_woken.swap(false, Ordering::AcqRel) {
+            // Acquire: pairs with the Release in `wake_root`.
+            if self.shared.root_woken.swap(false, Ordering::Acquire) {
                 coop::reset();
                 if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
                     return output;
                 }
             }
-            self.run_local(EVENT_INTERVAL);
+            // Wakes from other threads (the reactor's, chiefly) join the
+            // local queue before it runs: a root future that yields must let
+            // every task woken so far run before it is polled again.
             self.collect_remote();
+            self.run_local(EVENT_INTERVAL);
             self.timers.fire_due();
-            if self.local.borrow().is_empty() && !self.shared.root_woken.load(Ordering::Acquire) {
-                self.park();
+            if self.local.borrow().is_empty() && !self.shared.root_woken.load(Ordering::Relaxed) {
+                self.wait_for_work();
             }
         }
     }
@@ -370,63 +411,27 @@ impl Core {
         self.local.borrow_mut().extend(drained);
     }
 
-    /// Polls one task, given the queue entry's reference.
+    /// Runs one task, given the queue entry's reference, and does what its
+    /// state machine says comes next.
     fn run(&self, task: TaskRef) {
-        let header = task.header();
-        // SCHEDULED → RUNNING. Acquire pairs with the Release of the wake
-        // that scheduled the task: what the waker wrote is visible to the
-        // poll.
-        let prev = header.state.fetch_xor(SCHEDULED | RUNNING, Ordering::AcqRel);
-        debug_assert!(prev & SCHEDULED != 0 && prev & (RUNNING | COMPLETED) == 0);
-        if prev & CLOSED != 0 {
-            // Aborted while queued: drop the future instead of polling it.
-            // SAFETY: executor thread, future present (not COMPLETED).
-            unsafe { task.cancel() };
-            return self.complete(task);
-        }
         coop::reset();
-        // SAFETY: executor thread, RUNNING set above, future present.
-        if unsafe { task.poll() }.is_ready() {
-            return self.complete(task);
+        // SAFETY: this is the executor thread that owns the task, and no
+        // task is being polled (the loop runs one at a time, and a task's
+        // poll cannot re-enter this loop: nested `block_on` is refused).
+        match unsafe { task.run() } {
+            Ran::Waiting => {}
+            Ran::Requeue(task) => self.local.borrow_mut().push_back(task),
+            Ran::Finished(task) => {
+                // SAFETY: every task is in `owned` from spawn until it
+                // finishes, which happens once; shutdown, the only other
+                // place that removes tasks, runs none.
+                drop(unsafe { self.owned.remove(task.ptr()) });
+            }
         }
-        // Release: the poll's writes to the future happen-before any later
-        // poll, even one that starts from a remote wake.
-        let prev = header.state.fetch_and(!RUNNING, Ordering::AcqRel);
-        if prev & CLOSED != 0 {
-            // Aborted during its own poll.
-            // SAFETY: executor thread, future present.
-            unsafe { task.cancel() };
-            self.complete(task);
-        } else if prev & SCHEDULED != 0 {
-            // Woken during its own poll: once more, at the back of the queue,
-            // reusing this entry's reference.
-            self.local.borrow_mut().push_back(task);
-        }
-        // Otherwise `task` drops here, releasing the queue's reference.
     }
 
-    /// Finishes a task whose stage now holds its result.
-    fn complete(&self, task: TaskRef) {
-        let header = task.header();
-        // Release: pairs with the JoinHandle's Acquire, publishing the output.
-        // SCHEDULED may have been set by a wake during the final poll; it
-        // counted no reference (the task was RUNNING), so clear it.
-        let prev = header.state.fetch_or(COMPLETED | CLOSED, Ordering::AcqRel);
-        header.state.fetch_and(!(RUNNING | SCHEDULED), Ordering::Release);
-        if prev & JOIN_INTEREST == 0 {
-            // SAFETY: executor thread; nobody can read this output.
-            unsafe { task.drop_output() };
-        } else {
-            // SAFETY: executor thread.
-            unsafe { task.wake_joiner() };
-        }
-        // SAFETY: every task is in `owned` from spawn until here, the only
-        // place that removes it (besides shutdown, which runs no tasks).
-        drop(unsafe { self.owned.remove(task.ptr()) });
-    }
-
-    /// Sleeps until a wake or the next timer, unless there is news already.
-    fn park(&self) {
+    /// Parks until a wake or the next timer, unless there is news already.
+    fn wait_for_work(&self) {
         // Paused time: the clock moves here, instead of a sleep in real time
         // (the time driver decides; see `auto_advance.rs`).
         if self.timers.should_auto_advance() {
@@ -439,79 +444,38 @@ impl Core {
         self.park_for(timeout);
     }
 
-    /// Sleeps until a wake, or until `timeout` passes, unless there is news
+    /// Parks until a wake, or until `timeout` passes, unless there is news
     /// already.
     fn park_for(&self, timeout: Option<Duration>) {
-        let state = &self.shared.park_state;
-        // While spinning the state stays RUNNING, so a waker only records
-        // NOTIFIED (no system call), which is what the spin watches for.
-        if self.spin.spin(timeout, || state.load(Ordering::Relaxed) == PARK_NOTIFIED) {
-            // A swap, not a store: reading the NOTIFIED a waker wrote (with
-            // Release) makes its queue push visible to `collect_remote`, and
-            // a wake landing between the load and here is not overwritten
-            // unseen (it either precedes this swap or leaves NOTIFIED).
-            state.swap(PARK_RUNNING, Ordering::AcqRel);
-            return;
-        }
-        // Acquire: pairs with the Release in `unpark`, so the remote pushes
-        // made before the notification are visible to `collect_remote`.
-        if state
-            .compare_exchange(PARK_NOTIFIED, PARK_RUNNING, Ordering::Acquire, Ordering::Relaxed)
-            .is_ok()
-        {
-            return;
-        }
-        if state
-            .compare_exchange(PARK_RUNNING, PARK_PARKED, Ordering::AcqRel, Ordering::Acquire)
-            .is_err()
-        {
-            // Notified between the two exchanges.
-            state.store(PARK_RUNNING, Ordering::Relaxed);
-            return;
-        }
-        let mut parker = self.park.borrow_mut();
+        self.shared.park.park(|notified| self.spin.spin(timeout, notified), || self.sleep(timeout));
+    }
+
+    /// Blocks in the park `Poll` until its waker is woken or `timeout`.
+    fn sleep(&self, timeout: Option<Duration>) {
+        let mut parker = self.parker.borrow_mut();
         let Parker { poll, events } = &mut *parker;
         match poll.poll(events, timeout) {
             Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => panic!("groundup: the executor cannot sleep: its park poll failed: {e}"),
         }
-        state.swap(PARK_RUNNING, Ordering::Acquire);
     }
 
     /// Drops every task still alive, on this thread, and closes the
     /// executor to new work. Called when the runtime is dropped.
     pub(crate) fn shutdown(&self) {
-        let _enter = Enter::new(self);
+        let _running = RunningHere::new(self);
         self.shared.closed.store(true, Ordering::SeqCst);
         // Pairs with the fence in `Shared::schedule`.
         fence(Ordering::SeqCst);
         // Dropping a future can wake or spawn others; loop until quiet.
         while let Some(task) = self.owned.pop() {
-            self.cancel_for_shutdown(&task);
+            // SAFETY: executor thread, and no task is being polled.
+            unsafe { task.shut_down() };
         }
         self.local.borrow_mut().clear();
         drop(self.shared.remote.take_all());
         self.timers.shutdown();
-    }
-
-    fn cancel_for_shutdown(&self, task: &TaskRef) {
-        let header = task.header();
-        let prev = header.state.fetch_or(CLOSED | RUNNING, Ordering::AcqRel);
-        if prev & COMPLETED != 0 {
-            return;
-        }
-        // SAFETY: executor thread; not COMPLETED, so the future is present.
-        unsafe { task.cancel() };
-        let prev = header.state.fetch_or(COMPLETED, Ordering::AcqRel);
-        header.state.fetch_and(!RUNNING, Ordering::Release);
-        if prev & JOIN_INTEREST == 0 {
-            // SAFETY: executor thread; the cancellation error has no reader.
-            unsafe { task.drop_output() };
-        } else {
-            // SAFETY: executor thread.
-            unsafe { task.wake_joiner() };
-        }
     }
 
     /// Live tasks (spawned and not finished).

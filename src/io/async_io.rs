@@ -54,7 +54,7 @@ where
         // The runtime is looked up here, at the public leaf, and the reactor
         // handle passed down: the reactor itself knows no runtime.
         let reactor =
-            crate::executor::with_current(|core| core.reactor.clone()).ok_or_else(no_runtime)?;
+            crate::context::with_current(|cx| cx.reactor.clone()).ok_or_else(no_runtime)?;
         let registration = reactor.register(&mut io)?;
         Ok(Async { io, registration })
     }

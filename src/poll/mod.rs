@@ -89,6 +89,7 @@ mod event;
 mod interest;
 mod io_source;
 mod source;
+mod sys_sources;
 mod token;
 mod waker;
 

@@ -10,10 +10,11 @@ use crate::sys;
 /// them produce a single event. Spurious wake events are possible, so treat
 /// the event as "check your queues", not as a count.
 ///
-/// Create **one `Waker` per `Poll`** and share it (it is `Send + Sync`,
-/// typically in an `Arc`). A second waker on the same poll works on some
-/// backends but not all: on IOCP and with kqueue's `EVFILT_USER`, both
-/// would share one kernel notification.
+/// A `Waker` is `Send + Sync`; share one (typically in an `Arc`), or create
+/// several on the same `Poll`: on every backend each waker is its own
+/// kernel notification (an eventfd on Linux, its own `EVFILT_USER` knote or
+/// pipe on kqueue, its own completion packet on Windows), and its events
+/// carry its own token.
 ///
 /// ```
 /// # fn main() -> std::io::Result<()> {

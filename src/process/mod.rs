@@ -255,7 +255,7 @@ impl Command {
     /// pipe fails after the spawn, the child is dropped (killed, if
     /// `kill_on_drop`) and the error returned.
     pub fn spawn(&mut self) -> io::Result<Child> {
-        if crate::executor::with_current(|_| ()).is_none() {
+        if crate::context::with_current(|_| ()).is_none() {
             return Err(no_runtime());
         }
         let mut std_child = self.std.spawn()?;

@@ -21,8 +21,8 @@ impl<S: Source> Registered<S> {
     pub(crate) fn new(mut source: S) -> io::Result<Registered<S>> {
         // Looked up here, at the leaf, as `io::Async` does: the reactor knows
         // no runtime.
-        let reactor = crate::executor::with_current(|core| core.reactor.clone())
-            .ok_or_else(super::no_runtime)?;
+        let reactor =
+            crate::context::with_current(|cx| cx.reactor.clone()).ok_or_else(super::no_runtime)?;
         let registration = reactor.register(&mut source)?;
         Ok(Registered { source, registration })
     }

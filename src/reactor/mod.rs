@@ -11,13 +11,25 @@
 //!   is already collecting the next events and queueing the tasks they wake;
 //!   the executor finds them in its queue instead of making an `epoll_wait`
 //!   between batches.
-//! - **Wakes are batched.** One `epoll_wait` returns up to 1,024 events; the
-//!   reactor wakes all their tasks, then unparks the executor at most once
-//!   for the whole batch (and not at all if it is busy: see the parking table
-//!   in [`crate::executor`]).
+//! - **Wakes coalesce.** One `epoll_wait` returns up to 1,024 events; the
+//!   reactor wakes all their tasks, and only the first wake that finds the
+//!   executor asleep costs a system call: the others find the executor's
+//!   park word already `NOTIFIED` (or the executor running), and write
+//!   nothing (see `executor/park.rs`).
 //!
 //! It costs a cross-thread hand-off when the executor is asleep: the kernel
 //! wakes the reactor, and the reactor wakes the executor.
+//!
+//! The reactor knows nothing of the executor. It wakes whatever `Waker` a
+//! future left in a slot; a groundup task's waker then hands the task to
+//! its executor, and a foreign waker does whatever it does. (An earlier
+//! version also held back every unpark until the end of each batch, which
+//! needed the reactor to name the executor. It did not pay: a burst of 200
+//! sockets, 200 rounds with the spin off, counted through
+//! `groundup::stats`, made 2,661–4,579 eventfd writes with it (mean 3,520
+//! over 8 runs) and 2,574–5,208 without (mean 3,603), in the same run
+//! times. The park word already coalesces: only a wake that finds the
+//! executor `PARKED` writes.)
 //!
 //! ## From event to wake
 //!
@@ -59,6 +71,19 @@
 //! `Poll`'s [`Waker`](crate::poll::Waker); the thread exits and is joined.
 //! Every slot still in use is then marked shut down, so an I/O object that
 //! outlives its runtime fails its operations instead of waiting forever.
+//!
+//! ## When the reactor's own poll fails
+//!
+//! `epoll_wait` (or `kevent`, or `GetQueuedCompletionStatusEx`) can fail
+//! for good: its descriptor closed from under it by a buggy neighbour in
+//! the process, a port handle gone. Nothing would ever wake the tasks
+//! waiting on I/O again, so the reactor does not just die: it records why
+//! ([`Inner::fail`]), marks every slot shut down (which wakes every
+//! waiter, whose operation then fails with that reason) and ends its
+//! thread. From then on a registration is refused with the same reason.
+//! A registration racing with the failure is caught either way: it checks
+//! the flag after taking its slot, and the failure marks every slot handed
+//! out before it looked (both sides `SeqCst`, the store-buffering pattern).
 
 mod atomic_waker;
 mod flush;
@@ -67,17 +92,14 @@ mod scheduled_io;
 mod slab;
 mod token;
 
-use std::cell::RefCell;
 use std::fmt;
 use std::io;
-use std::ptr;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::task::Waker;
 use std::thread;
 use std::time::Duration;
 
-use crate::executor::Shared;
 use crate::poll::{self, Events, Interest, Poll, Registry, Source, Token};
 
 pub(crate) use registration::{Direction, Registration};
@@ -95,6 +117,11 @@ struct Inner {
     registry: Registry,
     waker: poll::Waker,
     shutdown: AtomicBool,
+    /// The reactor's poll failed and its thread ended: I/O can no longer
+    /// be driven.
+    failed: AtomicBool,
+    /// What the failed poll returned, for the errors operations report.
+    failure: OnceLock<io::Error>,
     slab: Slab,
     /// Requests for one more non-blocking look at the kernel (paused time).
     flushes: flush::Flushes,
@@ -120,6 +147,8 @@ pub(crate) fn start() -> io::Result<Thread> {
         registry: poll.registry().try_clone()?,
         waker: poll::Waker::new(poll.registry(), WAKER)?,
         shutdown: AtomicBool::new(false),
+        failed: AtomicBool::new(false),
+        failure: OnceLock::new(),
         slab: Slab::new(),
         flushes: flush::Flushes::new(),
     });
@@ -131,7 +160,8 @@ pub(crate) fn start() -> io::Result<Thread> {
     Ok(Thread { handle, join: Some(join) })
 }
 
-/// The reactor loop: poll, dispatch, repeat, until shut down.
+/// The reactor loop: poll, dispatch, repeat, until shut down (or until its
+/// poll fails).
 fn run(mut poll: Poll, handle: Handle) {
     let inner = &*handle.inner;
     let mut events = Events::with_capacity(EVENTS_PER_POLL);
@@ -144,15 +174,13 @@ fn run(mut poll: Poll, handle: Handle) {
             Ok(()) => {}
             // A signal handler ran: nothing was lost, poll again.
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => panic!("groundup reactor: poll failed, I/O can no longer be driven: {e}"),
+            Err(e) => return inner.fail(e),
         }
-        let batch = Batch::begin();
         for event in events.iter() {
             if event.token() != WAKER {
                 inner.dispatch(event);
             }
         }
-        batch.end();
         if !flushing.is_empty() && events.iter().count() < EVENTS_PER_POLL {
             complete_flushes(&mut flushing);
         }
@@ -174,6 +202,26 @@ fn complete_flushes(flushing: &mut Vec<Waker>) {
 }
 
 impl Inner {
+    /// The poll failed for good: fail every waiting operation and refuse
+    /// new ones, with `error` as the reason.
+    fn fail(&self, error: io::Error) {
+        eprintln!(
+            "groundup reactor: poll failed ({error}); I/O can no longer be driven, \
+             so waiting and later operations fail"
+        );
+        let _ = self.failure.set(error);
+        // SeqCst: pairs with the load in `Handle::register` (see the module
+        // docs): either a registration sees the flag, or its slot was handed
+        // out before the walk below, which marks it.
+        self.failed.store(true, Ordering::SeqCst);
+        self.slab.for_each_used(ScheduledIo::shut_down);
+        // Nobody will poll for a flush again: answer the waiting requests
+        // (see `Handle::flush`), so paused time does not wait for them.
+        let mut pending = Vec::new();
+        self.flushes.take(&mut pending);
+        complete_flushes(&mut pending);
+    }
+
     /// Records one event in its slot and wakes the waiting directions.
     fn dispatch(&self, event: &poll::Event) {
         let (index, generation) = token::unpack(event.token().0);
@@ -206,6 +254,9 @@ impl Handle {
     /// while idle, and a later `reregister` would cost a system call.
     pub(crate) fn register(&self, source: &mut impl Source) -> io::Result<Registration> {
         let inner = &self.inner;
+        if inner.failed.load(Ordering::Relaxed) {
+            return Err(self.shut_down_error());
+        }
         let allocated = inner.slab.allocate().ok_or_else(|| {
             io::Error::new(io::ErrorKind::OutOfMemory, "groundup reactor: 2^24 sources registered")
         })?;
@@ -223,7 +274,27 @@ impl Handle {
             inner.slab.release(index);
             return Err(e);
         }
+        // SeqCst: pairs with the store in `Inner::fail`.
+        if inner.failed.load(Ordering::SeqCst) {
+            let _ = inner.registry.deregister(source);
+            inner.slab.release(index);
+            return Err(self.shut_down_error());
+        }
         Ok(Registration::new(self.clone(), index))
+    }
+
+    /// The error of an operation on a slot marked shut down: the runtime is
+    /// gone, or the reactor's poll failed (then with what it returned).
+    pub(crate) fn shut_down_error(&self) -> io::Error {
+        match self.inner.failure.get() {
+            Some(failure) => io::Error::other(format!(
+                "the groundup reactor thread stopped, its poll failed ({failure}): \
+                 this I/O object can no longer be driven"
+            )),
+            None => {
+                io::Error::other("the groundup runtime that drove this I/O object has shut down")
+            }
+        }
     }
 
     pub(crate) fn slot(&self, index: usize) -> &ScheduledIo {
@@ -241,14 +312,22 @@ impl Handle {
     /// Asks the reactor thread for one more look at the kernel that begins
     /// after this call and does not block, and to wake `done` once the
     /// wakes it caused are delivered (paused time's auto-advance: see
-    /// `flush.rs`). Fails if the reactor is shut down or cannot be woken;
-    /// `done` is then never woken.
+    /// `flush.rs`). Fails if the reactor is shut down, has failed, or
+    /// cannot be woken; `done` may then never be woken.
     pub(crate) fn flush(&self, done: Waker) -> io::Result<()> {
         let inner = &self.inner;
         if inner.shutdown.load(Ordering::Acquire) {
             return Err(io::Error::other("groundup reactor: shut down"));
         }
         inner.flushes.request(done);
+        // A reactor whose poll fails takes the pending requests and wakes
+        // them (`Inner::fail`), after setting `failed`. `request` and that
+        // `take` go through one lock, so either the failure's `take` came
+        // after our request (and wakes it), or this load, after the lock,
+        // sees the flag: the request cannot wait forever on a dead thread.
+        if inner.failed.load(Ordering::Relaxed) {
+            return Err(self.shut_down_error());
+        }
         inner.waker.wake()
     }
 }
@@ -279,71 +358,6 @@ impl Thread {
 impl Drop for Thread {
     fn drop(&mut self) {
         self.shutdown();
-    }
-}
-
-// ---------------------------------------------------------------------------
-// Batching unparks
-// ---------------------------------------------------------------------------
-
-/// The executors a batch will unpark once it is done (usually one), and
-/// whether a batch is open on this thread.
-struct Deferred {
-    open: bool,
-    executors: Vec<Arc<Shared>>,
-}
-
-thread_local! {
-    /// On the reactor thread, during a dispatch batch: the executors to
-    /// unpark once the batch is done. The vector is kept between batches, so
-    /// a batch allocates nothing.
-    static DEFERRED: RefCell<Deferred> =
-        const { RefCell::new(Deferred { open: false, executors: Vec::new() }) };
-}
-
-/// Unparks `executor` now, or, during a reactor batch on this thread, once
-/// the batch is done.
-pub(crate) fn unpark_or_defer(executor: &Arc<Shared>) {
-    let deferred = DEFERRED.with(|d| {
-        let mut d = d.borrow_mut();
-        if !d.open {
-            return false;
-        }
-        if !d.executors.iter().any(|e| ptr::eq(Arc::as_ptr(e), Arc::as_ptr(executor))) {
-            d.executors.push(Arc::clone(executor));
-        }
-        true
-    });
-    if !deferred {
-        executor.unpark();
-    }
-}
-
-/// One reactor batch: wakes made while it is open defer their unparks.
-struct Batch;
-
-impl Batch {
-    fn begin() -> Batch {
-        DEFERRED.with(|d| d.borrow_mut().open = true);
-        Batch
-    }
-
-    fn end(self) {
-        // `Drop` does the work, so a panicking waker still closes the batch.
-    }
-}
-
-impl Drop for Batch {
-    fn drop(&mut self) {
-        DEFERRED.with(|d| {
-            let mut d = d.borrow_mut();
-            d.open = false;
-            // `unpark` touches only the executor's atomics and its waker, never
-            // DEFERRED, so unparking while borrowed is fine.
-            for executor in d.executors.drain(..) {
-                executor.unpark();
-            }
-        });
     }
 }
 

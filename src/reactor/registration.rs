@@ -49,7 +49,7 @@ impl Registration {
         if !coop::proceed(cx) {
             return Poll::Pending;
         }
-        self.slot().poll_ready(cx, direction).map(check_shutdown)
+        self.slot().poll_ready(cx, direction).map(|event| self.check_shutdown(event))
     }
 
     /// Waits until the source is ready for `interest` (a mask of `ready`
@@ -65,7 +65,7 @@ impl Registration {
             waiting.as_mut().poll(cx)
         })
         .await;
-        check_shutdown(event)
+        self.check_shutdown(event)
     }
 
     /// Runs `op` when the source is ready for `direction`, retrying after
@@ -84,6 +84,15 @@ impl Registration {
                 result => return result,
             }
         }
+    }
+
+    /// The event, or the reason the slot was shut down (the runtime went
+    /// away, or the reactor's poll failed).
+    fn check_shutdown(&self, event: ReadyEvent) -> io::Result<ReadyEvent> {
+        if event.ready & ready::SHUTDOWN != 0 {
+            return Err(self.handle.shut_down_error());
+        }
+        Ok(event)
     }
 
     /// Forgets readiness that an operation has just disproved.
@@ -141,15 +150,6 @@ impl Registration {
     pub(crate) fn deregister(&self, source: &mut impl Source) -> io::Result<()> {
         self.handle.deregister(source)
     }
-}
-
-fn check_shutdown(event: ReadyEvent) -> io::Result<ReadyEvent> {
-    if event.ready & ready::SHUTDOWN != 0 {
-        return Err(io::Error::other(
-            "the groundup runtime that drove this I/O object has shut down",
-        ));
-    }
-    Ok(event)
 }
 
 impl Drop for Registration {

@@ -94,7 +94,7 @@ pub async fn ctrl_c() -> io::Result<()> {
 /// The error of creating a listener where no runtime can drive it, checked
 /// before anything process-wide is installed.
 fn check_runtime() -> io::Result<()> {
-    match crate::executor::with_current(|_| ()) {
+    match crate::context::with_current(|_| ()) {
         Some(()) => Ok(()),
         None => Err(io::Error::other(
             "no groundup runtime on this thread: listen for signals inside \

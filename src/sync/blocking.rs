@@ -22,7 +22,7 @@ use std::thread::{self, Thread};
 #[track_caller]
 pub(crate) fn block_on<F: Future>(what: &str, future: F) -> F::Output {
     assert!(
-        crate::executor::with_current(|_| ()).is_none(),
+        crate::context::with_current(|_| ()).is_none(),
         "{what} called inside a groundup runtime: it would block the thread that runs \
          the runtime's tasks; `.await` instead, or call it from a thread of its own"
     );

@@ -98,6 +98,8 @@ use std::fmt;
 use std::io;
 use std::os::fd::RawFd;
 use std::ptr;
+#[cfg(groundup_waker = "evfilt_user")]
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -566,20 +568,26 @@ pub(crate) struct Waker {
     /// touching a closed or reused descriptor number.
     kq: KqFd,
     token: Token,
+    /// Its user knote's ident, unique in the process: two wakers on one
+    /// kqueue are two knotes, each reporting its own token. (With a shared
+    /// ident, a second `EV_ADD` would only change the first's token.)
+    ident: usize,
 }
 
-/// The ident of the waker's user knote. `EVFILT_USER` idents are a
-/// namespace of their own, apart from descriptor numbers.
+/// The next user knote's ident. `EVFILT_USER` idents are a namespace of
+/// their own, apart from descriptor numbers; one counter for the process
+/// keeps them unique in every kqueue.
 #[cfg(groundup_waker = "evfilt_user")]
-const WAKER_IDENT: usize = 0;
+static NEXT_USER_IDENT: AtomicUsize = AtomicUsize::new(0);
 
 #[cfg(groundup_waker = "evfilt_user")]
 impl Waker {
     pub(crate) fn new(selector: &Selector, token: Token) -> io::Result<Waker> {
-        let waker = Waker { kq: clone_kq(&selector.kq)?, token };
+        // Relaxed: the counter only has to hand out distinct numbers.
+        let ident = NEXT_USER_IDENT.fetch_add(1, Ordering::Relaxed);
+        let waker = Waker { kq: clone_kq(&selector.kq)?, token, ident };
         // EV_CLEAR: once reported, the trigger is reset, so it is reported
-        // once per batch of wakes. Adding it again for a second waker would
-        // only change its token: one waker per Poll (see `poll::Waker`).
+        // once per batch of wakes.
         let mut add = waker.user_kevent();
         add.flags = ffi::EV_ADD | ffi::EV_CLEAR | ffi::EV_RECEIPT;
         waker.submit(add)?;
@@ -598,7 +606,7 @@ impl Waker {
 
     /// A change to the waker's user knote, flags still to be set.
     fn user_kevent(&self) -> ffi::kevent {
-        let mut kev = new_kevent(WAKER_IDENT, self.token);
+        let mut kev = new_kevent(self.ident, self.token);
         kev.filter = ffi::EVFILT_USER;
         kev
     }
@@ -609,6 +617,18 @@ impl Waker {
             Ok(()) => Ok(()),
             Err(errno) => Err(io::Error::from_raw_os_error(errno)),
         }
+    }
+}
+
+/// Deletes the user knote: unlike a descriptor's knotes, it is not removed
+/// by closing anything.
+#[cfg(groundup_waker = "evfilt_user")]
+impl Drop for Waker {
+    fn drop(&mut self) {
+        let mut delete = self.user_kevent();
+        delete.flags = ffi::EV_DELETE | ffi::EV_RECEIPT;
+        // A failure leaves a knote nothing triggers; nobody to report to.
+        let _ = self.submit(delete);
     }
 }
 

@@ -4,11 +4,10 @@ use std::future::Future;
 use std::io;
 use std::marker::PhantomData;
 use std::pin::Pin;
-use std::sync::atomic::Ordering;
 use std::task::{Context, Poll};
 
 use super::raw::{self, TaskRef};
-use super::state::{COMPLETED, JOIN_INTEREST, OUTPUT_TAKEN};
+use super::state::JoinDropped;
 
 /// An owned permission to await a spawned task's output.
 ///
@@ -47,15 +46,28 @@ impl<T> JoinHandle<T> {
     /// [`is_cancelled`](JoinError::is_cancelled). Aborting a finished task
     /// does nothing: its output stays available.
     pub fn abort(&self) {
-        raw::close_and_schedule(self.task.ptr());
+        raw::abort(&self.task);
     }
 
     /// Whether the task has finished: completed, panicked, or been
     /// cancelled and dropped. Awaiting the handle will then not wait.
     pub fn is_finished(&self) -> bool {
-        self.task.header().state.load(Ordering::Acquire) & COMPLETED != 0
+        self.task.header().state.load().is_complete()
     }
 }
+
+// A handle holds no `T` (the output lives in the task until it is taken),
+// and is never pinned in place: moving it moves a pointer. So it is `Unpin`
+// whatever `T` is, as tokio's is.
+impl<T> Unpin for JoinHandle<T> {}
+
+// `UnwindSafe` and `RefUnwindSafe` (as tokio's handle is, for any `T`): a
+// panic that unwinds past a handle, or past code that borrowed one, cannot
+// leave anything half-updated that the handle would show afterwards. Every
+// change to the task it reaches is one atomic transition of the state word,
+// and the output is moved out whole, once, on the handle's own thread.
+impl<T> std::panic::UnwindSafe for JoinHandle<T> {}
+impl<T> std::panic::RefUnwindSafe for JoinHandle<T> {}
 
 impl<T> Future for JoinHandle<T> {
     type Output = Result<T, JoinError>;
@@ -65,11 +77,11 @@ impl<T> Future for JoinHandle<T> {
             return Poll::Pending;
         }
         let header = self.task.header();
-        // Acquire: pairs with the executor's Release when it completed the
-        // task, so the output it wrote is visible here.
-        let state = header.state.load(Ordering::Acquire);
-        assert!(state & OUTPUT_TAKEN == 0, "JoinHandle polled after it returned its output");
-        if state & COMPLETED == 0 {
+        // With Acquire (see `State::load`): a completed task's output is
+        // visible here.
+        let state = header.state.load();
+        assert!(!state.is_output_taken(), "JoinHandle polled after it returned its output");
+        if !state.is_complete() {
             // SAFETY: the join waker slot is only touched on the executor
             // thread, where this `!Send` handle lives; nothing else borrows
             // it during this poll.
@@ -86,21 +98,18 @@ impl<T> Future for JoinHandle<T> {
         // `T`, which is the task's output type (they were created together in
         // `spawn`); we are on the executor thread.
         unsafe { self.task.take_output((&raw mut out).cast()) };
-        header.state.fetch_or(OUTPUT_TAKEN, Ordering::Relaxed);
+        header.state.set_output_taken();
         out
     }
 }
 
 impl<T> Drop for JoinHandle<T> {
     fn drop(&mut self) {
-        // Everything that reads JOIN_INTEREST or writes the output runs on
-        // this thread; AcqRel costs nothing extra for an RMW and keeps the
-        // reasoning local.
-        let state = self.task.header().state.fetch_and(!JOIN_INTEREST, Ordering::AcqRel);
-        if state & COMPLETED != 0 && state & OUTPUT_TAKEN == 0 {
+        match self.task.header().state.unset_join_interest() {
+            JoinDropped::Nothing => {}
             // SAFETY: on the executor thread (the handle is `!Send`); the
             // output is present and, without a handle, unreachable.
-            unsafe { self.task.drop_output() };
+            JoinDropped::DropOutput => unsafe { self.task.drop_output() },
         }
         // Our reference is released when `self.task` drops.
     }
@@ -108,8 +117,7 @@ impl<T> Drop for JoinHandle<T> {
 
 impl<T> fmt::Debug for JoinHandle<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let state = self.task.header().state.load(Ordering::Relaxed);
-        f.debug_struct("JoinHandle").field("state", &super::state::describe(state)).finish()
+        f.debug_struct("JoinHandle").field("state", &self.task.header().state).finish()
     }
 }
 

@@ -50,13 +50,16 @@ where
     F: Future + 'static,
     F::Output: 'static,
 {
-    crate::executor::with_current(|core| core.spawn(future)).unwrap_or_else(|| {
-        panic!(
+    // A `match`, not `unwrap_or_else`: `#[track_caller]` does not reach into
+    // a closure, and the panic must name the caller's line.
+    match crate::context::with_current(|cx| cx.executor.spawn(future)) {
+        Some(handle) => handle,
+        None => panic!(
             "groundup::spawn called outside a groundup runtime: spawn from inside \
              `groundup::block_on(async {{ ... }})` or `Runtime::block_on`, or use \
              `Runtime::spawn` on a runtime you created with `groundup::Runtime::new()`"
-        )
-    })
+        ),
+    }
 }
 
 /// Lets other tasks run: returns `Pending` once (after waking itself), so

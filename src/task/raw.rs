@@ -3,33 +3,43 @@
 //!
 //! ```text
 //!  one Box per task, #[repr(C)]
-//!  ┌──────────────────────────── Header ─────────────────────────────┐
-//!  │ state: AtomicUsize      flags + reference count (see state.rs)  │
-//!  │ vtable: &TaskVTable     poll / cancel / output / dealloc for F  │
-//!  │ queue_next              link in the cross-thread run queue      │
-//!  │ owned_prev, owned_next  links in the executor's list of tasks   │
-//!  │ join_waker              who awaits the JoinHandle               │
-//!  │ executor: Arc<Shared>   where a wake sends the task             │
-//!  ├──────────────────────────── stage ──────────────────────────────┤
-//!  │ Running(F)  →  Finished(Result<F::Output, JoinError>)  →  Taken │
-//!  └─────────────────────────────────────────────────────────────────┘
+//!  ┌──────────────────────────── Header ──────────────────────────────┐
+//!  │ state: State               flags + reference count (state.rs)    │
+//!  │ vtable: &TaskVTable        poll / cancel / output / dealloc for F │
+//!  │ queue_next                 link in the cross-thread run queue    │
+//!  │ owned_prev, owned_next     links in the executor's list of tasks │
+//!  │ join_waker                 who awaits the JoinHandle             │
+//!  │ scheduler: Arc<dyn Schedule>  where a wake sends the task        │
+//!  ├──────────────────────────── stage ───────────────────────────────┤
+//!  │ Running(F)  →  Finished(Result<F::Output, JoinError>)  →  Taken  │
+//!  └──────────────────────────────────────────────────────────────────┘
 //! ```
 //!
 //! The future and its output share storage (an enum), so a task costs one
 //! allocation of `size_of::<Header>() + max(size_of::<F>(), size_of::<Output>())`.
-//! Everything outside this file sees a task only as a `NonNull<Header>`;
-//! the `TaskVTable` stored in the header knows the concrete `F`.
+//! Everything outside this file sees a task only as a [`TaskRef`] (a counted
+//! `NonNull<Header>`); the `TaskVTable` stored in the header knows the
+//! concrete `F`.
+//!
+//! ## What a task knows of its executor
+//!
+//! Only the [`Schedule`] trait: "here is a task a wake made runnable". The
+//! executor implements it, and hands each new task an `Arc` of itself as a
+//! `dyn Schedule`; this module never names the executor. What the executor
+//! does with a task it runs ([`TaskRef::run`], [`TaskRef::shut_down`]) is
+//! decided here, by the transitions of `state.rs`, and reported back as what
+//! the executor must do next ([`Ran`]).
 //!
 //! ## Threads
 //!
 //! A task's future and output are only touched on the executor thread. A
 //! `Waker` may travel anywhere, so what it touches — `state`, `queue_next`,
-//! `vtable`, `executor` — is atomic or immutable; `owned_*`, `join_waker` and
-//! the stage are plain cells that only the executor thread (which also owns
-//! every `JoinHandle`, as they are `!Send`) reads or writes. When the last
-//! reference goes away on another thread, the stage is already `Taken` or an
-//! error, so freeing the memory there drops nothing that belongs to the
-//! executor thread.
+//! `vtable`, `scheduler` — is atomic or immutable; `owned_*`, `join_waker`
+//! and the stage are plain cells that only the executor thread (which also
+//! owns every `JoinHandle`, as they are `!Send`) reads or writes. When the
+//! last reference goes away on another thread, the stage is already `Taken`
+//! or an error, so freeing the memory there drops nothing that belongs to
+//! the executor thread.
 
 use std::any::Any;
 use std::cell::{Cell as StdCell, UnsafeCell};
@@ -39,17 +49,25 @@ use std::panic::{self, AssertUnwindSafe};
 use std::pin::Pin;
 use std::ptr::{self, NonNull};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 use std::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
 
-use super::JoinError;
-use super::state::{self, CLOSED, COMPLETED, REF_ONE, RUNNING, SCHEDULED};
-use crate::executor::Shared;
+use super::join::{JoinError, JoinHandle};
+use super::state::{Abort, Completed, Idle, Notified, Shutdown, Start, State};
+use crate::loom::sync::atomic::AtomicPtr;
+
+/// Where a task goes when a wake makes it runnable: the executor's side of
+/// the contract between tasks and their executor.
+pub(crate) trait Schedule: Send + Sync + 'static {
+    /// Queues `task`, whose reference now belongs to the queue entry. Called
+    /// from any thread: the executor's own (a task waking another, a timer)
+    /// or any other (the reactor, a user thread).
+    fn schedule(&self, task: TaskRef);
+}
 
 /// The type-independent part of every task.
 #[repr(C)]
 pub(crate) struct Header {
-    pub(crate) state: AtomicUsize,
+    pub(crate) state: State,
     pub(crate) vtable: &'static TaskVTable,
     /// Next task in the cross-thread run queue; only the queue touches it.
     pub(crate) queue_next: AtomicPtr<Header>,
@@ -58,9 +76,9 @@ pub(crate) struct Header {
     pub(crate) owned_next: StdCell<Option<NonNull<Header>>>,
     /// The waker of whoever awaits the `JoinHandle` (executor thread only).
     pub(crate) join_waker: UnsafeCell<Option<Waker>>,
-    /// The executor this task is scheduled on. Holding an `Arc` keeps the
+    /// Where a wake sends the task. Holding an `Arc` keeps the executor's
     /// run queue alive for wakers that outlive the runtime.
-    pub(crate) executor: Arc<Shared>,
+    scheduler: Arc<dyn Schedule>,
 }
 
 /// The operations that depend on the future's type, one table per `F`.
@@ -142,25 +160,36 @@ impl<F: Future> TaskCell<F> {
     }
 
     /// Replaces the future by its result. The future is dropped first, in
-    /// place (it is pinned: a future that lent out its own address, such as
-    /// a waiter node linked into a socket's list, must be dropped where it
-    /// lives, never moved out first); a panic in its `Drop` is caught and
-    /// becomes the result.
+    /// place; a panic in its `Drop` is caught and becomes the result.
     fn finish(stage: &mut Stage<F>, result: Result<F::Output, JoinError>) {
-        let stage: *mut Stage<F> = stage;
-        // SAFETY: `stage` comes from a live `&mut`; the value is dropped once
-        // here, and overwritten below without being dropped again. If its
-        // `Drop` panics, unwinding still drops the rest of it, so either
-        // way it is gone when `catch_unwind` returns.
-        let dropped =
-            panic::catch_unwind(AssertUnwindSafe(|| unsafe { ptr::drop_in_place(stage) }));
-        let result = match dropped {
+        let result = match Self::drop_future_in_place(stage) {
             Ok(()) => result,
             Err(payload) => Err(JoinError::panic(payload)),
         };
-        // SAFETY: valid for writes (the same `&mut`), and the old value was
-        // dropped above: `write` does not drop it again.
-        unsafe { ptr::write(stage, Stage::Finished(result)) };
+        *stage = Stage::Finished(result);
+    }
+
+    /// Drops the future where it lies and leaves the stage `Taken`; a panic
+    /// in the future's `Drop` is caught and returned.
+    ///
+    /// Where, not only when, matters: `Pin` promises that a pinned value is
+    /// dropped at its pinned address, so a future may lend out its own
+    /// address (an intrusive waiter node in a wait list, say) and unlink it
+    /// in `Drop`. Moving the future out first (`mem::replace`) and dropping
+    /// the copy would run that `Drop` at another address and leave the list
+    /// pointing into the task cell.
+    fn drop_future_in_place(stage: &mut Stage<F>) -> Result<(), Box<dyn Any + Send>> {
+        debug_assert!(matches!(stage, Stage::Running(_)), "the future is already gone");
+        let place: *mut Stage<F> = stage;
+        // SAFETY: `place` comes from a live `&mut`, so it is valid, aligned
+        // and initialised, and nothing else uses the stage meanwhile.
+        let dropped =
+            panic::catch_unwind(AssertUnwindSafe(|| unsafe { ptr::drop_in_place(place) }));
+        // SAFETY: the value at `place` is dropped now, whether its `Drop`
+        // returned or unwound (an unwinding drop still drops the remaining
+        // fields), so the place is re-initialised without dropping it again.
+        unsafe { ptr::write(place, Stage::Taken) };
+        dropped
     }
 
     /// # Safety
@@ -180,6 +209,7 @@ impl<F: Future> TaskCell<F> {
     unsafe fn take_output(ptr: NonNull<Header>, out: *mut ()) {
         // SAFETY: forwarded contract.
         let stage = unsafe { Self::stage(ptr) };
+        // Moving the output out is fine: only the future is pinned.
         let Stage::Finished(result) = mem::replace(stage, Stage::Taken) else {
             unreachable!("JoinHandle took an output that is not there")
         };
@@ -196,7 +226,12 @@ impl<F: Future> TaskCell<F> {
     unsafe fn drop_output(ptr: NonNull<Header>) {
         // SAFETY: forwarded contract.
         let stage = unsafe { Self::stage(ptr) };
-        // A panicking `Drop` of an output nobody reads has nowhere to go.
+        debug_assert!(
+            !matches!(stage, Stage::Running(_)),
+            "dropping an output before there is one"
+        );
+        // An output is not pinned, so moving it out to drop it is fine. A
+        // panicking `Drop` of an output nobody reads has nowhere to go.
         let _ = drop_catching_panic(mem::replace(stage, Stage::Taken));
     }
 
@@ -210,12 +245,16 @@ impl<F: Future> TaskCell<F> {
         // SAFETY: the pointer came from `Box::into_raw` in `allocate`, and
         // with the reference count at zero nothing else can reach it.
         let cell = unsafe { Box::from_raw(cell.as_ptr()) };
-        let stage = cell.stage.into_inner();
+        // SAFETY: the last reference is gone, so nothing else can reach the
+        // stage; this shared borrow ends before the cell is dropped.
+        let stage = unsafe { &*cell.stage.get() };
         debug_assert!(
             !matches!(stage, Stage::Running(_) | Stage::Finished(Ok(_))),
             "a task's future or output outlived its executor's care"
         );
-        drop(stage);
+        // Dropped inside the box, where it lies (never moved out: see
+        // `drop_future_in_place`).
+        drop(cell);
     }
 }
 
@@ -224,41 +263,67 @@ fn drop_catching_panic<T>(value: T) -> Result<(), Box<dyn Any + Send>> {
     panic::catch_unwind(AssertUnwindSafe(move || drop(value)))
 }
 
-/// Allocates a task for `future`, scheduled and with `refs` references
-/// (one for each handle the caller is about to create), and returns its
-/// header.
-pub(crate) fn allocate<F>(
-    future: F,
-    executor: Arc<Shared>,
-    flags: usize,
-    refs: usize,
-) -> NonNull<Header>
+/// A task just made by [`new_task`]: its three references.
+pub(crate) struct NewTask<T> {
+    /// For the executor's list of live tasks.
+    pub(crate) owned: TaskRef,
+    /// For the run queue: the task starts out scheduled.
+    pub(crate) queued: TaskRef,
+    /// For the caller.
+    pub(crate) join: JoinHandle<T>,
+}
+
+/// Allocates a task for `future`, scheduled on `scheduler`, with a
+/// `JoinHandle`.
+pub(crate) fn new_task<F>(future: F, scheduler: Arc<dyn Schedule>) -> NewTask<F::Output>
 where
     F: Future + 'static,
+    F::Output: 'static,
 {
     let cell = Box::new(TaskCell {
         header: Header {
-            state: AtomicUsize::new(flags | (refs * REF_ONE)),
+            state: State::new_spawned(3),
             vtable: &TaskCell::<F>::VTABLE,
             queue_next: AtomicPtr::new(ptr::null_mut()),
             owned_prev: StdCell::new(None),
             owned_next: StdCell::new(None),
             join_waker: UnsafeCell::new(None),
-            executor,
+            scheduler,
         },
         stage: UnsafeCell::new(Stage::Running(future)),
     });
-    NonNull::from(Box::leak(cell)).cast::<Header>()
+    let ptr = NonNull::from(Box::leak(cell)).cast::<Header>();
+    // The state counts three references; each TaskRef adopts one.
+    // SAFETY: the first reference.
+    let owned = unsafe { TaskRef::from_raw(ptr) };
+    // SAFETY: the second.
+    let queued = unsafe { TaskRef::from_raw(ptr) };
+    // SAFETY: the third.
+    let join = JoinHandle::new(unsafe { TaskRef::from_raw(ptr) });
+    NewTask { owned, queued, join }
 }
 
 // ---------------------------------------------------------------------------
 // TaskRef: one counted reference
 // ---------------------------------------------------------------------------
 
-/// One counted reference to a task, released on drop. Run queues and the
-/// executor's list of live tasks hold these.
+/// One counted reference to a task, released on drop. Run queues, the
+/// executor's list of live tasks and `JoinHandle`s hold these.
 pub(crate) struct TaskRef {
     ptr: NonNull<Header>,
+}
+
+/// What the executor must do after running a task ([`TaskRef::run`]).
+#[derive(Debug)]
+pub(crate) enum Ran {
+    /// The task waits for a wake; the queue entry's reference was released.
+    Waiting,
+    /// It was woken during its own poll: queue it again (this is the queue
+    /// entry's reference).
+    Requeue(TaskRef),
+    /// It completed (or was cancelled): remove it from the live-task list
+    /// (this is the queue entry's reference).
+    Finished(TaskRef),
 }
 
 impl TaskRef {
@@ -286,13 +351,88 @@ impl TaskRef {
         self.ptr
     }
 
+    /// Runs a task taken from a run queue (this is the entry's reference):
+    /// polls its future once, or drops it if the task was aborted, and says
+    /// what the executor must do next.
+    ///
+    /// # Safety
+    ///
+    /// On the executor thread that owns the task (the only thread that
+    /// touches its stage), and not from inside this task's own poll.
+    pub(crate) unsafe fn run(self) -> Ran {
+        match self.header().state.transition_to_running() {
+            Start::Cancel => {
+                // SAFETY: executor thread (contract); RUNNING is set, so
+                // the future is present and ours.
+                unsafe { self.cancel() };
+                // SAFETY: as above; the stage now holds the result.
+                unsafe { self.complete() };
+                return Ran::Finished(self);
+            }
+            Start::Poll => {}
+        }
+        // SAFETY: as above.
+        if unsafe { self.poll() }.is_ready() {
+            // SAFETY: as above; `poll` stored the result.
+            unsafe { self.complete() };
+            return Ran::Finished(self);
+        }
+        match self.header().state.transition_to_idle() {
+            Idle::Wait => Ran::Waiting,
+            Idle::Requeue => Ran::Requeue(self),
+            Idle::Cancel => {
+                // SAFETY: as above; still RUNNING, so the future is ours.
+                unsafe { self.cancel() };
+                // SAFETY: as above.
+                unsafe { self.complete() };
+                Ran::Finished(self)
+            }
+        }
+    }
+
+    /// Runtime shutdown: drops the future of a task that has not completed,
+    /// and completes it with a cancellation. The caller then removes it from
+    /// the live-task list.
+    ///
+    /// # Safety
+    ///
+    /// On the executor thread that owns the task, with no poll of it in
+    /// progress.
+    pub(crate) unsafe fn shut_down(&self) {
+        match self.header().state.transition_to_shutdown() {
+            Shutdown::AlreadyComplete => {}
+            Shutdown::Cancel => {
+                // SAFETY: executor thread (contract); the transition claimed
+                // the future (RUNNING).
+                unsafe { self.cancel() };
+                // SAFETY: as above.
+                unsafe { self.complete() };
+            }
+        }
+    }
+
+    /// The stage holds the result: completes the task and hands the result
+    /// to its `JoinHandle`, or drops it if there is none.
+    ///
+    /// # Safety
+    ///
+    /// Executor thread, `RUNNING`, and the stage holds the result.
+    unsafe fn complete(&self) {
+        match self.header().state.transition_to_complete() {
+            // SAFETY: executor thread (contract).
+            Completed::KeepOutput => unsafe { self.wake_joiner() },
+            // SAFETY: executor thread (contract); nobody can read it.
+            Completed::DropOutput => unsafe { self.drop_output() },
+        }
+    }
+
     /// Polls the future once, with a waker for this task.
     ///
     /// # Safety
     ///
     /// Executor thread only, the task's state must be `RUNNING` (set by the
     /// caller), and the future still present.
-    pub(crate) unsafe fn poll(&self) -> Poll<()> {
+    unsafe fn poll(&self) -> Poll<()> {
         // A waker borrowing our reference: it is not dropped (ManuallyDrop),
         // and the future must clone it to keep it, which counts a new one.
         let raw = RawWaker::new(self.ptr.as_ptr().cast_const().cast(), &WAKER_VTABLE);
@@ -310,7 +450,7 @@ impl TaskRef {
     /// # Safety
     ///
     /// Executor thread only, and the future must still be present.
-    pub(crate) unsafe fn cancel(&self) {
+    unsafe fn cancel(&self) {
         // SAFETY: forwarded contract.
         unsafe { (self.header().vtable.cancel)(self.ptr) }
     }
@@ -319,7 +459,7 @@ impl TaskRef {
     ///
     /// # Safety
     ///
-    /// Executor thread only.
+    /// Executor thread only, and the future must be gone.
     pub(crate) unsafe fn drop_output(&self) {
         // SAFETY: forwarded contract.
         unsafe { (self.header().vtable.drop_output)(self.ptr) }
@@ -341,23 +481,26 @@ impl TaskRef {
     /// # Safety
     ///
     /// Executor thread only (the join waker slot is not synchronised).
-    pub(crate) unsafe fn wake_joiner(&self) {
+    unsafe fn wake_joiner(&self) {
         // SAFETY: the slot is only touched on the executor thread, and no
         // borrow of it is live: the JoinHandle only borrows it inside its
         // own `poll`, which is not running while we are.
         let waker = unsafe { (*self.header().join_waker.get()).take() };
         if let Some(waker) = waker {
-            waker.wake();
+            // The waker is user code (a JoinHandle may be awaited by any
+            // future, polled with any waker). A panic in it must not unwind
+            // into the executor: it would leave this task in the live-task
+            // list, or stop a shutdown before it dropped the other futures.
+            crate::util::panic::survive_panic("a JoinHandle's waker", || waker.wake());
         }
     }
 }
 
 impl std::fmt::Debug for TaskRef {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let state = self.header().state.load(Ordering::Relaxed);
         f.debug_struct("TaskRef")
             .field("ptr", &self.ptr)
-            .field("state", &state::describe(state))
+            .field("state", &self.header().state)
             .finish()
     }
 }
@@ -369,18 +512,6 @@ impl Drop for TaskRef {
     }
 }
 
-/// Adds one reference (a clone of a waker or handle).
-fn acquire(header: &Header) {
-    // Relaxed, as in `Arc::clone`: a new reference can only be made from an
-    // existing one, which already keeps the task alive and whose owner
-    // already synchronised with everything it needs.
-    let old = header.state.fetch_add(REF_ONE, Ordering::Relaxed);
-    if state::refs(old) >= usize::MAX >> (state::REF_SHIFT + 1) {
-        // Billions of leaked wakers; wrapping would free a live task.
-        std::process::abort();
-    }
-}
-
 /// Releases one reference; frees the task if it was the last.
 ///
 /// # Safety
@@ -389,25 +520,29 @@ fn acquire(header: &Header) {
 /// by the caller, which is given up here.
 unsafe fn release(ptr: NonNull<Header>) {
     // SAFETY: the caller's reference keeps the header alive until the
-    // decrement below.
+    // decrement.
     let header = unsafe { ptr.as_ref() };
-    // Release: everything this owner did with the task happens-before the
-    // free, which runs after the Acquire fence below on whichever thread
-    // drops the last reference (the pattern of `Arc::drop`).
-    let old = header.state.fetch_sub(REF_ONE, Ordering::Release);
-    debug_assert!(state::refs(old) > 0, "task reference count underflow");
-    if state::refs(old) != 1 {
+    if !header.state.ref_dec() {
         return;
     }
-    // Acquire: synchronise with every earlier Release decrement, so all
-    // other owners' uses of the task happen-before the free. A load rather
-    // than `Arc`'s fence: the same guarantee here, and ThreadSanitizer
-    // understands loads but not fences.
-    header.state.load(Ordering::Acquire);
     let dealloc = header.vtable.dealloc;
     // SAFETY: that was the last reference; see `TaskCell::dealloc` for why
     // the stage holds nothing thread-bound by now.
     unsafe { dealloc(ptr) }
+}
+
+/// Aborts a task: marks it closed and makes sure the executor will drop its
+/// future (never in the middle of its own poll). Called by
+/// `JoinHandle::abort`, which holds a reference.
+pub(crate) fn abort(task: &TaskRef) {
+    match task.header().state.transition_to_closed() {
+        Abort::AlreadyDone | Abort::Marked => {}
+        Abort::Submit => {
+            // SAFETY: the transition counted a reference for the queue entry.
+            let queued = unsafe { TaskRef::from_raw(task.ptr) };
+            task.header().scheduler.schedule(queued);
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -428,8 +563,8 @@ unsafe fn release(ptr: NonNull<Header>) {
 ///   which is safe on any thread (see the module docs).
 ///
 /// All four may run on any thread: `Waker` is `Send + Sync`. They only touch
-/// the atomic state word, the cross-thread queue and the executor's `Arc`.
-pub(crate) static WAKER_VTABLE: RawWakerVTable =
+/// the atomic state word and the scheduler (which is `Send + Sync`).
+static WAKER_VTABLE: RawWakerVTable =
     RawWakerVTable::new(waker_clone, waker_wake, waker_wake_by_ref, waker_drop);
 
 /// # Safety
@@ -438,7 +573,7 @@ pub(crate) static WAKER_VTABLE: RawWakerVTable =
 /// reference owned by the waker being cloned.
 unsafe fn waker_clone(data: *const ()) -> RawWaker {
     // SAFETY: the waker being cloned keeps the task alive.
-    acquire(unsafe { &*data.cast::<Header>() });
+    unsafe { &*data.cast::<Header>() }.state.ref_inc();
     RawWaker::new(data, &WAKER_VTABLE)
 }
 
@@ -459,7 +594,16 @@ unsafe fn waker_wake_by_ref(data: *const ()) {
     // SAFETY: the waker's reference keeps the header alive (contract), and
     // it was made from a `NonNull` in `TaskRef::poll` or `waker_clone`.
     let ptr = unsafe { NonNull::new_unchecked(data.cast_mut().cast::<Header>()) };
-    schedule(ptr);
+    // SAFETY: as above.
+    let header = unsafe { ptr.as_ref() };
+    match header.state.transition_to_notified() {
+        Notified::DoNothing => {}
+        Notified::Submit => {
+            // SAFETY: the transition counted a reference for the queue entry.
+            let queued = unsafe { TaskRef::from_raw(ptr) };
+            header.scheduler.schedule(queued);
+        }
+    }
 }
 
 /// # Safety
@@ -470,73 +614,4 @@ unsafe fn waker_drop(data: *const ()) {
     let ptr = unsafe { NonNull::new_unchecked(data.cast_mut().cast::<Header>()) };
     // SAFETY: forwarded contract: the waker owned this reference.
     unsafe { release(ptr) }
-}
-
-/// Schedules a task after a wake, from any thread.
-///
-/// A task that is finished, closed, or already scheduled is left alone: many
-/// wakes before a poll make one poll. A task that is running is only marked
-/// `SCHEDULED`; the executor queues it once the current poll returns.
-/// Otherwise one reference is counted for the queue entry and the task is
-/// handed to its executor.
-pub(crate) fn schedule(ptr: NonNull<Header>) {
-    // SAFETY: callers hold a reference (a waker or a handle).
-    let header = unsafe { ptr.as_ref() };
-    let mut current = header.state.load(Ordering::Acquire);
-    loop {
-        if current & (COMPLETED | CLOSED | SCHEDULED) != 0 {
-            return;
-        }
-        let next = if current & RUNNING != 0 {
-            current | SCHEDULED
-        } else {
-            (current | SCHEDULED) + REF_ONE
-        };
-        // AcqRel: Release publishes what the waking thread wrote before the
-        // wake (a channel message, readiness) to the executor, which reads
-        // the state with Acquire before polling; Acquire lets us see the
-        // executor's latest transitions.
-        match header.state.compare_exchange_weak(current, next, Ordering::AcqRel, Ordering::Acquire)
-        {
-            Ok(_) => break,
-            Err(actual) => current = actual,
-        }
-    }
-    if current & RUNNING != 0 {
-        return; // the executor re-queues it after the poll
-    }
-    // SAFETY: the compare-exchange above counted one reference for the
-    // queue entry, which this TaskRef now owns.
-    let task = unsafe { TaskRef::from_raw(ptr) };
-    Shared::schedule(&header.executor, task);
-}
-
-/// Marks a task for cancellation and makes sure the executor will see it.
-/// Returns `false` if it had already finished or been cancelled.
-///
-/// Called by `JoinHandle::abort` (executor thread). Unlike `schedule`, a
-/// closed-but-unfinished task still needs one more visit from the executor
-/// to drop its future, so this queues it even though `CLOSED` is set.
-pub(crate) fn close_and_schedule(ptr: NonNull<Header>) -> bool {
-    // SAFETY: the caller (a JoinHandle) holds a reference.
-    let header = unsafe { ptr.as_ref() };
-    let mut current = header.state.load(Ordering::Acquire);
-    loop {
-        if current & (COMPLETED | CLOSED) != 0 {
-            return false;
-        }
-        let queued = current & (SCHEDULED | RUNNING) != 0;
-        let next = if queued { current | CLOSED } else { (current | CLOSED | SCHEDULED) + REF_ONE };
-        match header.state.compare_exchange_weak(current, next, Ordering::AcqRel, Ordering::Acquire)
-        {
-            Ok(_) => break,
-            Err(actual) => current = actual,
-        }
-    }
-    if current & (SCHEDULED | RUNNING) == 0 {
-        // SAFETY: the compare-exchange counted a reference for the queue.
-        let task = unsafe { TaskRef::from_raw(ptr) };
-        Shared::schedule(&header.executor, task);
-    }
-    true
 }

@@ -10,7 +10,6 @@ use std::time::Duration;
 use super::Instant;
 use super::clock::Clock;
 use super::wheel::{Key, Wheel};
-use crate::executor;
 
 /// The runtime's timers, shared (by `Rc`) with each registered `Sleep` so
 /// that dropping a `Sleep` can remove its entry even after the runtime is
@@ -31,12 +30,6 @@ struct DriverInner {
 }
 
 const TICK: Duration = Duration::from_millis(1);
-
-/// Runs `f` with the current runtime's time driver, or returns `None`
-/// outside a runtime.
-pub(crate) fn with_current<R>(f: impl FnOnce(&Driver) -> R) -> Option<R> {
-    executor::with_current(|core| f(&core.timers))
-}
 
 impl Driver {
     pub(crate) fn new() -> Driver {
@@ -86,7 +79,7 @@ impl Driver {
     /// When `tick` begins, by the clock (saturating far in the future).
     fn instant_of(&self, tick: u64) -> Instant {
         let since = Duration::from_millis(tick);
-        self.inner.start.checked_add(since).unwrap_or_else(Instant::far_future)
+        self.inner.start.checked_add(since).unwrap_or_else(|| Instant::far_future_from(self.now()))
     }
 
     /// The tick a timer for `deadline` goes in: never early, and never in

@@ -11,8 +11,6 @@ use std::fmt;
 use std::ops::{Add, AddAssign, Sub, SubAssign};
 use std::time::Duration;
 
-use super::driver;
-
 /// A measurement of a monotonically nondecreasing clock: the runtime's
 /// clock, which follows paused time.
 ///
@@ -40,18 +38,10 @@ pub struct Instant {
 }
 
 impl Instant {
-    /// The current instant of the current runtime's clock (which stands
-    /// still while time is paused), or of the system clock outside a runtime.
-    pub fn now() -> Instant {
-        driver::with_current(driver::Driver::now)
-            .unwrap_or_else(|| Instant::from_std(std::time::Instant::now()))
-    }
-
-    /// About 30 years from now: what "never" means for a timer (tokio's
-    /// figure).
-    pub(crate) fn far_future() -> Instant {
+    /// About 30 years after `now`: what "never" means for a timer (tokio's
+    /// figure), saturating where the clock cannot go that far.
+    pub(crate) fn far_future_from(now: Instant) -> Instant {
         const THIRTY_YEARS: Duration = Duration::from_secs(86_400 * 365 * 30);
-        let now = Instant::now();
         now.checked_add(THIRTY_YEARS).unwrap_or(now)
     }
 
@@ -78,12 +68,6 @@ impl Instant {
     /// The time from `earlier` to `self`, or zero if `earlier` is later.
     pub fn saturating_duration_since(&self, earlier: Instant) -> Duration {
         self.std.saturating_duration_since(earlier.std)
-    }
-
-    /// The time from `self` to [`Instant::now`] (zero if `self` is later).
-    /// Follows paused time, like `now`.
-    pub fn elapsed(&self) -> Duration {
-        Instant::now().saturating_duration_since(*self)
     }
 
     /// `self + duration`, or `None` if the clock cannot represent it.

@@ -43,11 +43,14 @@
 //! ## Files
 //!
 //! `driver.rs` (the wheel and clock together, and what the executor asks of
-//! them), `wheel.rs`, `clock.rs`, `instant.rs`, and one file per future:
+//! them), `wheel.rs`, `clock.rs`, `instant.rs` (below the ambient context:
+//! they name no runtime), `current.rs` (what reads the current runtime's
+//! clock: `Instant::now`, `pause`, `resume`, `advance`), and one file per future:
 //! `sleep.rs`, `timeout.rs`, `interval.rs`.
 
 mod clock;
-mod driver;
+mod current;
+pub(crate) mod driver;
 mod instant;
 mod interval;
 mod sleep;
@@ -56,13 +59,11 @@ mod wheel;
 
 pub use std::time::Duration;
 
-pub use clock::{advance, pause, resume};
+pub use current::{advance, pause, resume};
 pub use instant::Instant;
 pub use interval::{Interval, MissedTickBehavior, interval, interval_at};
 pub use sleep::{Sleep, sleep, sleep_until};
 pub use timeout::{Elapsed, Timeout, timeout, timeout_at};
-
-pub(crate) use driver::Driver;
 
 /// The errors of this module, under tokio's path (`time::error::Elapsed`).
 pub mod error {

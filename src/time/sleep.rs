@@ -7,7 +7,8 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use super::Instant;
-use super::driver::{self, Driver};
+use super::current;
+use super::driver::Driver;
 use super::wheel::Key;
 use crate::coop;
 
@@ -136,7 +137,7 @@ impl Sleep {
             // round again.
             self.cancel();
         }
-        let driver = driver::with_current(Driver::clone).unwrap_or_else(|| {
+        let driver = current::with_driver(Driver::clone).unwrap_or_else(|| {
             panic!(
                 "groundup::time::Sleep polled outside a groundup runtime: timers live on the \
                  runtime's thread; await it inside `groundup::block_on` or a task it runs"

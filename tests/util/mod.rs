@@ -354,13 +354,104 @@ pub async fn echo_server() -> std::net::SocketAddr {
 /// Whether `O_NONBLOCK` is set on the socket (`fcntl(F_GETFL)`).
 #[cfg(unix)]
 pub fn is_nonblocking(socket: &impl std::os::fd::AsRawFd) -> bool {
-    #[cfg(groundup_backend = "kqueue")]
+    #[cfg(groundup_os = "bsd")]
     use groundup_ffi::bsd::{F_GETFL, O_NONBLOCK};
-    #[cfg(groundup_backend = "epoll")]
+    #[cfg(groundup_os = "linux")]
     use groundup_ffi::linux::{F_GETFL, O_NONBLOCK};
     // SAFETY: F_GETFL takes no third argument and only reads the flags of
     // a descriptor that `socket` keeps open for the call.
     let flags = unsafe { groundup_ffi::unix::fcntl(socket.as_raw_fd(), F_GETFL) };
     assert!(flags >= 0, "fcntl(F_GETFL): {}", std::io::Error::last_os_error());
     flags & O_NONBLOCK != 0
+}
+
+/// Runs `f`, which must panic, and returns where the panic was raised, as
+/// `file:line`. A panic hook (installed once, chained to the one before it,
+/// so messages still print) records the location of each panic on the
+/// thread that raises it.
+pub fn panic_location(f: impl FnOnce()) -> String {
+    use std::cell::RefCell;
+    thread_local! {
+        static LOCATION: RefCell<Option<String>> = const { RefCell::new(None) };
+    }
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let location = info.location().map(|l| format!("{}:{}", l.file(), l.line()));
+            LOCATION.with(|slot| *slot.borrow_mut() = location);
+            previous(info);
+        }));
+    });
+    LOCATION.with(|slot| slot.borrow_mut().take());
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    assert!(result.is_err(), "expected a panic");
+    LOCATION.with(|slot| slot.borrow_mut().take()).expect("the hook saw the panic")
+}
+
+/// An unbounded channel between threads whose receiver is polled like a
+/// stream (`poll_recv`), built on std only. Dropping the sender ends it.
+pub fn channel<T>() -> (Sender<T>, Receiver<T>) {
+    let shared = std::sync::Arc::new(std::sync::Mutex::new(ChannelState {
+        queue: std::collections::VecDeque::new(),
+        closed: false,
+        waker: None,
+    }));
+    (Sender { shared: shared.clone() }, Receiver { shared })
+}
+
+struct ChannelState<T> {
+    queue: std::collections::VecDeque<T>,
+    closed: bool,
+    waker: Option<std::task::Waker>,
+}
+
+pub struct Sender<T> {
+    shared: std::sync::Arc<std::sync::Mutex<ChannelState<T>>>,
+}
+
+pub struct Receiver<T> {
+    shared: std::sync::Arc<std::sync::Mutex<ChannelState<T>>>,
+}
+
+impl<T> Sender<T> {
+    /// Queues `value` and wakes the receiver's task, on this thread.
+    pub fn send(&self, value: T) {
+        let waker = {
+            let mut state = self.shared.lock().unwrap();
+            state.queue.push_back(value);
+            state.waker.take()
+        };
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+}
+
+impl<T> Drop for Sender<T> {
+    fn drop(&mut self) {
+        let waker = {
+            let mut state = self.shared.lock().unwrap();
+            state.closed = true;
+            state.waker.take()
+        };
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+}
+
+impl<T> Receiver<T> {
+    /// The next value, `None` once the sender is gone and all were taken.
+    pub fn poll_recv(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<T>> {
+        let mut state = self.shared.lock().unwrap();
+        if let Some(value) = state.queue.pop_front() {
+            return std::task::Poll::Ready(Some(value));
+        }
+        if state.closed {
+            return std::task::Poll::Ready(None);
+        }
+        state.waker = Some(cx.waker().clone());
+        std::task::Poll::Pending
+    }
 }

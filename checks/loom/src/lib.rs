@@ -17,8 +17,23 @@
 //! instead. The protocol files therefore depend on nothing else in
 //! groundup; that is what keeps them checkable.
 //!
-//! Included so far: [`oneshot`] (`src/sync/oneshot/protocol.rs`, the
-//! oneshot channel's state word and waker slots; `tests/oneshot.rs`).
+//! The models, one file each in `tests/`, and the library files they
+//! include:
+//!
+//! - `park.rs`: `src/executor/park.rs`, wakers against an executor that
+//!   collects and parks, with and without its spin, and with a timer
+//!   ending a sleep;
+//! - `task_state.rs`: `src/task/state.rs`, a task's wake, run, abort,
+//!   shutdown and `JoinHandle` drop racing each other;
+//! - `remote_queue.rs`: `src/executor/queue.rs`, pushers against the
+//!   executor taking everything at once;
+//! - `oneshot.rs`: `src/sync/oneshot/protocol.rs`, the oneshot channel's
+//!   state word and waker slots;
+//! - `waiters.rs`: `src/util/wait_list.rs` and `src/reactor/scheduled_io.rs`,
+//!   waiters registering against readiness, drops and shutdown;
+//! - `flush_model.rs` (a unit test here): `src/reactor/flush.rs`, paused
+//!   time's last look at the kernel.
+//!
 //! A protocol file's own unit tests are compiled out here
 //! (`#[cfg(all(test, not(groundup_loom)))]`; `build.rs` sets the cfg for
 //! every target of this crate), since they create loom's types outside a
@@ -31,8 +46,9 @@
 //! `tests/park.rs` shows the harness finding that bug.
 //!
 //! Run with `cargo test --release` (loom explores thousands of
-//! executions; debug builds are slow). `LOOM_MAX_PREEMPTIONS` bounds the
-//! search; `.ci/run` sets it.
+//! executions; debug builds are slow). The models whose full search would
+//! take hours bound it themselves (a preemption bound, overridden by
+//! `LOOM_MAX_PREEMPTIONS`), and say what the bound still covers.
 
 pub mod loom;
 pub mod old_park;

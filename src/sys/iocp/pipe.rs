@@ -50,7 +50,8 @@ use super::Handle;
 use super::events::Event;
 use super::port::{Port, Started};
 use super::syscall::{self, Syscall};
-use crate::poll::{Interest, Registry, Source, Token};
+use crate::poll::{Interest, Token};
+use crate::sys::Selector;
 
 static READ_FILE: Syscall = Syscall::new("ReadFile");
 static WRITE_FILE: Syscall = Syscall::new("WriteFile");
@@ -435,16 +436,28 @@ fn empty_overlapped() -> ffi::OVERLAPPED {
     }
 }
 
-impl Source for Pipe {
-    fn register(&mut self, registry: &Registry, token: Token, _: Interest) -> io::Result<()> {
-        registry.selector().register_pipe(&self.state, token)
+/// The backend's side of registering a `Pipe` (the `Source` impl is in
+/// `poll/sys_sources.rs`, the layer that owns the trait).
+impl Pipe {
+    pub(crate) fn register_with(
+        &mut self,
+        selector: &Selector,
+        token: Token,
+        _: Interest,
+    ) -> io::Result<()> {
+        selector.register_pipe(&self.state, token)
     }
 
-    fn reregister(&mut self, registry: &Registry, token: Token, _: Interest) -> io::Result<()> {
-        registry.selector().reregister_pipe(&self.state, token)
+    pub(crate) fn reregister_with(
+        &mut self,
+        selector: &Selector,
+        token: Token,
+        _: Interest,
+    ) -> io::Result<()> {
+        selector.reregister_pipe(&self.state, token)
     }
 
-    fn deregister(&mut self, _: &Registry) -> io::Result<()> {
+    pub(crate) fn deregister_with(&mut self, _: &Selector) -> io::Result<()> {
         let mut inner = self.state.lock();
         inner.retired = true;
         self.state.cancel_read(&inner);

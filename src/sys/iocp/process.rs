@@ -12,7 +12,8 @@ use groundup_ffi::windows as ffi;
 use super::Handle;
 use super::syscall::{self, Syscall};
 use super::wait::WaitState;
-use crate::poll::{Interest, Registry, Source, Token};
+use crate::poll::{Interest, Token};
+use crate::sys::Selector;
 
 static WAIT_FOR_SINGLE_OBJECT: Syscall = Syscall::new("WaitForSingleObject");
 static GET_EXIT_CODE_PROCESS: Syscall = Syscall::new("GetExitCodeProcess");
@@ -106,16 +107,28 @@ impl Drop for ExitSource {
     }
 }
 
-impl Source for ExitSource {
-    fn register(&mut self, registry: &Registry, token: Token, _: Interest) -> io::Result<()> {
+/// The backend's side of registering a `ExitSource` (the `Source` impl is in
+/// `poll/sys_sources.rs`, the layer that owns the trait).
+impl ExitSource {
+    pub(crate) fn register_with(
+        &mut self,
+        selector: &Selector,
+        token: Token,
+        _: Interest,
+    ) -> io::Result<()> {
         if self.wait.is_some() {
             return Err(io::Error::new(io::ErrorKind::AlreadyExists, "already registered"));
         }
-        self.wait = Some(registry.selector().register_wait(self.process, token)?);
+        self.wait = Some(selector.register_wait(self.process, token)?);
         Ok(())
     }
 
-    fn reregister(&mut self, _: &Registry, token: Token, _: Interest) -> io::Result<()> {
+    pub(crate) fn reregister_with(
+        &mut self,
+        _: &Selector,
+        token: Token,
+        _: Interest,
+    ) -> io::Result<()> {
         match &self.wait {
             Some(wait) => {
                 wait.set_token(token);
@@ -125,7 +138,7 @@ impl Source for ExitSource {
         }
     }
 
-    fn deregister(&mut self, _: &Registry) -> io::Result<()> {
+    pub(crate) fn deregister_with(&mut self, _: &Selector) -> io::Result<()> {
         match self.wait.take() {
             Some(wait) => {
                 wait.unregister();

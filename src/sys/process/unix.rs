@@ -12,7 +12,8 @@ use groundup_ffi::bsd as os;
 use groundup_ffi::linux as os;
 use groundup_ffi::unix as posix;
 
-use crate::poll::{Interest, Registry, Source, Token};
+use crate::poll::{Interest, Token};
+use crate::sys::Selector;
 use crate::sys::syscall::{self, Syscall};
 use crate::sys::unix::Fd;
 
@@ -116,27 +117,29 @@ impl ExitSource {
 }
 
 #[cfg(groundup_backend = "epoll")]
-impl Source for ExitSource {
-    fn register(
+/// The backend's side of registering a `ExitSource` (the `Source` impl is in
+/// `poll/sys_sources.rs`, the layer that owns the trait).
+impl ExitSource {
+    pub(crate) fn register_with(
         &mut self,
-        registry: &Registry,
+        selector: &Selector,
         token: Token,
         interests: Interest,
     ) -> io::Result<()> {
-        registry.selector().register(self.0, token, interests)
+        selector.register(self.0, token, interests)
     }
 
-    fn reregister(
+    pub(crate) fn reregister_with(
         &mut self,
-        registry: &Registry,
+        selector: &Selector,
         token: Token,
         interests: Interest,
     ) -> io::Result<()> {
-        registry.selector().reregister(self.0, token, interests)
+        selector.reregister(self.0, token, interests)
     }
 
-    fn deregister(&mut self, registry: &Registry) -> io::Result<()> {
-        registry.selector().deregister(self.0)
+    pub(crate) fn deregister_with(&mut self, selector: &Selector) -> io::Result<()> {
+        selector.deregister(self.0)
     }
 }
 
@@ -155,18 +158,30 @@ impl ExitSource {
 }
 
 #[cfg(groundup_backend = "kqueue")]
-impl Source for ExitSource {
-    fn register(&mut self, registry: &Registry, token: Token, _: Interest) -> io::Result<()> {
-        registry.selector().register_pid(self.0, token)
+/// The backend's side of registering a `ExitSource` (the `Source` impl is in
+/// `poll/sys_sources.rs`, the layer that owns the trait).
+impl ExitSource {
+    pub(crate) fn register_with(
+        &mut self,
+        selector: &Selector,
+        token: Token,
+        _: Interest,
+    ) -> io::Result<()> {
+        selector.register_pid(self.0, token)
     }
 
-    fn reregister(&mut self, registry: &Registry, token: Token, _: Interest) -> io::Result<()> {
+    pub(crate) fn reregister_with(
+        &mut self,
+        selector: &Selector,
+        token: Token,
+        _: Interest,
+    ) -> io::Result<()> {
         // EV_ADD on an existing knote changes its token.
-        registry.selector().register_pid(self.0, token)
+        selector.register_pid(self.0, token)
     }
 
-    fn deregister(&mut self, registry: &Registry) -> io::Result<()> {
-        registry.selector().deregister_pid(self.0)
+    pub(crate) fn deregister_with(&mut self, selector: &Selector) -> io::Result<()> {
+        selector.deregister_pid(self.0)
     }
 }
 

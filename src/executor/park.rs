@@ -1,0 +1,116 @@
+//! The park protocol: how the executor goes to sleep without losing a wake,
+//! and how a waker knows whether waking it costs a system call.
+//!
+//! One word, three states:
+//!
+//! | state | meaning | what [`ParkState::unpark`] does |
+//! |---|---|---|
+//! | `RUNNING` | the executor is working (or spinning) | set `NOTIFIED`: no syscall |
+//! | `NOTIFIED` | a wake is pending | nothing |
+//! | `PARKED` | asleep (or about to sleep) in its park `Poll` | set `NOTIFIED`, and the caller wakes it: one syscall |
+//!
+//! A waker first publishes its news (a push on the remote queue, the root
+//! future's flag), then calls `unpark`; the executor, in [`ParkState::park`],
+//! sleeps only if the word was `RUNNING` when it wrote `PARKED`, and after
+//! every return looks at its queues again. So a wake costs at most one
+//! system call, none while the executor runs, and a burst of wakes before
+//! the executor next parks costs one in total.
+//!
+//! ## Why every change is a read-modify-write
+//!
+//! The word is only ever changed by `swap` and `compare_exchange`, never by
+//! a plain store. That is what makes the protocol correct on weak-memory
+//! hardware (every Apple Silicon Mac, aarch64 Linux): all the waker's
+//! `swap(NOTIFIED)`s (with Release) and the executor's exchanges form one
+//! *release sequence*, so the executor's Acquire `swap(RUNNING)` that
+//! consumes a notification synchronises with *every* waker whose swap came
+//! before it, and each one's queue push is visible to the look at the
+//! queue that follows. An earlier version reset the word with
+//! `store(RUNNING, Relaxed)` after a failed `RUNNING → PARKED` exchange; a
+//! second waker whose `swap` landed just before that store saw `NOTIFIED`,
+//! made no system call, and relied on a push the executor was not
+//! guaranteed to see (issue 13, item 14; `checks/loom/tests/park.rs` keeps
+//! that version and shows the model checker finding the lost wake).
+//!
+//! This file names nothing else in groundup and takes its atomics from
+//! `crate::loom`, so the model checker runs this very protocol.
+
+use crate::loom::sync::atomic::{AtomicU8, Ordering};
+
+const RUNNING: u8 = 0;
+const NOTIFIED: u8 = 1;
+const PARKED: u8 = 2;
+
+/// The executor's park word.
+#[derive(Debug)]
+pub(crate) struct ParkState {
+    word: AtomicU8,
+}
+
+impl ParkState {
+    pub(crate) fn new() -> ParkState {
+        ParkState { word: AtomicU8::new(RUNNING) }
+    }
+
+    /// A waker's side, after it published its news. Returns `true` if the
+    /// executor is asleep: the caller must then wake its park `Poll` (the
+    /// one system call).
+    pub(crate) fn unpark(&self) -> bool {
+        // AcqRel: Release publishes the news to the executor's Acquire swap
+        // in `park`; Acquire orders our read of PARKED after the executor's
+        // write of it (so the executor did go to sleep, or is about to, and
+        // the wake will reach it).
+        self.word.swap(NOTIFIED, Ordering::AcqRel) == PARKED
+    }
+
+    /// Whether a wake came in since the last `park` returned. A hint for the
+    /// spin loop (Relaxed, no synchronisation): the caller acts on it only
+    /// through `park`, which consumes the notification with Acquire.
+    pub(crate) fn is_notified(&self) -> bool {
+        self.word.load(Ordering::Relaxed) == NOTIFIED
+    }
+
+    /// The executor's side, when it found nothing to do. Returns once a
+    /// wake has been seen (or `sleep` returned on its own, for a timer); the
+    /// caller then looks at its queues again.
+    ///
+    /// - `spin(notified)` may wait briefly, watching `notified()`, before
+    ///   the executor commits to sleeping; it returns whether a wake came.
+    ///   While it spins the word stays `RUNNING`, so a waker only writes
+    ///   `NOTIFIED` and makes no system call.
+    /// - `sleep()` blocks until a waker that saw `PARKED` wakes it (or a
+    ///   timeout).
+    pub(crate) fn park(&self, spin: impl FnOnce(&dyn Fn() -> bool) -> bool, sleep: impl FnOnce()) {
+        if spin(&|| self.is_notified()) {
+            self.consume();
+            return;
+        }
+        // Relaxed on both outcomes: writing PARKED publishes nothing (a
+        // waker that reads it only learns it must wake us), and a failure
+        // reads a NOTIFIED that `consume` below takes with Acquire.
+        if self.word.compare_exchange(RUNNING, PARKED, Ordering::Relaxed, Ordering::Relaxed).is_ok()
+        {
+            sleep();
+        }
+        // NOTIFIED since the spin, or woken, or back on our own: in every
+        // case back to RUNNING, taking whatever notification is there.
+        self.consume();
+    }
+
+    /// Back to `RUNNING`, consuming a notification if there is one.
+    fn consume(&self) {
+        // A swap, not a store: Acquire on a read-modify-write synchronises
+        // with every waker's Release swap before it (one release sequence),
+        // so every push they made is visible to the caller's next look at
+        // the queues; and a wake landing at this very moment is either
+        // before the swap (seen) or after it (it leaves NOTIFIED for the
+        // next park), never overwritten unseen.
+        self.word.swap(RUNNING, Ordering::Acquire);
+    }
+}
+
+impl Default for ParkState {
+    fn default() -> ParkState {
+        ParkState::new()
+    }
+}
