@@ -238,12 +238,12 @@ unsafe extern "C" {
     pub fn setrlimit(resource: c_int, rlim: *const rlimit) -> c_int;
 }
 
-#[cfg(groundup_backend = "kqueue")]
+#[cfg(groundup_os = "bsd")]
 pub use crate::bsd::{pid_t, sigaction};
 /// `pid_t` and `struct sigaction` differ per system (the struct has a
 /// different field order on nearly every one); each OS family module
 /// declares them. Re-exported here for the prototypes.
-#[cfg(groundup_backend = "epoll")]
+#[cfg(groundup_os = "linux")]
 pub use crate::linux::{pid_t, sigaction};
 
 unsafe extern "C" {

@@ -451,6 +451,8 @@ fn libkqueue_checks(c: &mut Checks) -> &'static str {
         ("EV_ERROR", EV_ERROR.into()),
         ("EV_EOF", EV_EOF.into()),
         ("NOTE_TRIGGER", NOTE_TRIGGER.into()),
+        ("EVFILT_PROC", EVFILT_PROC.into()),
+        ("NOTE_EXIT", NOTE_EXIT.into()),
     ];
     for &(name, value) in constants {
         c.constant(name, value);
@@ -894,9 +896,9 @@ use socket_option_constants;
 /// The layouts of the socket-option structs, declared under the same C
 /// names on every platform (Windows' `struct linger` has 16-bit fields).
 fn socket_option_structs(c: &mut Checks) {
-    #[cfg(groundup_backend = "kqueue")]
+    #[cfg(groundup_os = "bsd")]
     use groundup_ffi::bsd::{ip_mreq, ipv6_mreq, linger};
-    #[cfg(groundup_backend = "epoll")]
+    #[cfg(groundup_os = "linux")]
     use groundup_ffi::linux::{ip_mreq, ipv6_mreq, linger};
     #[cfg(windows)]
     use groundup_ffi::windows::{ip_mreq, ipv6_mreq, linger};

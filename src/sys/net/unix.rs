@@ -472,6 +472,28 @@ impl Socket {
             unsafe { posix::recv(fd, ptr, len, flags) }
         })
         .map(|n| n as usize)
+        .and_then(|n| self.unless_error_consumed(n, len))
+    }
+
+    /// A receive that reads end of file where the kernel had a pending
+    /// socket error (a reset) that libkqueue read, and so cleared, when it
+    /// reported the event (`sys/libkqueue.rs` keeps it): that error, as
+    /// the receive would have returned on a kernel kqueue. Elsewhere `n`.
+    #[cfg(groundup_libkqueue)]
+    fn unless_error_consumed(&self, n: usize, len: usize) -> io::Result<usize> {
+        if n > 0 || len == 0 {
+            return Ok(n);
+        }
+        match crate::sys::take_consumed_error(self.fd.raw()) {
+            Some(code) => Err(io::Error::from_raw_os_error(code)),
+            None => Ok(n),
+        }
+    }
+
+    /// A receive's result as the kernel gave it (see the libkqueue twin).
+    #[cfg(not(groundup_libkqueue))]
+    fn unless_error_consumed(&self, n: usize, _len: usize) -> io::Result<usize> {
+        Ok(n)
     }
 
     pub(crate) fn send(&self, buf: &[u8]) -> io::Result<usize> {
