@@ -31,5 +31,10 @@
 //! The `blocking_*` methods (for a thread outside any runtime) share one
 //! small park-and-poll loop, `blocking.rs`.
 
+pub(crate) mod batch_semaphore;
 pub(crate) mod blocking;
 pub mod oneshot;
+mod semaphore;
+pub use semaphore::{
+    AcquireError, OwnedSemaphorePermit, Semaphore, SemaphorePermit, TryAcquireError,
+};
