@@ -49,6 +49,7 @@ const PROTOCOL_FILES: &[&str] = &[
     "reactor/flush.rs",
     "sync/oneshot/protocol.rs",
     "sync/batch_semaphore.rs",
+    "sync/mpsc/chan.rs",
 ];
 
 fn src() -> PathBuf {

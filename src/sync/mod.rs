@@ -33,6 +33,7 @@
 
 pub(crate) mod batch_semaphore;
 pub(crate) mod blocking;
+pub mod mpsc;
 pub mod oneshot;
 mod semaphore;
 pub use semaphore::{
