@@ -34,7 +34,13 @@
 pub(crate) mod batch_semaphore;
 pub(crate) mod blocking;
 pub mod mpsc;
+mod mutex;
+pub use mutex::{Mutex, MutexGuard, OwnedMutexGuard, TryLockError};
 pub mod oneshot;
+mod rwlock;
+pub use rwlock::{
+    OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock, RwLockReadGuard, RwLockWriteGuard,
+};
 mod semaphore;
 pub use semaphore::{
     AcquireError, OwnedSemaphorePermit, Semaphore, SemaphorePermit, TryAcquireError,
