@@ -169,3 +169,15 @@ fn std_threads_write_while_a_task_reads() {
     });
     writer.join().unwrap();
 }
+
+#[test]
+#[should_panic(expected = "at least one reader")]
+fn zero_max_readers_is_refused() {
+    let _ = RwLock::with_max_readers((), 0);
+}
+
+#[test]
+#[should_panic(expected = "may not admit more than")]
+fn too_many_max_readers_is_refused() {
+    let _ = RwLock::with_max_readers((), u32::MAX);
+}

@@ -263,3 +263,18 @@ fn tasks_contending_for_permits_never_exceed_them() {
     });
     assert_eq!(semaphore.available_permits(), 3);
 }
+
+#[test]
+#[should_panic(expected = "at most")]
+fn more_than_max_permits_is_refused() {
+    let _ = Semaphore::new(Semaphore::MAX_PERMITS + 1);
+}
+
+#[test]
+fn adding_permits_past_the_maximum_panics_and_leaves_the_count() {
+    let semaphore = Semaphore::new(Semaphore::MAX_PERMITS);
+    let result = std::panic::catch_unwind(|| semaphore.add_permits(1));
+    let message = result.unwrap_err().downcast::<String>().unwrap();
+    assert!(message.contains("overflows"), "{message}");
+    assert_eq!(semaphore.available_permits(), Semaphore::MAX_PERMITS);
+}
