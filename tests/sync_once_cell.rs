@@ -64,7 +64,7 @@ fn a_cancelled_initialiser_lets_the_next_in_line_run_its_own() {
     let waker = Waker::from(Arc::clone(&count));
     let mut second = pin!(cell.get_or_init(|| async { 2 }));
     {
-        let mut first = pin!(cell.get_or_init(|| std::future::pending::<u32>()));
+        let mut first = pin!(cell.get_or_init(std::future::pending::<u32>));
         assert!(poll(first.as_mut(), &waker).is_pending());
         assert!(poll(second.as_mut(), &waker).is_pending());
     } // cancelled mid-initialisation

@@ -196,9 +196,14 @@ impl<T> OnceCell<T> {
     /// assert_eq!(cell.get(), Some(&2));
     /// ```
     pub fn get(&self) -> Option<&T> {
-        // SAFETY: set (Acquire), so written, and never written again while
-        // `&self` lives.
-        self.initialized().then(|| unsafe { (*self.value.get()).assume_init_ref() })
+        if !self.initialized() {
+            return None;
+        }
+        // SAFETY: set (Acquire above), so never written again while `&self`
+        // lives: shared references to the slot are fine.
+        let slot = unsafe { &*self.value.get() };
+        // SAFETY: set, so written before the flag (Release/Acquire).
+        Some(unsafe { slot.assume_init_ref() })
     }
 
     /// The value, mutably, if set.

@@ -147,8 +147,14 @@ impl<T> SetOnce<T> {
     /// assert_eq!(cell.get(), Some(&3));
     /// ```
     pub fn get(&self) -> Option<&T> {
-        // SAFETY: set (Acquire), so written, and never written again.
-        self.initialized().then(|| unsafe { (*self.value.get()).assume_init_ref() })
+        if !self.initialized() {
+            return None;
+        }
+        // SAFETY: set (Acquire above), so never written again while `&self`
+        // lives: shared references to the slot are fine.
+        let slot = unsafe { &*self.value.get() };
+        // SAFETY: set, so written before the flag (Release/Acquire).
+        Some(unsafe { slot.assume_init_ref() })
     }
 
     /// Sets the value, if no `set` did before, and wakes every waiter.
