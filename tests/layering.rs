@@ -48,6 +48,8 @@ const PROTOCOL_FILES: &[&str] = &[
     "reactor/atomic_waker.rs",
     "reactor/flush.rs",
     "sync/oneshot/protocol.rs",
+    "sync/batch_semaphore.rs",
+    "sync/mpsc/chan.rs",
 ];
 
 fn src() -> PathBuf {

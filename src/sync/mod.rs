@@ -31,5 +31,23 @@
 //! The `blocking_*` methods (for a thread outside any runtime) share one
 //! small park-and-poll loop, `blocking.rs`.
 
+mod barrier;
+pub use barrier::{Barrier, BarrierWaitResult};
+pub(crate) mod batch_semaphore;
 pub(crate) mod blocking;
+pub mod mpsc;
+mod mutex;
+pub use mutex::{Mutex, MutexGuard, OwnedMutexGuard, TryLockError};
+mod once_cell;
+pub use once_cell::{OnceCell, SetError};
 pub mod oneshot;
+mod rwlock;
+pub use rwlock::{
+    OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock, RwLockReadGuard, RwLockWriteGuard,
+};
+mod semaphore;
+pub use semaphore::{
+    AcquireError, OwnedSemaphorePermit, Semaphore, SemaphorePermit, TryAcquireError,
+};
+mod set_once;
+pub use set_once::{SetOnce, SetOnceError};

@@ -177,10 +177,6 @@ impl<T: Link> LinkedList<T> {
     }
 
     /// Unlinks the first node and returns it.
-    #[allow(
-        dead_code,
-        reason = "for groundup::sync (issue 16), which builds on this API; unit-tested here"
-    )]
     pub(crate) fn pop_front(&mut self) -> Option<NonNull<T>> {
         let head = self.head?;
         // SAFETY: the head is linked in this list, and `&mut self` is the

@@ -31,6 +31,12 @@
 //!   state word and waker slots;
 //! - `waiters.rs`: `src/util/wait_list.rs` and `src/reactor/scheduled_io.rs`,
 //!   waiters registering against readiness, drops and shutdown;
+//! - `semaphore.rs`: `src/sync/batch_semaphore.rs` (on the waiter list),
+//!   waiters against releases, partial grants, a waiter giving up as its
+//!   permit arrives, and close;
+//! - `mpsc.rs`: `src/sync/mpsc/chan.rs` (on the semaphore), senders on
+//!   other threads against a waiting receiver, senders waiting for room,
+//!   the last sender going, the receiver closing;
 //! - `flush_model.rs` (a unit test here): `src/reactor/flush.rs`, paused
 //!   time's last look at the kernel.
 //!
