@@ -48,6 +48,7 @@ const PROTOCOL_FILES: &[&str] = &[
     "reactor/atomic_waker.rs",
     "reactor/flush.rs",
     "sync/oneshot/protocol.rs",
+    "sync/notify.rs",
 ];
 
 fn src() -> PathBuf {

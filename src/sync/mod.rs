@@ -33,3 +33,12 @@
 
 pub(crate) mod blocking;
 pub mod oneshot;
+
+mod notify;
+pub use notify::Notify;
+
+pub mod futures {
+    //! The named futures of `groundup::sync`, as in tokio's
+    //! `sync::futures`.
+    pub use super::notify::{Notified, OwnedNotified};
+}
