@@ -49,6 +49,7 @@ const PROTOCOL_FILES: &[&str] = &[
     "reactor/flush.rs",
     "sync/oneshot/protocol.rs",
     "sync/notify.rs",
+    "sync/watch.rs",
 ];
 
 fn src() -> PathBuf {

@@ -36,6 +36,7 @@ pub mod oneshot;
 
 mod notify;
 pub use notify::Notify;
+pub mod watch;
 
 pub mod futures {
     //! The named futures of `groundup::sync`, as in tokio's
