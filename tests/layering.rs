@@ -50,6 +50,7 @@ const PROTOCOL_FILES: &[&str] = &[
     "sync/oneshot/protocol.rs",
     "sync/notify.rs",
     "sync/watch.rs",
+    "sync/broadcast.rs",
 ];
 
 fn src() -> PathBuf {

@@ -37,6 +37,7 @@ pub mod oneshot;
 mod notify;
 pub use notify::Notify;
 pub mod watch;
+pub mod broadcast;
 
 pub mod futures {
     //! The named futures of `groundup::sync`, as in tokio's
