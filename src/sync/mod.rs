@@ -38,6 +38,10 @@ mod notify;
 pub use notify::Notify;
 pub mod watch;
 pub mod broadcast;
+mod cancellation_token;
+pub use cancellation_token::{
+    CancellationToken, DropGuard, WaitForCancellationFuture, WaitForCancellationFutureOwned,
+};
 
 pub mod futures {
     //! The named futures of `groundup::sync`, as in tokio's
