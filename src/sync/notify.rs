@@ -43,7 +43,11 @@ use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 
 use crate::loom::sync::atomic::{AtomicUsize, Ordering};
-use crate::loom::sync::{Arc, Mutex, MutexGuard};
+use crate::loom::sync::{Mutex, MutexGuard};
+// std's `Arc`, not the model checker's: it only owns the `Notify` for
+// `notified_owned` (loom's cannot be a `self` type), and takes no part in
+// the protocol.
+use std::sync::Arc;
 use crate::util::wait_list::{Refresh, Removed, WaitList, Waiter, WakeBatch};
 
 /// Notifies one task, or all waiting tasks, of an event.

@@ -31,6 +31,12 @@
 //!   state word and waker slots;
 //! - `waiters.rs`: `src/util/wait_list.rs` and `src/reactor/scheduled_io.rs`,
 //!   waiters registering against readiness, drops and shutdown;
+//! - `notify.rs`: `src/sync/notify.rs` on the waiter list, `notify_one`
+//!   against the drop of the waiter it picks (the notification is passed
+//!   on), `notify_waiters` against futures linking, and the
+//!   change-then-`notify_waiters` pattern the channels build on;
+//! - `watch_broadcast.rs`: `src/sync/watch.rs` and `src/sync/broadcast.rs`
+//!   on `Notify`, sends and drops against receivers looking and waiting;
 //! - `flush_model.rs` (a unit test here): `src/reactor/flush.rs`, paused
 //!   time's last look at the kernel.
 //!
