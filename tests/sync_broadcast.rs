@@ -287,3 +287,15 @@ fn blocking_recv_inside_the_runtime_panics() {
         let _ = rx.blocking_recv();
     });
 }
+
+#[test]
+#[should_panic = "capacity is empty, give at least 1"]
+fn a_channel_of_capacity_zero_panics() {
+    let _ = broadcast::channel::<()>(0);
+}
+
+#[test]
+#[should_panic = "requested capacity too large"]
+fn a_channel_too_large_to_round_up_panics() {
+    let _ = broadcast::channel::<()>(usize::MAX / 2 + 2);
+}
