@@ -287,9 +287,8 @@ fn a_std_thread_notifies_every_waiting_task() {
     for _ in 0..ROUNDS {
         let notify = Arc::new(Notify::new());
         groundup::block_on(async {
-            let waiters: Vec<_> = (0..4)
-                .map(|_| groundup::spawn(Arc::clone(&notify).notified_owned()))
-                .collect();
+            let waiters: Vec<_> =
+                (0..4).map(|_| groundup::spawn(Arc::clone(&notify).notified_owned())).collect();
             // Every future exists already (created above): the call reaches
             // them all, however the threads interleave.
             let notify = Arc::clone(&notify);

@@ -36,9 +36,9 @@ pub mod oneshot;
 
 mod notify;
 pub use notify::Notify;
-pub mod watch;
 pub mod broadcast;
 mod cancellation_token;
+pub mod watch;
 pub use cancellation_token::{
     CancellationToken, DropGuard, WaitForCancellationFuture, WaitForCancellationFutureOwned,
 };

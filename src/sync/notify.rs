@@ -40,14 +40,14 @@ use std::fmt;
 use std::future::Future;
 use std::ops::Deref;
 use std::pin::Pin;
-use std::task::{Context, Poll, Waker};
-
-use crate::loom::sync::atomic::{AtomicUsize, Ordering};
-use crate::loom::sync::{Mutex, MutexGuard};
 // std's `Arc`, not the model checker's: it only owns the `Notify` for
 // `notified_owned` (loom's cannot be a `self` type), and takes no part in
 // the protocol.
 use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
+
+use crate::loom::sync::atomic::{AtomicUsize, Ordering};
+use crate::loom::sync::{Mutex, MutexGuard};
 use crate::util::wait_list::{Refresh, Removed, WaitList, Waiter, WakeBatch};
 
 /// Notifies one task, or all waiting tasks, of an event.
@@ -364,11 +364,7 @@ impl<N: Deref<Target = Notify>> NotifiedWith<N> {
         // both: if this load sees the new count, the state change is
         // visible to the check; if not, the future completes once polled.
         let calls = notify.calls.load(Ordering::Acquire);
-        NotifiedWith {
-            notify,
-            stage: Stage::Init,
-            waiter: Waiter::new(Ticket { calls, by: None }),
-        }
+        NotifiedWith { notify, stage: Stage::Init, waiter: Waiter::new(Ticket { calls, by: None }) }
     }
 
     /// The handle this future waits through.

@@ -25,12 +25,12 @@ mod wait_list;
 mod util {
     pub(crate) use super::{linked_list, wait_list};
 }
+#[path = "../../../src/sync/broadcast.rs"]
+mod broadcast;
 #[path = "../../../src/sync/notify.rs"]
 mod notify;
 #[path = "../../../src/sync/watch.rs"]
 mod watch;
-#[path = "../../../src/sync/broadcast.rs"]
-mod broadcast;
 mod sync {
     pub(crate) use super::notify;
 }
