@@ -240,7 +240,7 @@ fn a_std_thread_sends_to_a_waiting_task_in_order() {
 fn a_receiver_behind_a_fast_thread_sees_lagged_or_values_in_order() {
     let (tx, mut rx) = broadcast::channel(2);
     let sender = thread::spawn(move || {
-        for i in 0..1000_u64 {
+        for i in 0..ROUNDS as u64 * 20 {
             tx.send(i).unwrap();
         }
     });
@@ -256,7 +256,7 @@ fn a_receiver_behind_a_fast_thread_sees_lagged_or_values_in_order() {
                 Err(RecvError::Closed) => break,
             }
         }
-        assert_eq!(expected, 1000, "every value received or counted as missed");
+        assert_eq!(expected, ROUNDS as u64 * 20, "every value received or counted as missed");
     });
     sender.join().unwrap();
 }
