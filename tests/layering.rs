@@ -50,6 +50,9 @@ const PROTOCOL_FILES: &[&str] = &[
     "sync/oneshot/protocol.rs",
     "sync/batch_semaphore.rs",
     "sync/mpsc/chan.rs",
+    "sync/notify.rs",
+    "sync/watch.rs",
+    "sync/broadcast.rs",
 ];
 
 fn src() -> PathBuf {

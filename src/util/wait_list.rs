@@ -298,6 +298,25 @@ impl<P> WaitList<P> {
         Some(unsafe { &mut (*slot).payload })
     }
 
+    /// Notifier: the payload of the newest waiter, to read or change
+    /// before [`notify_back`](Self::notify_back).
+    pub(crate) fn back_mut(&mut self) -> Option<&mut P> {
+        let back = self.list.back()?;
+        // SAFETY: as in `front_mut`.
+        let slot = unsafe { back.as_ref() }.slot.with_mut(|slot| slot);
+        // SAFETY: as in `front_mut`.
+        Some(unsafe { &mut (*slot).payload })
+    }
+
+    /// Notifier: notifies the newest waiter, if any (`Notify::notify_last`);
+    /// as [`notify_front`](Self::notify_front) otherwise.
+    pub(crate) fn notify_back(&mut self, batch: &mut WakeBatch) -> bool {
+        let Some(back) = self.list.pop_back() else { return false };
+        // SAFETY: it was linked here (so alive) and we hold the lock.
+        unsafe { notify(back, batch) };
+        true
+    }
+
     /// Notifier: notifies the oldest waiter, if any; its waker goes into
     /// `batch`. Returns whether there was one. The caller makes sure the
     /// batch has room.

@@ -37,6 +37,12 @@
 //! - `mpsc.rs`: `src/sync/mpsc/chan.rs` (on the semaphore), senders on
 //!   other threads against a waiting receiver, senders waiting for room,
 //!   the last sender going, the receiver closing;
+//! - `notify.rs`: `src/sync/notify.rs` on the waiter list, `notify_one`
+//!   against the drop of the waiter it picks (the notification is passed
+//!   on), `notify_waiters` against futures linking, and the
+//!   change-then-`notify_waiters` pattern the channels build on;
+//! - `watch_broadcast.rs`: `src/sync/watch.rs` and `src/sync/broadcast.rs`
+//!   on `Notify`, sends and drops against receivers looking and waiting;
 //! - `flush_model.rs` (a unit test here): `src/reactor/flush.rs`, paused
 //!   time's last look at the kernel.
 //!
