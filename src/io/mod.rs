@@ -104,6 +104,7 @@ mod async_io;
 mod buf;
 mod buf_read_ext;
 mod read_ext;
+mod ready;
 mod seek_ext;
 mod std_impls;
 mod traits;
@@ -114,6 +115,7 @@ pub use async_io::Async;
 pub use buf::{BufReader, BufStream, BufWriter};
 pub use buf_read_ext::AsyncBufReadExt;
 pub use read_ext::AsyncReadExt;
+pub use ready::{Interest, Ready};
 pub use seek_ext::AsyncSeekExt;
 pub use traits::{AsyncBufRead, AsyncRead, AsyncSeek, AsyncWrite};
 pub use util::{
