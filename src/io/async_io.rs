@@ -190,7 +190,6 @@ where
 
     /// Polls for readiness in `direction`; the event can be cleared later.
     /// Only the last task to poll a direction is woken.
-    #[allow(dead_code)] // TEMP: used by AsyncFd (next commit)
     pub(crate) fn poll_ready_event(
         &self,
         cx: &mut Context<'_>,
@@ -206,14 +205,12 @@ where
 
     /// One non-blocking attempt through the socket's I/O doorway (where a
     /// `WouldBlock` re-arms the AFD poll on Windows).
-    #[allow(dead_code)] // TEMP: used by AsyncFd (next commit)
     pub(crate) fn do_io<R>(&self, op: impl FnOnce(&T) -> io::Result<R>) -> io::Result<R> {
         self.io.do_io(op)
     }
 
     /// Mutable access to the socket, for `AsyncFd::get_mut` and the
     /// `_mut` guards.
-    #[allow(dead_code)] // TEMP: used by AsyncFd (next commit)
     pub(crate) fn get_mut(&mut self) -> &mut T {
         self.io.get_mut()
     }
@@ -303,6 +300,13 @@ where
 {
     /// Deregisters the socket and gives it back (still non-blocking).
     pub fn into_inner(self) -> io::Result<T> {
+        let (result, io) = self.into_parts();
+        result.map(|()| io)
+    }
+
+    /// Deregisters the socket and gives it back whatever the
+    /// deregistration said (`AsyncFd::into_inner`, which must return it).
+    pub(crate) fn into_parts(self) -> (io::Result<()>, T) {
         let mut this = std::mem::ManuallyDrop::new(self);
         let Async { io, registration } = &mut *this;
         let result = registration.deregister(io);
@@ -312,7 +316,7 @@ where
         // SAFETY: as above, for the other field.
         let registration = unsafe { std::ptr::read(&this.registration) };
         drop(registration);
-        result.map(|()| io.into_inner())
+        (result, io.into_inner())
     }
 }
 

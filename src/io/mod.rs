@@ -100,6 +100,7 @@
 //! # std::io::Result::Ok(())
 //! ```
 
+mod async_fd;
 mod async_io;
 mod buf;
 mod buf_read_ext;
@@ -123,6 +124,37 @@ pub use util::{
     copy_bidirectional, copy_buf, duplex, empty, repeat, sink, split,
 };
 pub use write_ext::AsyncWriteExt;
+
+/// Unix-only I/O: [`AsyncFd`](unix::AsyncFd), readiness for any
+/// descriptor (`T: AsRawFd`), under tokio's names.
+///
+/// Wait with `readable`/`writable`/`ready`, do the I/O yourself through
+/// the guard's `try_io` (whose `WouldBlock` clears the readiness), or call
+/// `clear_ready` after your own operation said `WouldBlock`; the next wait
+/// then waits for a new event. On Windows the same type, over sockets, is
+/// `io::windows::AsyncSocket`.
+#[cfg(unix)]
+pub mod unix {
+    pub use super::async_fd::{AsyncFd, AsyncFdReadyGuard, AsyncFdReadyMutGuard, TryIoError};
+}
+
+/// Windows-only I/O: [`AsyncSocket`](windows::AsyncSocket), readiness for
+/// any socket (`T: AsRawSocket`), polled through the AFD driver.
+///
+/// tokio has no such type (its `AsyncFd` is Unix-only); this is
+/// groundup's `AsyncFd` over sockets, the same struct under a name that
+/// says what Windows can register: "fd" would promise descriptors that
+/// Windows does not have. The guards are renamed likewise
+/// (`AsyncSocketReadyGuard`, `AsyncSocketReadyMutGuard`); the methods and
+/// the protocol are `AsyncFd`'s, and `clear_ready` also re-arms the AFD
+/// poll.
+#[cfg(windows)]
+pub mod windows {
+    pub use super::async_fd::{
+        AsyncFd as AsyncSocket, AsyncFdReadyGuard as AsyncSocketReadyGuard,
+        AsyncFdReadyMutGuard as AsyncSocketReadyMutGuard, TryIoError,
+    };
+}
 
 /// std's I/O error type, re-exported as tokio does, so `io::Error` and
 /// `io::Result` name the same things after `use groundup::io`.

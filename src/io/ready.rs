@@ -152,7 +152,6 @@ impl Ready {
     }
 
     /// The reactor's bits for these flags.
-    #[allow(dead_code)] // TEMP: used by AsyncFd (next commit)
     pub(crate) fn to_bits(self) -> usize {
         usize::from(self.0)
     }

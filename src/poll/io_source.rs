@@ -87,7 +87,6 @@ impl<T> IoSource<T> {
 
     /// Mutable access to the socket, for wrappers that hand it out
     /// (`AsyncFd::get_mut`). I/O through it bypasses [`do_io`](IoSource::do_io).
-    #[allow(dead_code)] // TEMP: used by AsyncFd (next commit)
     pub(crate) fn get_mut(&mut self) -> &mut T {
         &mut self.inner
     }

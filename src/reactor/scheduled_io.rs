@@ -159,7 +159,6 @@ impl ReadyEvent {
     /// clears only those (what `AsyncFdReadyGuard::retain_ready` and a
     /// guard for one direction out of two need). The tick is kept, so a
     /// newer event still survives the clear.
-    #[allow(dead_code)] // TEMP: used by AsyncFd (next commit)
     pub(crate) fn only(self, bits: usize) -> ReadyEvent {
         ReadyEvent { tick: self.tick, ready: self.ready & bits }
     }
