@@ -115,7 +115,6 @@ fn async_fd_outside_a_runtime_is_an_error() {
 #[cfg(unix)]
 mod unix {
     use super::*;
-    use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 
     #[test]
     fn over_a_std_unix_stream() {
@@ -134,6 +133,7 @@ mod unix {
     #[test]
     fn over_a_raw_pipe() {
         use groundup::groundup_ffi::{linux, unix as posix};
+        use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
         let mut fds = [-1; 2];
         // SAFETY: `fds` has room for the two descriptors pipe2 writes.
         let rc = unsafe { linux::pipe2(fds.as_mut_ptr(), linux::O_CLOEXEC) };

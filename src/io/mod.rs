@@ -11,6 +11,7 @@
 //! | copying | [`copy`], [`copy_buf`], [`copy_bidirectional`] |
 //! | in memory | [`duplex`] ([`DuplexStream`]), [`empty`], [`sink`], [`repeat`] |
 //! | adapters | [`split`] ([`ReadHalf`], [`WriteHalf`]), [`Take`], [`Chain`] |
+//! | readiness | [`Interest`], [`Ready`] (the sockets' `ready`, `try_io`); `unix::AsyncFd` (`windows::AsyncSocket`) for descriptors of your own |
 //! | std's names | [`Error`], [`ErrorKind`], [`Result`], [`SeekFrom`] |
 //!
 //! The names, signatures and behaviour are tokio's, so code ports by
