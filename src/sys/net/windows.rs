@@ -526,7 +526,7 @@ impl Socket {
         // `WSASend` only reads the buffers: the `*mut` is the SDK's spelling.
         let wsabufs = bufs.as_ptr().cast::<ffi::WSABUF>().cast_mut();
         let mut sent: ffi::DWORD = 0;
-        syscall::socket_error(
+        let result = syscall::socket_error(
             &WSA_SEND,
             format_args!("{raw:#x}, {wsabufs:p}, {count}, 0"),
             || {
@@ -536,8 +536,9 @@ impl Socket {
                 // `sent` is a live local; no overlapped, no routine.
                 unsafe { ffi::WSASend(raw, wsabufs, count, &mut sent, 0, ptr::null_mut(), None) }
             },
-        )?;
-        Ok(sent as usize)
+        );
+        // As Unix would report it, like `send` (`WSAESHUTDOWN` is `BrokenPipe`).
+        self::sent(result).map(|_| sent as usize)
     }
 
     pub(crate) fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SockAddr)> {
