@@ -18,3 +18,4 @@ grep -q 'recv(' <<<"$trace"
 cargo run --example layers
 cargo run --example graceful_shutdown -- --check
 cargo run --example chat -- --check
+cargo run --example tinydb -- --check

@@ -102,8 +102,9 @@ use std::time::Duration;
 
 use crate::poll::{self, Events, Interest, Poll, Registry, Source, Token};
 
-pub(crate) use registration::{Direction, Registration};
-use scheduled_io::{ScheduledIo, ready};
+pub(crate) use registration::{Direction, ReadyEvent, Registration};
+use scheduled_io::ScheduledIo;
+pub(crate) use scheduled_io::ready;
 use slab::Slab;
 
 /// The token of the reactor's own waker (slot index 0 is never handed out).
