@@ -35,6 +35,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         &[
             "blocking/mod.rs",
             "task/mod.rs",
+            "task/join_set.rs",
             "time/",
             "io/",
             "net/",

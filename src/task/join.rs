@@ -103,6 +103,34 @@ impl<T> JoinHandle<T> {
         }
     }
 
+    /// A handle that can abort this task without owning its output; it
+    /// may outlive this `JoinHandle` (like it, it stays on this thread).
+    ///
+    /// ```
+    /// groundup::block_on(async {
+    ///     let task = groundup::spawn(std::future::pending::<()>());
+    ///     let abort = task.abort_handle();
+    ///     abort.abort();
+    ///     assert!(task.await.unwrap_err().is_cancelled());
+    ///     assert!(abort.is_finished());
+    /// });
+    /// ```
+    pub fn abort_handle(&self) -> AbortHandle
+    where
+        T: 'static,
+    {
+        let inner = match &self.waits {
+            Waits::Task(task) => {
+                task.header().state.ref_inc();
+                // SAFETY: `ref_inc` counted the reference this adopts; the
+                // task is alive (our own reference).
+                Abort::Task(unsafe { TaskRef::from_raw(task.ptr()) })
+            }
+            Waits::Slot(slot) => Abort::Slot(slot.clone()),
+        };
+        AbortHandle { inner }
+    }
+
     /// Polls without the cooperative budget (for `JoinSet`, which checks
     /// the budget once per poll of its own).
     pub(crate) fn poll_unbudgeted(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, JoinError>> {
@@ -115,7 +143,6 @@ impl<T> JoinHandle<T> {
     /// Stores `waker` to be woken when the task finishes, without polling;
     /// returns `true` if it has finished already (`JoinSet` registers each
     /// member's waker at spawn, so that wakes come in completion order).
-    #[allow(dead_code)] // JoinSet's, in the next commit
     pub(crate) fn set_join_waker(&self, waker: &Waker) -> bool {
         match &self.waits {
             Waits::Task(task) => {
@@ -131,6 +158,74 @@ impl<T> JoinHandle<T> {
             }
             Waits::Slot(slot) => slot.set_joiner(waker),
         }
+    }
+}
+
+/// Aborts a task without owning its output: from
+/// [`JoinHandle::abort_handle`] or [`JoinSet::spawn`](crate::task::JoinSet::spawn).
+///
+/// Like a `JoinHandle`, it stays on its runtime's thread (`!Send`, unlike
+/// tokio's). Holding one keeps nothing alive but the task's allocation:
+/// once the task is finished and its handle gone, its future and output
+/// are gone too, as for a waker that outlives its task.
+///
+/// ```
+/// groundup::block_on(async {
+///     let task = groundup::spawn(async { 1 });
+///     let abort = task.abort_handle();
+///     assert_eq!(task.await.unwrap(), 1);
+///     abort.abort(); // finished: nothing happens
+///     assert!(abort.is_finished());
+/// });
+/// ```
+pub struct AbortHandle {
+    inner: Abort,
+}
+
+enum Abort {
+    /// A reference to the task (counted like a waker's).
+    Task(TaskRef),
+    /// The slot of work that runs elsewhere, its type erased.
+    Slot(Arc<dyn SlotAbort>),
+}
+
+/// What an `AbortHandle` needs of a slot, whatever it carries.
+trait SlotAbort {
+    fn abort(&self);
+    fn is_done(&self) -> bool;
+}
+
+impl<T> SlotAbort for Slot<T> {
+    fn abort(&self) {
+        Slot::abort(self);
+    }
+
+    fn is_done(&self) -> bool {
+        Slot::is_done(self)
+    }
+}
+
+impl AbortHandle {
+    /// Aborts the task, as [`JoinHandle::abort`] does.
+    pub fn abort(&self) {
+        match &self.inner {
+            Abort::Task(task) => raw::abort(task),
+            Abort::Slot(slot) => slot.abort(),
+        }
+    }
+
+    /// Whether the task has finished (completed, panicked or cancelled).
+    pub fn is_finished(&self) -> bool {
+        match &self.inner {
+            Abort::Task(task) => task.header().state.load().is_complete(),
+            Abort::Slot(slot) => slot.is_done(),
+        }
+    }
+}
+
+impl fmt::Debug for AbortHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AbortHandle").field("finished", &self.is_finished()).finish()
     }
 }
 

@@ -10,6 +10,7 @@
 //! Only their wakers cross threads.
 
 mod join;
+mod join_set;
 pub(crate) mod raw;
 pub(crate) mod slot;
 pub(crate) mod state;
@@ -18,7 +19,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-pub use join::{JoinError, JoinHandle};
+pub use join::{AbortHandle, JoinError, JoinHandle};
+pub use join_set::JoinSet;
 
 /// Runs `future` as a new task on the current runtime and returns a handle to
 /// its output.

@@ -97,7 +97,6 @@ impl<T> Slot<T> {
 
     /// Stores the joiner's waker without polling; returns `true` if the
     /// value is already there (the caller should then poll at once).
-    #[allow(dead_code)] // JoinSet's, in the next commit
     pub(crate) fn set_joiner(&self, waker: &Waker) -> bool {
         let mut state = self.lock();
         if state.done {
