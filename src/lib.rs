@@ -94,6 +94,7 @@ pub mod sync;
 pub mod task;
 pub mod time;
 
+mod blocking;
 mod context;
 mod coop;
 mod executor;

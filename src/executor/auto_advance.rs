@@ -80,6 +80,8 @@ impl Core {
     /// Whether something woke that the run loop has not taken yet.
     fn has_news(&self) -> bool {
         // Acquire: pairs with the Release of `wake_root`, as in `block_on`.
-        !self.shared.remote.is_empty() || self.shared.root_woken.load(Ordering::Acquire)
+        !self.shared.remote.is_empty()
+            || !self.shared.inject.is_empty()
+            || self.shared.root_woken.load(Ordering::Acquire)
     }
 }

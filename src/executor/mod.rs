@@ -62,11 +62,17 @@
 //! While time is paused ([`crate::time::pause`]) and a timer is pending, the
 //! park moves the clock instead of sleeping until the timer: see
 //! `auto_advance.rs`.
+//!
+//! Futures spawned from other threads (through a runtime `Handle`) come in
+//! by the inject queue, beside the remote queue, and become tasks here at
+//! the top of a turn: see `inject.rs` and `remote.rs`.
 
 mod auto_advance;
+mod inject;
 mod owned;
 mod park;
 mod queue;
+mod remote;
 pub(crate) mod spin;
 
 use std::cell::{Cell, RefCell};
@@ -89,9 +95,11 @@ use crate::task::JoinHandle;
 use crate::task::raw::{self, Header, NewTask, Ran, Schedule, TaskRef};
 use crate::time::driver::Driver;
 
+use inject::Inject;
 use owned::OwnedTasks;
 use park::ParkState;
 use queue::RemoteQueue;
+pub(crate) use remote::{Injected, Remote};
 
 /// Tasks polled between two looks at the remote queue and the timers
 /// (tokio's figure for its current-thread scheduler).
@@ -102,6 +110,8 @@ const EVENT_INTERVAL: usize = 61;
 #[derive(Debug)]
 pub(crate) struct Shared {
     remote: RemoteQueue<TaskRef>,
+    /// Futures spawned from other threads (`remote.rs`).
+    inject: Inject<Injected>,
     park: ParkState,
     /// Wakes the park `Poll`.
     unparker: poll::Waker,
@@ -328,6 +338,7 @@ impl Core {
         let unparker = poll::Waker::new(poll.registry(), Token(0))?;
         let shared = Arc::new(Shared {
             remote: RemoteQueue::new(),
+            inject: Inject::new(),
             park: ParkState::new(),
             unparker,
             root_woken: AtomicBool::new(false),
@@ -402,8 +413,10 @@ impl Core {
         }
     }
 
-    /// Moves every remotely woken task to the back of the local queue.
+    /// Moves every remotely woken task to the back of the local queue,
+    /// after spawning the futures injected from other threads.
     fn collect_remote(&self) {
+        self.spawn_injected();
         if self.shared.remote.is_empty() {
             return;
         }
@@ -468,6 +481,8 @@ impl Core {
         self.shared.closed.store(true, Ordering::SeqCst);
         // Pairs with the fence in `Shared::schedule`.
         fence(Ordering::SeqCst);
+        // Futures injected and not yet spawned: never tasks, dropped here.
+        drop(self.shared.inject.close());
         // Dropping a future can wake or spawn others; loop until quiet.
         while let Some(task) = self.owned.pop() {
             // SAFETY: executor thread, and no task is being polled.
