@@ -227,6 +227,10 @@ mod unix {
             let n = a.try_read_vectored(&mut [IoSliceMut::new(&mut x), IoSliceMut::new(&mut y)]);
             assert_eq!(n.unwrap(), 4);
             assert_eq!((&x, &y[..3]), (b"a", &b"bcd"[..]));
+            // Readiness stays set until an operation sees WouldBlock (as in
+            // tokio), so clear it first: the `ready` below must then wait for
+            // the reactor to deliver the hang-up, not return the old edge.
+            assert_eq!(a.try_read(&mut buf).unwrap_err().kind(), ErrorKind::WouldBlock);
             drop(b);
             let ready = a.ready(Interest::READABLE).await.unwrap();
             assert!(ready.is_read_closed(), "{ready:?}");
