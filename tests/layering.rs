@@ -36,6 +36,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "blocking/mod.rs",
             "task/mod.rs",
             "time/",
+            "fs/",
             "io/",
             "net/",
             "sync/",
