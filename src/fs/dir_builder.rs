@@ -22,7 +22,8 @@ use super::error::with_path;
 #[derive(Clone, Debug, Default)]
 pub struct DirBuilder {
     recursive: bool,
-    /// The permission bits (Unix); `None`: std's default.
+    /// The permission bits; `None`: std's default.
+    #[cfg(unix)]
     mode: Option<u32>,
 }
 
@@ -34,7 +35,7 @@ impl DirBuilder {
     /// # let _ = builder;
     /// ```
     pub fn new() -> DirBuilder {
-        DirBuilder { recursive: false, mode: None }
+        DirBuilder::default()
     }
 
     /// Whether missing parents are created too (and an existing directory

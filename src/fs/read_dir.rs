@@ -50,7 +50,7 @@ pub async fn read_dir(path: impl AsRef<Path>) -> io::Result<ReadDir> {
     let path = path.as_ref().to_owned();
     let std = asyncify(move || {
         let std = std::fs::read_dir(&path).map_err(|e| with_path("read directory", &path, e))?;
-        Ok(Batch { std, entries: VecDeque::new(), path, done: false })
+        Ok(Box::new(Batch { std, entries: VecDeque::new(), path, done: false }))
     })
     .await?;
     Ok(ReadDir { state: State::Idle(Some(std)) })
@@ -66,9 +66,9 @@ pub struct ReadDir {
 enum State {
     /// Holding the entries fetched and the std iterator (`None` only if a
     /// fetch was cancelled by a runtime shutdown).
-    Idle(Option<Batch>),
+    Idle(Option<Box<Batch>>),
     /// A fetch in flight on the pool.
-    Busy(JoinHandle<Batch>),
+    Busy(JoinHandle<Box<Batch>>),
 }
 
 /// std's iterator, and the entries fetched from it not yet handed out.
@@ -83,7 +83,7 @@ struct Batch {
 
 impl Batch {
     /// On the pool: fetches up to `BATCH` more entries.
-    fn fetch(mut self) -> Batch {
+    fn fetch(mut self: Box<Batch>) -> Box<Batch> {
         for _ in 0..BATCH {
             match self.std.next() {
                 Some(entry) => {
@@ -181,7 +181,7 @@ impl ReadDir {
         }
     }
 
-    fn take_batch(&mut self) -> Option<Batch> {
+    fn take_batch(&mut self) -> Option<Box<Batch>> {
         match &mut self.state {
             State::Idle(batch) => batch.take(),
             State::Busy(_) => None,
