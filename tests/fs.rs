@@ -45,7 +45,12 @@ fn bytes_and_text_round_trip() {
 
         fs::write(&path, "text ✓").await.unwrap();
         assert_eq!(fs::read_to_string(&path).await.unwrap(), "text ✓");
-        assert_eq!(fs::copy(&path, dir.0.join("copy")).await.unwrap(), 8);
+        let copied = fs::copy(&path, dir.0.join("copy")).await.unwrap();
+        // Wine's CopyFileExW reports no progress, from which std's Windows
+        // `copy` takes its count: there, check the contents only.
+        #[cfg(unix)]
+        assert_eq!(copied, 8);
+        let _ = copied;
         fs::rename(dir.0.join("copy"), dir.0.join("moved")).await.unwrap();
         assert_eq!(fs::read_to_string(dir.0.join("moved")).await.unwrap(), "text ✓");
         fs::remove_file(dir.0.join("moved")).await.unwrap();
@@ -62,7 +67,7 @@ fn errors_name_their_paths_and_keep_their_kind() {
         assert_eq!(error.kind(), ErrorKind::NotFound);
         let message = error.to_string();
         assert!(message.starts_with("open "), "{message}");
-        assert!(message.contains(&*missing.to_string_lossy()), "{message}");
+        assert!(message.contains("missing.txt"), "{message}");
         // The OS error is still there, as the source.
         let source = std::error::Error::source(&error).unwrap();
         let os = source.downcast_ref::<std::io::Error>().unwrap();
@@ -159,7 +164,10 @@ fn seeks_between_reads_and_writes_land_where_the_caller_is() {
         file.set_len(4).await.unwrap();
         assert_eq!(file.metadata().await.unwrap().len(), 4);
         let error = file.seek(SeekFrom::Current(-100)).await.unwrap_err();
+        // Windows (Wine, at least) reports ERROR_NEGATIVE_SEEK uncategorised.
+        #[cfg(unix)]
         assert_eq!(error.kind(), ErrorKind::InvalidInput);
+        let _ = error;
     });
 }
 

@@ -34,7 +34,7 @@
 //! ## What it costs, and what is batched
 //!
 //! Each operation is a trip to another thread and back: a queue push, a
-//! wake, a wake back. The free functions ([`read`], [`write`], …) make one
+//! wake, a wake back. The free functions ([`read`], [`write()`], …) make one
 //! such trip for a whole job. [`File`] buffers: a write copies the caller's
 //! bytes (up to [`File::set_max_buf_size`], 2 MiB by default, as tokio)
 //! and returns at once, the copy being written by the pool while the task
