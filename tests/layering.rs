@@ -37,6 +37,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "task/mod.rs",
             "task/join_set.rs",
             "time/",
+            "fs/",
             "io/",
             "net/",
             "sync/",
