@@ -299,3 +299,36 @@ fn a_channel_of_capacity_zero_panics() {
 fn a_channel_too_large_to_round_up_panics() {
     let _ = broadcast::channel::<()>(usize::MAX / 2 + 2);
 }
+
+/// A receiver that always finds a value must still yield: without the
+/// budget, the loop below would take all 1,000 values before `other` ran.
+#[test]
+fn a_receiver_that_always_finds_a_value_still_yields() {
+    groundup::block_on(async {
+        let (tx, mut rx) = broadcast::channel(1024);
+        for i in 0..1000 {
+            tx.send(i).unwrap();
+        }
+        let ran = std::rc::Rc::new(std::cell::Cell::new(false));
+        let receiver = {
+            let ran = std::rc::Rc::clone(&ran);
+            groundup::spawn(async move {
+                let mut received_before_other_ran = None;
+                for i in 0..1000 {
+                    assert_eq!(rx.recv().await.unwrap(), i);
+                    if ran.get() && received_before_other_ran.is_none() {
+                        received_before_other_ran = Some(i);
+                    }
+                }
+                received_before_other_ran
+            })
+        };
+        let other = {
+            let ran = std::rc::Rc::clone(&ran);
+            groundup::spawn(async move { ran.set(true) })
+        };
+        other.await.unwrap();
+        let first = receiver.await.unwrap().expect("the receiver never yielded");
+        assert!(first < 1000, "{first}");
+    });
+}

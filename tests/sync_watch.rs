@@ -250,3 +250,33 @@ fn a_std_thread_drops_the_sender_while_a_task_waits() {
         dropper.join().unwrap();
     }
 }
+
+/// A receiver whose value always changed must still yield: without the
+/// budget, the loop below would run all 1,000 rounds before `other` ran.
+#[test]
+fn a_receiver_that_always_sees_a_change_still_yields() {
+    groundup::block_on(async {
+        let ran = std::rc::Rc::new(std::cell::Cell::new(false));
+        let receiver = {
+            let ran = std::rc::Rc::clone(&ran);
+            groundup::spawn(async move {
+                let (tx, mut rx) = watch::channel(0);
+                for i in 1..=1000 {
+                    tx.send(i).unwrap();
+                    rx.changed().await.unwrap();
+                    if ran.get() {
+                        return Some(i);
+                    }
+                }
+                None
+            })
+        };
+        let other = {
+            let ran = std::rc::Rc::clone(&ran);
+            groundup::spawn(async move { ran.set(true) })
+        };
+        other.await.unwrap();
+        let round = receiver.await.unwrap().expect("the receiver never yielded");
+        assert!(round < 1000, "{round}");
+    });
+}

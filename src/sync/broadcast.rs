@@ -446,6 +446,10 @@ impl<T> Receiver<T> {
         T: Clone,
     {
         let Receiver { shared, next } = self;
+        // A receiver that always finds a value would otherwise never yield.
+        // Spent before the ring is looked at, so a `recv` dropped here has
+        // taken nothing.
+        crate::coop::spend().await;
         loop {
             // Created before the ring is looked at: see the module docs.
             let notified = pin!(shared.sent.notified());

@@ -30,6 +30,12 @@
 //! future dropped after it was handed a permit or a notification passes it
 //! on to the next waiter (the loom models in `checks/loom` check both).
 //!
+//! Every wait that can complete without waiting (a `recv` that finds a
+//! message, an `acquire` that finds permits, a `changed` that finds a new
+//! version) spends one unit of the task's cooperative budget (`coop.rs`),
+//! so a task that always finds work still yields to the others. `Notify`
+//! alone does not: the waits built on it (watch, broadcast) spend for it.
+//!
 //! The `blocking_*` methods (for a thread outside any runtime) share one
 //! small park-and-poll loop, `blocking.rs`.
 

@@ -568,6 +568,8 @@ impl<T> Receiver<T> {
 /// `Receiver::changed`, on the receiver's two fields (so that `wait_for`
 /// can call it while it holds a borrow of the shared state).
 async fn changed<T>(shared: &Shared<T>, seen: &mut usize) -> Result<(), RecvError> {
+    // A receiver whose value always changed would otherwise never yield.
+    crate::coop::spend().await;
     loop {
         // Created before the version is read: see the module docs.
         let notified = pin!(shared.changed.notified());
