@@ -170,3 +170,34 @@ fn a_second_runtime_cancels_this_one() {
     });
     other.join().unwrap();
 }
+
+#[test]
+fn run_until_cancelled_returns_the_output_or_drops_the_future_on_cancel() {
+    struct CountsDrop(Arc<AtomicUsize>);
+    impl Drop for CountsDrop {
+        fn drop(&mut self) {
+            self.0.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+    let token = CancellationToken::new();
+    let waker = Waker::from(Arc::new(CountingWaker::default()));
+    assert_eq!(poll(pin!(token.run_until_cancelled(async { 1 })), &waker), Poll::Ready(Some(1)));
+
+    let dropped = Arc::new(AtomicUsize::new(0));
+    let guard = CountsDrop(Arc::clone(&dropped));
+    let mut run = Box::pin(token.run_until_cancelled(async move {
+        let _guard = guard;
+        std::future::pending::<()>().await
+    }));
+    assert!(poll(run.as_mut(), &waker).is_pending());
+    token.cancel();
+    assert_eq!(poll(run.as_mut(), &waker), Poll::Ready(None));
+    drop(run);
+    assert_eq!(dropped.load(Ordering::Relaxed), 1, "the future was dropped, once");
+
+    // Already cancelled: the future is never polled.
+    let polled = std::cell::Cell::new(false);
+    let run = pin!(token.run_until_cancelled(async { polled.set(true) }));
+    assert_eq!(poll(run, &waker), Poll::Ready(None));
+    assert!(!polled.get());
+}

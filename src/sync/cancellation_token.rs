@@ -212,6 +212,51 @@ impl CancellationToken {
         WaitForCancellationFutureOwned { inner: NotifiedWith::new(NodeNotify(self.node)) }
     }
 
+    /// Runs `fut` until it completes (`Some(output)`) or the token is
+    /// cancelled (`None`, and `fut` is dropped unfinished), as tokio-util's
+    /// method. Cancellation is checked first on every poll, so a token
+    /// already cancelled never polls `fut` at all.
+    ///
+    /// ```
+    /// use groundup::sync::CancellationToken;
+    /// use std::future::pending;
+    ///
+    /// # groundup::block_on(async {
+    /// let token = CancellationToken::new();
+    /// assert_eq!(token.run_until_cancelled(async { 7 }).await, Some(7));
+    /// let stopper = token.clone();
+    /// groundup::spawn(async move { stopper.cancel() });
+    /// assert_eq!(token.run_until_cancelled(pending::<()>()).await, None);
+    /// # });
+    /// ```
+    pub async fn run_until_cancelled<F: Future>(&self, fut: F) -> Option<F::Output> {
+        let mut cancelled = std::pin::pin!(self.cancelled());
+        let mut fut = std::pin::pin!(fut);
+        std::future::poll_fn(|cx| {
+            if cancelled.as_mut().poll(cx).is_ready() {
+                return Poll::Ready(None);
+            }
+            fut.as_mut().poll(cx).map(Some)
+        })
+        .await
+    }
+
+    /// [`run_until_cancelled`](Self::run_until_cancelled), owning the
+    /// token: `'static` when `fut` is, to spawn.
+    ///
+    /// ```
+    /// use groundup::sync::CancellationToken;
+    ///
+    /// # groundup::block_on(async {
+    /// let token = CancellationToken::new();
+    /// let task = groundup::spawn(token.clone().run_until_cancelled_owned(async { "done" }));
+    /// assert_eq!(task.await.unwrap(), Some("done"));
+    /// # });
+    /// ```
+    pub async fn run_until_cancelled_owned<F: Future>(self, fut: F) -> Option<F::Output> {
+        self.run_until_cancelled(fut).await
+    }
+
     /// A guard that cancels this token when it is dropped (unless
     /// [`disarm`](DropGuard::disarm)ed).
     ///
