@@ -36,6 +36,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "blocking/mod.rs",
             "task/mod.rs",
             "task/join_set.rs",
+            "task/budget.rs",
             "time/",
             "fs/",
             "io/",

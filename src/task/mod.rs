@@ -9,6 +9,7 @@
 //! thread, so a task may hold an `Rc` or a `RefCell` borrow across `.await`.
 //! Only their wakers cross threads.
 
+mod budget;
 mod join;
 mod join_set;
 pub(crate) mod raw;
@@ -19,6 +20,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+pub use budget::{Unconstrained, consume_budget, unconstrained};
 pub use join::{AbortHandle, JoinError, JoinHandle};
 pub use join_set::JoinSet;
 
