@@ -37,6 +37,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "task/mod.rs",
             "task/join_set.rs",
             "task/budget.rs",
+            "task/task_local.rs",
             "time/",
             "fs/",
             "io/",
