@@ -11,6 +11,7 @@
 //! | copying | [`copy`], [`copy_buf`], [`copy_bidirectional`] |
 //! | in memory | [`duplex`] ([`DuplexStream`]), [`empty`], [`sink`], [`repeat`] |
 //! | adapters | [`split`] ([`ReadHalf`], [`WriteHalf`]), [`Take`], [`Chain`] |
+//! | standard streams | [`stdin`], [`stdout`], [`stderr`] ([`Stdin`], [`Stdout`], [`Stderr`]): readiness for pipes, sockets and terminals, the blocking pool for files and `/dev/null` |
 //! | readiness | [`Interest`], [`Ready`] (the sockets' `ready`, `try_io`); `unix::AsyncFd` (`windows::AsyncSocket`) for descriptors of your own |
 //! | std's names | [`Error`], [`ErrorKind`], [`Result`], [`SeekFrom`] |
 //!
@@ -109,6 +110,7 @@ mod read_ext;
 mod ready;
 mod seek_ext;
 mod std_impls;
+mod stdio;
 mod traits;
 mod util;
 mod write_ext;
@@ -119,6 +121,7 @@ pub use buf_read_ext::AsyncBufReadExt;
 pub use read_ext::AsyncReadExt;
 pub use ready::{Interest, Ready};
 pub use seek_ext::AsyncSeekExt;
+pub use stdio::{Stderr, Stdin, Stdout, stderr, stdin, stdout};
 pub use traits::{AsyncBufRead, AsyncRead, AsyncSeek, AsyncWrite};
 pub use util::{
     Chain, DuplexStream, Empty, Lines, ReadHalf, Repeat, Sink, Split, Take, WriteHalf, copy,
