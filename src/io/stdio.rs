@@ -154,7 +154,10 @@ impl Mode {
             match classify(stream.fd(), direction) {
                 Kind::Readiness(fd) => match super::Async::from_nonblocking(fd) {
                     Ok(io) => Mode::Readiness(io),
-                    Err(_) => Mode::Blocking(Blocking::new(stream, "could not register")),
+                    Err(_) => Mode::Blocking(Blocking::new(
+                        stream,
+                        "not registered: no runtime here, or the poller refused it",
+                    )),
                 },
                 Kind::Blocking(why) => Mode::Blocking(Blocking::new(stream, why)),
             }
