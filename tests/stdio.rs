@@ -9,7 +9,7 @@
 //! before the test runs) and ends with `std::process::exit` once its
 //! runtime is dropped.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
 use groundup::io::{AsyncReadExt, AsyncWrite, AsyncWriteExt};
@@ -99,9 +99,9 @@ fn register_stdin_with_async_new() {
 
 #[cfg(unix)]
 fn status_flags(fd: i32) -> i32 {
-    #[cfg(not(target_os = "linux"))]
+    #[cfg(groundup_os = "bsd")]
     use groundup::groundup_ffi::bsd::F_GETFL;
-    #[cfg(target_os = "linux")]
+    #[cfg(groundup_os = "linux")]
     use groundup::groundup_ffi::linux::F_GETFL;
     // SAFETY: F_GETFL takes no third argument and only reads the flags.
     let flags = unsafe { groundup::groundup_ffi::unix::fcntl(fd, F_GETFL) };
@@ -111,9 +111,9 @@ fn status_flags(fd: i32) -> i32 {
 
 #[cfg(unix)]
 fn o_nonblock() -> i32 {
-    #[cfg(target_os = "linux")]
+    #[cfg(groundup_os = "linux")]
     return groundup::groundup_ffi::linux::O_NONBLOCK;
-    #[cfg(not(target_os = "linux"))]
+    #[cfg(groundup_os = "bsd")]
     return groundup::groundup_ffi::bsd::O_NONBLOCK;
 }
 
@@ -166,7 +166,7 @@ fn temp_path(name: &str) -> std::path::PathBuf {
 /// Whether this build reopens pipes for readiness (Linux; the kqueue
 /// backend on libkqueue runs on Linux too).
 fn pipes_are_readiness_driven() -> bool {
-    cfg!(target_os = "linux")
+    cfg!(groundup_os = "linux")
 }
 
 #[test]
@@ -222,6 +222,7 @@ fn stdin_from_a_socket_is_readiness_driven() {
         .spawn()
         .unwrap();
     let writer = std::thread::spawn(move || {
+        use std::io::Read;
         for piece in pattern().chunks(10_000) {
             ours.write_all(piece).unwrap();
         }
