@@ -402,7 +402,7 @@ fn join_error(error: JoinError) -> io::Error {
 ///
 /// Readiness-driven when stdin is a terminal, pipe or socket (on Linux;
 /// sockets only elsewhere), read on the blocking pool otherwise; see the
-/// [module docs](self) for which and why. Several `Stdin` handles read
+/// [`io` module docs](crate::io#standard-streams) for which and why. Several `Stdin` handles read
 /// the same stream: each read takes what the next bytes are, whichever
 /// handle asks. Its `Debug` output says which way it reads.
 ///
@@ -432,8 +432,8 @@ pub struct Stdin {
 /// `tokio::io::Stdout`, made by [`stdout`].
 ///
 /// Writes reach the stream in the order they returned, across handles;
-/// dropping a `Stdout` loses no write that returned (see the [module
-/// docs](self)). [`flush`](super::AsyncWriteExt::flush) to learn whether
+/// dropping a `Stdout` loses no write that returned (see the [`io`
+/// module docs](crate::io#standard-streams)). [`flush`](super::AsyncWriteExt::flush) to learn whether
 /// a blocking-pool write failed.
 ///
 /// ```
