@@ -421,6 +421,9 @@ pub const SHUT_RDWR: c_int = 2;
 /// it from the socket's queue; man page
 /// [recv(2)](https://man.freebsd.org/cgi/man.cgi?query=recv&sektion=2).
 pub const MSG_PEEK: c_int = 0x2;
+/// `MSG_DONTWAIT`, `<sys/socket.h>`: this one `recv` or `send` is
+/// non-blocking, whatever the descriptor's `O_NONBLOCK` (0x80 on all five).
+pub const MSG_DONTWAIT: c_int = 0x80;
 /// `F_GETFL`, `<fcntl.h>`: read the file status flags (`O_NONBLOCK`, …);
 /// `fcntl` returns them.
 pub const F_GETFL: c_int = 3;

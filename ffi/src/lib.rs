@@ -25,7 +25,7 @@
 //!
 //! | module | compiled for | what it declares |
 //! |---|---|---|
-//! | `unix` | every Unix | POSIX calls shared by all: `close`, `read`, `write`, `ioctl`, `fcntl` |
+//! | `unix` | every Unix | POSIX calls shared by all: `close`, `read`, `write`, `ioctl`, `fcntl`, `open`, `isatty` |
 //! | `linux` | `groundup_os = "linux"` | epoll(7), eventfd(2) and the Linux values of POSIX constants |
 //! | `bsd` | `groundup_os = "bsd"` | kqueue(2), the BSD socket addresses (with their length byte) and the BSD values of POSIX constants, with one file per system where they differ (`struct kevent` has five layouts, `AF_INET6` three values) |
 //! | `libkqueue` | `groundup_libkqueue` | kqueue(2) as libkqueue declares it, for the kqueue backend on Linux (beside `linux`, which still gives everything else) |

@@ -184,6 +184,27 @@ pub const O_CLOEXEC: c_int = 0o2000000;
 #[cfg(target_arch = "sparc64")]
 pub const O_CLOEXEC: c_int = 0x400000;
 
+/// `O_RDONLY`, `<fcntl.h>`: open for reading only (0 on every architecture).
+pub const O_RDONLY: c_int = 0;
+/// `O_WRONLY`, `<fcntl.h>`: open for writing only (1 on every architecture).
+pub const O_WRONLY: c_int = 1;
+/// `O_RDWR`, `<fcntl.h>`: open for reading and writing (2 on every architecture).
+pub const O_RDWR: c_int = 2;
+/// `O_ACCMODE`, `<fcntl.h>`: the bits of the status flags (`F_GETFL`)
+/// that hold the access mode, one of `O_RDONLY`, `O_WRONLY`, `O_RDWR`.
+pub const O_ACCMODE: c_int = 3;
+
+/// `O_NOCTTY`, `<fcntl.h>`: opening a terminal does not make it the
+/// controlling terminal of a session leader that has none.
+#[cfg(not(any(target_arch = "mips", target_arch = "mips64", target_arch = "sparc64")))]
+pub const O_NOCTTY: c_int = 0o400;
+/// `O_NOCTTY`, `<fcntl.h>` (MIPS value, from `arch/mips/include/uapi/asm/fcntl.h`).
+#[cfg(any(target_arch = "mips", target_arch = "mips64"))]
+pub const O_NOCTTY: c_int = 0x800;
+/// `O_NOCTTY`, `<fcntl.h>` (SPARC value, from `arch/sparc/include/uapi/asm/fcntl.h`).
+#[cfg(target_arch = "sparc64")]
+pub const O_NOCTTY: c_int = 0x8000;
+
 /// `F_DUPFD_CLOEXEC`, `<fcntl.h>`: duplicate a descriptor onto the lowest
 /// free number ≥ the third argument, with close-on-exec set
 /// (`F_LINUX_SPECIFIC_BASE + 6` on every architecture).

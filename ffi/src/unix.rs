@@ -10,7 +10,7 @@
 //! reached through a libc function whose name differs per OS: `__errno_location`
 //! on Linux, `__error` on the BSDs and macOS; std already knows each).
 
-use core::ffi::{c_int, c_ulong, c_void};
+use core::ffi::{c_char, c_int, c_ulong, c_void};
 
 unsafe extern "C" {
     /// `int close(int fd);`
@@ -51,6 +51,24 @@ unsafe extern "C" {
     /// Returns a value that depends on `cmd` (a new descriptor for
     /// `F_DUPFD_CLOEXEC`, the flags for `F_GETFL`), or -1 with errno.
     pub fn fcntl(fd: c_int, cmd: c_int, ...) -> c_int;
+
+    /// `int open(const char *pathname, int flags, ...);`
+    ///
+    /// Header `<fcntl.h>`; man page [open(2)](https://man7.org/linux/man-pages/man2/open.2.html).
+    /// Returns a new descriptor (the lowest free number), or -1 with errno.
+    /// The third argument, a `mode_t`, is read only with `O_CREAT` or
+    /// `O_TMPFILE`; groundup never passes either. groundup opens one kind
+    /// of path with it: `/proc/self/fd/N`, which on Linux opens the file
+    /// behind descriptor `N` *anew*, with an open file description of its
+    /// own (proc(5), `/proc/pid/fd/`), for the standard streams.
+    pub fn open(pathname: *const c_char, flags: c_int, ...) -> c_int;
+
+    /// `int isatty(int fd);`
+    ///
+    /// Header `<unistd.h>`; man page [isatty(3)](https://man7.org/linux/man-pages/man3/isatty.3.html).
+    /// Returns 1 if `fd` is an open descriptor for a terminal, else 0 with
+    /// errno (`ENOTTY`, or `EBADF` for a closed descriptor). Never -1.
+    pub fn isatty(fd: c_int) -> c_int;
 }
 
 /// `struct iovec { void *iov_base; size_t iov_len; };`

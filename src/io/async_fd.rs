@@ -162,7 +162,7 @@ impl<T: std::os::fd::AsRawFd> AsyncFd<T> {
     ///
     /// As [`new`](AsyncFd::new).
     pub fn with_interest(inner: T, interest: Interest) -> io::Result<AsyncFd<T>> {
-        let io = Async::new(inner).map_err(explain_registration_error)?;
+        let io = Async::new_explained(inner, "AsyncFd::new")?;
         Ok(AsyncFd { io, interest })
     }
 }
@@ -214,22 +214,6 @@ impl<T: std::os::windows::io::AsRawSocket> AsyncFd<T> {
     pub fn with_interest(inner: T, interest: Interest) -> io::Result<AsyncFd<T>> {
         Ok(AsyncFd { io: Async::new(inner)?, interest })
     }
-}
-
-/// epoll's `EPERM` for a descriptor it cannot poll (a regular file, a
-/// directory) is a bare "Operation not permitted": say what it means.
-#[cfg(unix)]
-fn explain_registration_error(e: io::Error) -> io::Error {
-    if e.kind() != io::ErrorKind::PermissionDenied {
-        return e;
-    }
-    io::Error::new(
-        io::ErrorKind::PermissionDenied,
-        format!(
-            "AsyncFd::new: the system cannot poll this descriptor ({e}): epoll refuses \
-             regular files and directories, which are always ready; read them directly"
-        ),
-    )
 }
 
 impl<T> AsyncFd<T>

@@ -52,11 +52,7 @@ where
     IoSource<T>: Source,
 {
     fn from_source(mut io: IoSource<T>) -> io::Result<Async<T>> {
-        // The runtime is looked up here, at the public leaf, and the reactor
-        // handle passed down: the reactor itself knows no runtime.
-        let reactor =
-            crate::context::with_current(|cx| cx.reactor.clone()).ok_or_else(no_runtime)?;
-        let registration = reactor.register(&mut io)?;
+        let registration = current_reactor()?.register(&mut io)?;
         Ok(Async { io, registration })
     }
 
@@ -270,13 +266,75 @@ where
 impl<T: std::os::fd::AsRawFd> Async<T> {
     /// Makes `io` non-blocking and registers it with the current runtime.
     ///
+    /// If registering fails, `io` is given its blocking mode back (the
+    /// flag belongs to the open file description, which others may share:
+    /// `std::io::stdin()`'s, say) before the error is returned.
+    ///
+    /// ```
+    /// groundup::block_on(async {
+    ///     // A regular file has no readiness: epoll refuses it and says why
+    ///     // (kqueue registers it, always ready). The standard streams
+    ///     // have their own types, which handle files: `groundup::io::stdin()`.
+    ///     let file = std::fs::File::open("Cargo.toml")?;
+    ///     match groundup::io::Async::new(file) {
+    ///         Err(e) => assert!(e.to_string().contains("groundup::io::stdin()"), "{e}"),
+    ///         Ok(_) => {} // kqueue: registered, always readable
+    ///     }
+    ///     std::io::Result::Ok(())
+    /// })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    ///
     /// # Errors
     ///
-    /// Outside a runtime, an error that says how to get one; otherwise what
-    /// making the socket non-blocking or registering it returns.
+    /// Outside a runtime, an error that says how to get one (and the
+    /// descriptor is left as it was). A descriptor the system cannot poll,
+    /// such as a regular file or `/dev/null` under epoll (a standard
+    /// stream redirected from one, for instance), is `PermissionDenied`
+    /// with a message that says why and what to use instead. Otherwise
+    /// what making the socket non-blocking or registering it returns.
     pub fn new(io: T) -> io::Result<Async<T>> {
-        Async::from_source(IoSource::new(io)?)
+        Async::new_explained(io, "Async::new")
     }
+
+    /// [`new`](Async::new), whose errors name `caller`.
+    pub(crate) fn new_explained(io: T, caller: &str) -> io::Result<Async<T>> {
+        // The runtime first: outside one, nothing is changed.
+        let reactor = current_reactor()?;
+        let fd = io.as_raw_fd();
+        let was_nonblocking = crate::sys::unix::is_nonblocking(fd)?;
+        let mut io = IoSource::new(io)?;
+        match reactor.register(&mut io) {
+            Ok(registration) => Ok(Async { io, registration }),
+            Err(e) => {
+                if !was_nonblocking {
+                    // Best effort: the registration error is the one to report.
+                    let _ = crate::sys::unix::set_nonblocking(fd, false);
+                }
+                Err(explain_registration_error(caller, e))
+            }
+        }
+    }
+}
+
+/// epoll's `EPERM` for a descriptor it cannot poll (a regular file, a
+/// directory, `/dev/null`) is a bare "Operation not permitted": say what
+/// it means, and what to use instead.
+#[cfg(unix)]
+fn explain_registration_error(caller: &str, e: io::Error) -> io::Error {
+    if e.kind() != io::ErrorKind::PermissionDenied {
+        return e;
+    }
+    io::Error::new(
+        io::ErrorKind::PermissionDenied,
+        format!(
+            "{caller}: the system cannot poll this descriptor ({e}): epoll refuses \
+             regular files, directories and devices such as /dev/null, which are always \
+             ready (a standard stream redirected from a file is one); read files directly \
+             or through groundup::fs, and use groundup::io::stdin(), stdout() and stderr() \
+             for the standard streams, which fall back to the blocking pool"
+        ),
+    )
 }
 
 #[cfg(windows)]
@@ -339,6 +397,13 @@ where
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Async").field("io", &self.io).finish()
     }
+}
+
+/// The reactor of the runtime on this thread. The runtime is looked up
+/// here, at the public leaf, and the reactor handle passed down: the
+/// reactor itself knows no runtime.
+fn current_reactor() -> io::Result<crate::reactor::Handle> {
+    crate::context::with_current(|cx| cx.reactor.clone()).ok_or_else(no_runtime)
 }
 
 /// The error of creating an I/O object where no runtime can drive it.

@@ -11,6 +11,7 @@
 //! | copying | [`copy`], [`copy_buf`], [`copy_bidirectional`] |
 //! | in memory | [`duplex`] ([`DuplexStream`]), [`empty`], [`sink`], [`repeat`] |
 //! | adapters | [`split`] ([`ReadHalf`], [`WriteHalf`]), [`Take`], [`Chain`] |
+//! | standard streams | [`stdin`], [`stdout`], [`stderr`] ([`Stdin`], [`Stdout`], [`Stderr`]): readiness for pipes, sockets and terminals, the blocking pool for files and `/dev/null` |
 //! | readiness | [`Interest`], [`Ready`] (the sockets' `ready`, `try_io`); `unix::AsyncFd` (`windows::AsyncSocket`) for descriptors of your own |
 //! | std's names | [`Error`], [`ErrorKind`], [`Result`], [`SeekFrom`] |
 //!
@@ -72,6 +73,38 @@
 //! (`&[u8]`, `Vec<u8>`, `Cursor`) do not, as in tokio: they are finite.
 //! `io::util`'s module docs say which type spends where.
 //!
+//! ## Standard streams
+//!
+//! [`stdin`], [`stdout`] and [`stderr`] look at what the stream is when
+//! the handle is made, and pick readiness where the stream has it and
+//! groundup can wait for it without changing what other processes see:
+//!
+//! | the stream is | Linux | macOS, the BSDs | Windows |
+//! |---|---|---|---|
+//! | a socket | readiness (`recv`/`send` with `MSG_DONTWAIT`) | readiness | blocking pool |
+//! | a pipe, a FIFO, a terminal | readiness (reopened through `/proc/self/fd`) | blocking pool | blocking pool |
+//! | a regular file, `/dev/null`, other devices | blocking pool | blocking pool | blocking pool |
+//!
+//! groundup never sets `O_NONBLOCK` on descriptor 0, 1 or 2: the flag
+//! belongs to the open file description, which a terminal shares with the
+//! shell and a pipe can share with a sibling process, whose blocking reads
+//! and writes would then fail with `EAGAIN` (as would `println!` in this
+//! process when stdout shares stdin's terminal); restoring the flag on drop
+//! narrows that window but does not close it, and a killed process never
+//! restores it. This is why tokio puts all of stdio on the blocking pool.
+//! groundup instead reads a socket with a per-call non-blocking flag, and
+//! on Linux opens a pipe or terminal *anew* (`/proc/self/fd/N` gives a
+//! description of its own, set non-blocking); where neither can be done,
+//! the blocking pool, as in tokio. Regular files and `/dev/null` have no
+//! readiness at all (epoll refuses them with `EPERM`; kqueue reports them
+//! always ready). On Windows, console handles and anonymous pipes cannot
+//! do overlapped I/O, so all three streams use the blocking pool.
+//!
+//! Writes reach the stream in the order they returned, across handles
+//! (pool writes are chained, one stream at a time), and a dropped
+//! `Stdout` loses no write that returned. Each handle's `Debug` says which
+//! way it went. `src/io/stdio.rs` has the whole story.
+//!
 //! ```
 //! use groundup::io::{self, AsyncBufReadExt, AsyncWriteExt, BufReader, BufWriter};
 //!
@@ -109,6 +142,7 @@ mod read_ext;
 mod ready;
 mod seek_ext;
 mod std_impls;
+mod stdio;
 mod traits;
 mod util;
 mod write_ext;
@@ -119,6 +153,7 @@ pub use buf_read_ext::AsyncBufReadExt;
 pub use read_ext::AsyncReadExt;
 pub use ready::{Interest, Ready};
 pub use seek_ext::AsyncSeekExt;
+pub use stdio::{Stderr, Stdin, Stdout, stderr, stdin, stdout};
 pub use traits::{AsyncBufRead, AsyncRead, AsyncSeek, AsyncWrite};
 pub use util::{
     Chain, DuplexStream, Empty, Lines, ReadHalf, Repeat, Sink, Split, Take, WriteHalf, copy,

@@ -416,6 +416,23 @@ impl TryFrom<std::net::TcpStream> for TcpStream {
 
 super::raw_socket_traits!(TcpListener, TcpStream);
 
+super::readiness::half_readiness!(
+    OwnedReadHalf,
+    OwnedWriteHalf,
+    "# let listener = groundup::net::TcpListener::bind(\"127.0.0.1:0\").await?;\n\
+     # let stream = groundup::net::TcpStream::connect(listener.local_addr()?).await?;\n\
+     # let (mut peer, _) = listener.accept().await?;\n\
+     let (r, w) = stream.into_split();\n"
+);
+super::readiness::half_readiness!(
+    ReadHalf<'_>,
+    WriteHalf<'_>,
+    "# let listener = groundup::net::TcpListener::bind(\"127.0.0.1:0\").await?;\n\
+     # let mut stream = groundup::net::TcpStream::connect(listener.local_addr()?).await?;\n\
+     # let (mut peer, _) = listener.accept().await?;\n\
+     let (r, w) = stream.split();\n"
+);
+
 impl AsyncRead for TcpStream {
     fn poll_read(
         self: Pin<&mut Self>,

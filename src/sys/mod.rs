@@ -41,6 +41,10 @@
 //! additions to the contract: kqueue's `Selector::register_pid` and
 //! `deregister_pid`, and the IOCP selector's `register_pipe` and
 //! `register_wait` (the epoll backend needs none: a pidfd is a descriptor).
+//! On Unix, `stdio` says which of the standard streams have readiness and
+//! opens non-blocking descriptors of groundup's own for those (a `dup` of
+//! a socket, a fresh open of a pipe or terminal through `/proc/self/fd`),
+//! which register like any descriptor.
 
 pub(crate) mod net;
 pub(crate) mod syscall;
@@ -55,6 +59,8 @@ pub(crate) mod console;
 pub(crate) mod process;
 #[cfg(unix)]
 pub(crate) mod signal;
+#[cfg(unix)]
+pub(crate) mod stdio;
 
 #[cfg(groundup_backend = "epoll")]
 #[path = "epoll.rs"]

@@ -227,3 +227,16 @@ impl fmt::Debug for OwnedWriteHalf {
         f.debug_struct("OwnedWriteHalf").field("stream", &self.stream).finish()
     }
 }
+
+crate::net::readiness::half_readiness!(
+    OwnedReadHalf,
+    OwnedWriteHalf,
+    "# let (stream, mut peer) = groundup::net::UnixStream::pair()?;\n\
+     let (r, w) = stream.into_split();\n"
+);
+crate::net::readiness::half_readiness!(
+    ReadHalf<'_>,
+    WriteHalf<'_>,
+    "# let (mut stream, mut peer) = groundup::net::UnixStream::pair()?;\n\
+     let (r, w) = stream.split();\n"
+);
