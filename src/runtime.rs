@@ -29,6 +29,7 @@
 
 mod handle;
 
+pub(crate) use handle::Injected;
 pub use handle::{Handle, TryCurrentError};
 
 use std::fmt;

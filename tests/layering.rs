@@ -38,6 +38,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "task/join_set.rs",
             "task/budget.rs",
             "task/task_local.rs",
+            "task/local_set.rs",
             "time/",
             "fs/",
             "io/",

@@ -212,13 +212,11 @@ impl Handle {
             return join;
         }
         let Some(future) = future else { unreachable!("the future was spawned or is still here") };
-        let (slot, completer) = slot::pair(cancelled);
-        let task =
-            Box::pin(Injected { future: Some(Box::pin(future)), completer: Some(completer) });
-        if let Err(task) = self.remote.spawn(task) {
+        let (task, join) = Injected::new(future);
+        if let Err(task) = self.remote.spawn(Box::pin(task)) {
             drop(task); // the runtime is gone: the handle reports a cancellation
         }
-        JoinHandle::from_slot(slot)
+        join
     }
 
     /// Runs `f` on the runtime's blocking pool, from any thread, and
@@ -330,10 +328,21 @@ where
 /// the user's future and sends its output (or panic) to the slot; stops
 /// when the slot reports an abort. Dropped unfinished (an abort, a runtime
 /// shutdown), its completer reports the cancellation.
-struct Injected<F: Future> {
+pub(crate) struct Injected<F: Future> {
     /// Boxed so that this wrapper is `Unpin`; `None` once it finished.
     future: Option<Pin<Box<F>>>,
     completer: Option<Completer<Result<F::Output, JoinError>>>,
+}
+
+impl<F: Future> Injected<F> {
+    /// `future`, wrapped to report to the returned `JoinHandle` once some
+    /// executor runs it: for `Handle::spawn`, and for a `LocalSet`'s tasks
+    /// spawned before the set runs in a runtime.
+    pub(crate) fn new(future: F) -> (Injected<F>, JoinHandle<F::Output>) {
+        let (slot, completer) = slot::pair(cancelled);
+        let injected = Injected { future: Some(Box::pin(future)), completer: Some(completer) };
+        (injected, JoinHandle::from_slot(slot))
+    }
 }
 
 impl<F: Future> Future for Injected<F> {

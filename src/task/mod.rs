@@ -12,6 +12,7 @@
 mod budget;
 mod join;
 mod join_set;
+mod local_set;
 pub(crate) mod raw;
 pub(crate) mod slot;
 pub(crate) mod state;
@@ -24,6 +25,7 @@ use std::task::{Context, Poll};
 pub use budget::{Unconstrained, consume_budget, unconstrained};
 pub use join::{AbortHandle, JoinError, JoinHandle};
 pub use join_set::JoinSet;
+pub use local_set::LocalSet;
 pub use task_local::{AccessError, LocalKey, TaskLocalFuture};
 
 pub mod futures {
@@ -78,7 +80,9 @@ where
 /// future, so that code written for tokio's `LocalSet` ports by renaming.
 ///
 /// Every groundup task is local to the runtime's one thread, so no
-/// `LocalSet` is needed (and there is none): `spawn_local` is an alias.
+/// `LocalSet` is needed: `spawn_local` is an alias. (There is a
+/// [`LocalSet`], for code built around tokio's; see its docs for where it
+/// differs.)
 ///
 /// # Panics
 ///

@@ -1,0 +1,220 @@
+//! `LocalSet`: tokio's set of `!Send` tasks, for code that ports from
+//! tokio.
+//!
+//! In tokio, a `!Send` future can only be spawned onto a `LocalSet`, which
+//! runs its tasks on the thread that drives it. groundup needs no such set:
+//! every task already runs on the runtime's one thread and need not be
+//! `Send`, so [`spawn`](crate::spawn) takes the same futures. The type is
+//! here so that programs written around one port by renaming, and it keeps
+//! the parts of its contract that mean something here:
+//!
+//! - [`LocalSet::spawn_local`] works before the set runs in a runtime (the
+//!   futures wait in the set, and start when it is first driven: awaited,
+//!   or through [`run_until`](LocalSet::run_until) or
+//!   [`block_on`](LocalSet::block_on));
+//! - awaiting the set waits until every task spawned on it has finished;
+//! - dropping the set cancels its unfinished tasks.
+//!
+//! Where it differs from tokio's: the set's tasks are the runtime's tasks,
+//! so they also run while the set is not being polled (in tokio they run
+//! only inside `run_until` or while the set is awaited); and a task spawned
+//! with the free function [`task::spawn_local`](crate::task::spawn_local)
+//! inside `run_until` belongs to the runtime, not to the set (it is not
+//! cancelled with the set, and the set does not wait for it).
+
+use std::cell::{Cell, RefCell};
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+
+use crate::runtime::Injected;
+use crate::task::{AbortHandle, JoinHandle};
+
+/// A set of tasks that run on this thread; see the module docs above for
+/// what it means in groundup, where every task already does.
+///
+/// ```
+/// use std::rc::Rc;
+/// use groundup::task::LocalSet;
+///
+/// # fn main() -> std::io::Result<()> {
+/// let rt = groundup::Runtime::new()?;
+/// let local = LocalSet::new();
+/// let shared = Rc::new(5); // not Send
+/// let task = local.spawn_local({
+///     let shared = Rc::clone(&shared);
+///     async move { *shared * 2 }
+/// });
+/// let doubled = local.block_on(&rt, async { task.await.unwrap() });
+/// assert_eq!(doubled, 10);
+/// # Ok(())
+/// # }
+/// ```
+pub struct LocalSet {
+    shared: Rc<Shared>,
+}
+
+/// What the set and its tasks' guards share.
+#[derive(Default)]
+struct Shared {
+    /// Tasks spawned before the set ran in a runtime, to start then.
+    pending: RefCell<Vec<Pin<Box<dyn Future<Output = ()>>>>>,
+    /// The set's tasks whose futures are still alive.
+    live: Cell<usize>,
+    /// The waker of the task awaiting the set, woken when `live` is 0.
+    idle: RefCell<Option<Waker>>,
+    /// The set's tasks, to cancel when the set is dropped.
+    aborts: RefCell<Vec<AbortHandle>>,
+}
+
+/// Held inside each of the set's futures: counts it live until the future
+/// is dropped (finished, aborted, or cancelled at shutdown).
+struct Live(Rc<Shared>);
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        let live = self.0.live.get() - 1;
+        self.0.live.set(live);
+        if live == 0 {
+            if let Some(waker) = self.0.idle.borrow_mut().take() {
+                waker.wake();
+            }
+        }
+    }
+}
+
+impl LocalSet {
+    /// An empty set.
+    pub fn new() -> LocalSet {
+        LocalSet { shared: Rc::default() }
+    }
+
+    /// Spawns `future` as a task of this set. Inside a runtime it starts at
+    /// once; outside one it waits in the set until the set is driven.
+    ///
+    /// ```
+    /// use groundup::task::LocalSet;
+    ///
+    /// # fn main() -> std::io::Result<()> {
+    /// let rt = groundup::Runtime::new()?;
+    /// let local = LocalSet::new();
+    /// let early = local.spawn_local(async { "spawned before any runtime ran" });
+    /// rt.block_on(local); // runs until every task of the set finished
+    /// assert!(early.is_finished());
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[track_caller]
+    pub fn spawn_local<F>(&self, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        let future = self.counted(future);
+        if crate::context::with_current(|_| ()).is_some() {
+            let join = crate::spawn(future);
+            self.track(join.abort_handle());
+            join
+        } else {
+            let (task, join) = Injected::new(future);
+            self.shared.pending.borrow_mut().push(Box::pin(task));
+            join
+        }
+    }
+
+    /// Runs `future` to completion, with the set's waiting tasks started
+    /// first. tokio's `run_until`.
+    ///
+    /// ```
+    /// use groundup::task::{self, LocalSet};
+    ///
+    /// # groundup::block_on(async {
+    /// let local = LocalSet::new();
+    /// let answer = local
+    ///     .run_until(async {
+    ///         let task = task::spawn_local(async { 42 });
+    ///         task.await.unwrap()
+    ///     })
+    ///     .await;
+    /// assert_eq!(answer, 42);
+    /// # });
+    /// ```
+    pub async fn run_until<F: Future>(&self, future: F) -> F::Output {
+        self.start_pending();
+        future.await
+    }
+
+    /// [`run_until`](Self::run_until) on `rt`, from outside it.
+    #[track_caller]
+    pub fn block_on<F: Future>(&self, rt: &crate::Runtime, future: F) -> F::Output {
+        rt.block_on(self.run_until(future))
+    }
+
+    /// Counts `future` live in this set until it is dropped.
+    fn counted<F: Future>(&self, future: F) -> impl Future<Output = F::Output> + use<F> {
+        self.shared.live.set(self.shared.live.get() + 1);
+        let live = Live(Rc::clone(&self.shared));
+        async move {
+            let _live = live;
+            future.await
+        }
+    }
+
+    /// Spawns the futures that waited for a runtime.
+    fn start_pending(&self) {
+        let pending = std::mem::take(&mut *self.shared.pending.borrow_mut());
+        for task in pending {
+            let join = crate::spawn(task);
+            self.track(join.abort_handle());
+        }
+    }
+
+    /// Keeps `abort` to cancel its task with the set, forgetting the
+    /// handles of tasks that finished once they outnumber the live ones.
+    fn track(&self, abort: AbortHandle) {
+        let mut aborts = self.shared.aborts.borrow_mut();
+        if aborts.len() >= 64 && aborts.len() > 2 * self.shared.live.get() {
+            aborts.retain(|abort| !abort.is_finished());
+        }
+        aborts.push(abort);
+    }
+}
+
+impl Future for LocalSet {
+    type Output = ();
+
+    /// Ready once every task spawned on the set has finished.
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        self.start_pending();
+        if self.shared.live.get() == 0 {
+            return Poll::Ready(());
+        }
+        *self.shared.idle.borrow_mut() = Some(cx.waker().clone());
+        Poll::Pending
+    }
+}
+
+impl Default for LocalSet {
+    fn default() -> LocalSet {
+        LocalSet::new()
+    }
+}
+
+impl Drop for LocalSet {
+    fn drop(&mut self) {
+        // The waiting futures go with `shared` (their handles report a
+        // cancellation); the running ones are aborted.
+        self.shared.pending.borrow_mut().clear();
+        for abort in self.shared.aborts.borrow_mut().drain(..) {
+            abort.abort();
+        }
+    }
+}
+
+impl fmt::Debug for LocalSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LocalSet").field("tasks", &self.shared.live.get()).finish()
+    }
+}
