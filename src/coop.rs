@@ -16,6 +16,10 @@
 //! *by its inner future* ([`has_budget_remaining`] before and after) and
 //! then checks its timer [`with_unconstrained`] (tokio's rule). The task
 //! still yields: the leaf that found the budget spent has already woken it.
+//!
+//! User code reaches the budget through `task::unconstrained` (poll a future
+//! with no budget in force) and `task::consume_budget` (spend a unit in a
+//! loop that touches no leaf), both in `task/budget.rs`.
 
 use std::cell::Cell;
 use std::task::Context;

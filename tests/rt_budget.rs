@@ -75,3 +75,69 @@ fn a_reader_that_never_blocks_still_lets_timers_and_tasks_run() {
         feeder.join().unwrap();
     });
 }
+
+/// Polls of other tasks seen by a loop of `n` steps, each taking a value
+/// from an always-ready channel: how often it yielded in effect.
+async fn others_ran_during(n: usize, unconstrained: bool) -> usize {
+    let (tx, mut rx) = groundup::sync::mpsc::unbounded_channel();
+    for i in 0..n {
+        tx.send(i).unwrap();
+    }
+    let polls = Rc::new(Cell::new(0));
+    let other = {
+        let polls = Rc::clone(&polls);
+        groundup::spawn(async move {
+            loop {
+                polls.set(polls.get() + 1);
+                task::yield_now().await;
+            }
+        })
+    };
+    task::yield_now().await; // `other` is running from here on
+    let start = polls.get();
+    let drain = async {
+        for _ in 0..n {
+            rx.recv().await.unwrap();
+        }
+    };
+    if unconstrained {
+        task::unconstrained(drain).await;
+    } else {
+        drain.await;
+    }
+    let seen = polls.get() - start;
+    other.abort();
+    seen
+}
+
+#[test]
+fn unconstrained_lets_a_busy_future_run_without_yielding() {
+    groundup::block_on(async {
+        assert!(others_ran_during(1000, false).await > 0, "the budget makes it yield");
+        assert_eq!(others_ran_during(1000, true).await, 0, "unconstrained never yields");
+    });
+}
+
+#[test]
+fn consume_budget_makes_a_loop_without_leaves_yield() {
+    groundup::block_on(async {
+        let ran = Rc::new(Cell::new(false));
+        let other = {
+            let ran = Rc::clone(&ran);
+            groundup::spawn(async move { ran.set(true) })
+        };
+        let mut seen_at = None;
+        for i in 0..1000 {
+            if ran.get() && seen_at.is_none() {
+                seen_at = Some(i);
+            }
+            task::consume_budget().await;
+        }
+        other.await.unwrap();
+        let at = seen_at.expect("the loop never yielded");
+        assert!(at <= BUDGET + 1, "yielded only at {at}");
+    });
+}
+
+/// The budget a task gets per poll (tokio's figure, and groundup's).
+const BUDGET: usize = 128;

@@ -5,35 +5,19 @@
 //! and a second runtime (and `blocking_recv` on a std thread).
 // miri: run (.ci/miri.sh runs every test file with this line; it needs no TCP)
 
-use std::future::Future;
-use std::pin::{Pin, pin};
+use std::pin::pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::task::{Context, Poll, Wake, Waker};
+use std::task::{Poll, Waker};
 use std::thread;
 
 use groundup::sync::broadcast::{self, error::RecvError, error::TryRecvError};
 
+mod polling;
+use polling::{counter, poll};
+
 /// Fewer rounds under Miri, which is slow; the same scenarios.
 const ROUNDS: usize = if cfg!(miri) { 3 } else { 50 };
-
-#[derive(Default)]
-struct CountingWaker(AtomicUsize);
-
-impl Wake for CountingWaker {
-    fn wake(self: Arc<Self>) {
-        self.0.fetch_add(1, Ordering::SeqCst);
-    }
-}
-
-fn counting_waker() -> (Arc<CountingWaker>, Waker) {
-    let counter = Arc::new(CountingWaker::default());
-    (Arc::clone(&counter), Waker::from(counter))
-}
-
-fn poll<F: Future + ?Sized>(future: Pin<&mut F>, waker: &Waker) -> Poll<F::Output> {
-    future.poll(&mut Context::from_waker(waker))
-}
 
 /// Counts live instances, to see when the channel drops its values.
 #[derive(Debug)]
@@ -155,7 +139,7 @@ fn values_sent_before_the_last_sender_drops_are_still_received() {
 #[test]
 fn a_waiting_recv_wakes_for_a_value_and_for_the_close() {
     let (tx, mut rx) = broadcast::channel(1);
-    let (count, waker) = counting_waker();
+    let (count, waker) = counter();
     {
         let mut recv = pin!(rx.recv());
         assert!(poll(recv.as_mut(), &waker).is_pending());

@@ -5,30 +5,19 @@
 //! runtime.
 // miri: run (.ci/miri.sh runs every test file with this line; it needs no TCP)
 
-use std::future::Future;
-use std::pin::{Pin, pin};
+use std::pin::pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::task::{Context, Poll, Wake, Waker};
+use std::task::{Poll, Waker};
 use std::thread;
 
 use groundup::sync::CancellationToken;
 
+mod polling;
+use polling::{Count, poll};
+
 /// Fewer rounds under Miri, which is slow; the same scenarios.
 const ROUNDS: usize = if cfg!(miri) { 3 } else { 100 };
-
-#[derive(Default)]
-struct CountingWaker(AtomicUsize);
-
-impl Wake for CountingWaker {
-    fn wake(self: Arc<Self>) {
-        self.0.fetch_add(1, Ordering::SeqCst);
-    }
-}
-
-fn poll<F: Future + ?Sized>(future: Pin<&mut F>, waker: &Waker) -> Poll<F::Output> {
-    future.poll(&mut Context::from_waker(waker))
-}
 
 #[test]
 fn the_token_and_its_futures_are_send_and_sync() {
@@ -92,7 +81,7 @@ fn pruning_dead_children_keeps_the_live_ones() {
 fn a_waiting_future_wakes_on_cancel_of_an_ancestor() {
     let root = CancellationToken::new();
     let child = root.child_token();
-    let counter = Arc::new(CountingWaker::default());
+    let counter = Arc::new(Count::default());
     let waker = Waker::from(Arc::clone(&counter));
     let mut cancelled = pin!(child.cancelled());
     assert!(poll(cancelled.as_mut(), &waker).is_pending());
@@ -180,7 +169,7 @@ fn run_until_cancelled_returns_the_output_or_drops_the_future_on_cancel() {
         }
     }
     let token = CancellationToken::new();
-    let waker = Waker::from(Arc::new(CountingWaker::default()));
+    let waker = Waker::from(Arc::new(Count::default()));
     assert_eq!(poll(pin!(token.run_until_cancelled(async { 1 })), &waker), Poll::Ready(Some(1)));
 
     let dropped = Arc::new(AtomicUsize::new(0));

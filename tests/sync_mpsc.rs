@@ -4,11 +4,10 @@
 //! weak senders, and senders on std threads and in another runtime.
 // miri: run (.ci/miri.sh runs every test file with this line; it needs no TCP)
 
-use std::future::Future;
-use std::pin::{Pin, pin};
+use std::pin::pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::task::{Context, Poll, Wake, Waker};
+use std::task::{Poll, Waker};
 use std::thread;
 use std::time::Duration;
 
@@ -16,30 +15,11 @@ use groundup::sync::mpsc::{
     self, error::SendTimeoutError, error::TryRecvError, error::TrySendError,
 };
 
+mod polling;
+use polling::{counter, poll, wakes};
+
 /// Fewer messages under Miri, which is slow; the same scenarios.
 const MANY: usize = if cfg!(miri) { 200 } else { 100_000 };
-
-#[derive(Default)]
-struct Count(AtomicUsize);
-
-impl Wake for Count {
-    fn wake(self: Arc<Self>) {
-        self.0.fetch_add(1, Ordering::SeqCst);
-    }
-}
-
-fn counter() -> (Arc<Count>, Waker) {
-    let count = Arc::new(Count::default());
-    (Arc::clone(&count), Waker::from(count))
-}
-
-fn wakes(count: &Count) -> usize {
-    count.0.load(Ordering::SeqCst)
-}
-
-fn poll<F: Future + ?Sized>(future: Pin<&mut F>, waker: &Waker) -> Poll<F::Output> {
-    future.poll(&mut Context::from_waker(waker))
-}
 
 /// Counts its drops.
 struct Dropped(Arc<AtomicUsize>);

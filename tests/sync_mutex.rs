@@ -3,36 +3,16 @@
 //! holders and waiters on std threads and in another runtime.
 // miri: run (.ci/miri.sh runs every test file with this line; it needs no TCP)
 
-use std::future::Future;
-use std::pin::{Pin, pin};
+use std::pin::pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::task::{Context, Poll, Wake, Waker};
+use std::task::{Poll, Waker};
 use std::thread;
 
-use groundup::sync::{Mutex, MutexGuard, OwnedMutexGuard};
+use groundup::sync::{MappedMutexGuard, Mutex, MutexGuard, OwnedMutexGuard};
 
-#[derive(Default)]
-struct Count(AtomicUsize);
-
-impl Wake for Count {
-    fn wake(self: Arc<Self>) {
-        self.0.fetch_add(1, Ordering::SeqCst);
-    }
-}
-
-fn counter() -> (Arc<Count>, Waker) {
-    let count = Arc::new(Count::default());
-    (Arc::clone(&count), Waker::from(count))
-}
-
-fn wakes(count: &Count) -> usize {
-    count.0.load(Ordering::SeqCst)
-}
-
-fn poll<F: Future + ?Sized>(future: Pin<&mut F>, waker: &Waker) -> Poll<F::Output> {
-    future.poll(&mut Context::from_waker(waker))
-}
+mod polling;
+use polling::{counter, poll, wakes};
 
 #[test]
 fn the_types_are_send_and_sync_as_tokios() {
@@ -182,4 +162,38 @@ fn debug_shows_the_data_or_that_it_is_locked() {
     assert_eq!(format!("{mutex:?}"), "Mutex { data: 5 }");
     let _guard = mutex.try_lock().unwrap();
     assert_eq!(format!("{mutex:?}"), "Mutex { data: <locked> }");
+}
+
+#[test]
+fn a_mapped_guard_keeps_the_lock_and_its_drop_wakes_the_next_waiter() {
+    let mutex = Mutex::new((0u32, vec![1u8]));
+    let (count, waker) = counter();
+    let guard = mutex.try_lock().unwrap();
+    let mut part: MappedMutexGuard<'_, Vec<u8>> = MutexGuard::map(guard, |(_, v)| v);
+    let mut elem = {
+        part.push(2);
+        MappedMutexGuard::map(part, |v| &mut v[1])
+    };
+    *elem += 1;
+    let mut waiting = pin!(mutex.lock());
+    assert!(poll(waiting.as_mut(), &waker).is_pending(), "the mapped guard holds the lock");
+    drop(elem);
+    assert_eq!(wakes(&count), 1, "dropping the mapped guard woke the waiter");
+    let Poll::Ready(guard) = poll(waiting, &waker) else { panic!("not handed the lock") };
+    assert_eq!(guard.1, [1, 3]);
+}
+
+#[test]
+fn a_panic_inside_map_unlocks_and_a_declined_try_map_gives_the_guard_back() {
+    let mutex = Mutex::new(vec![1]);
+    let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let guard = mutex.try_lock().unwrap();
+        let _part = MutexGuard::map(guard, |_: &mut Vec<i32>| -> &mut i32 { panic!("in map") });
+    }));
+    assert!(panicked.is_err());
+    let guard = mutex.try_lock().expect("the panic unlocked the mutex");
+    let guard = MutexGuard::try_map(guard, |v| v.get_mut(3)).unwrap_err();
+    assert!(mutex.try_lock().is_err(), "the declined guard still holds the lock");
+    drop(guard);
+    assert!(mutex.try_lock().is_ok());
 }

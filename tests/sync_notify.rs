@@ -5,43 +5,17 @@
 //! second runtime.
 // miri: run (.ci/miri.sh runs every test file with this line; it needs no TCP)
 
-use std::future::Future;
-use std::pin::{Pin, pin};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::pin::pin;
 use std::sync::{Arc, mpsc};
-use std::task::{Context, Poll, Wake, Waker};
 use std::thread;
 
 use groundup::sync::Notify;
 
+mod polling;
+use polling::{counter, poll, poll_noop, wakes};
+
 /// Fewer rounds under Miri, which is slow; the same scenarios.
 const ROUNDS: usize = if cfg!(miri) { 3 } else { 100 };
-
-#[derive(Default)]
-struct CountingWaker(AtomicUsize);
-
-impl Wake for CountingWaker {
-    fn wake(self: Arc<Self>) {
-        self.0.fetch_add(1, Ordering::SeqCst);
-    }
-}
-
-fn counting_waker() -> (Arc<CountingWaker>, Waker) {
-    let counter = Arc::new(CountingWaker::default());
-    (Arc::clone(&counter), Waker::from(counter))
-}
-
-fn wakes(counter: &CountingWaker) -> usize {
-    counter.0.load(Ordering::SeqCst)
-}
-
-fn poll<F: Future + ?Sized>(future: Pin<&mut F>, waker: &Waker) -> Poll<F::Output> {
-    future.poll(&mut Context::from_waker(waker))
-}
-
-fn poll_noop<F: Future + ?Sized>(future: Pin<&mut F>) -> Poll<F::Output> {
-    poll(future, Waker::noop())
-}
 
 #[test]
 fn notify_and_notified_are_send_and_sync() {
@@ -73,8 +47,8 @@ fn the_permit_is_taken_at_the_first_poll_not_at_creation() {
 #[test]
 fn notify_one_wakes_the_oldest_waiter_first() {
     let notify = Notify::new();
-    let (first_count, first_waker) = counting_waker();
-    let (second_count, second_waker) = counting_waker();
+    let (first_count, first_waker) = counter();
+    let (second_count, second_waker) = counter();
     let mut first = pin!(notify.notified());
     let mut second = pin!(notify.notified());
     assert!(poll(first.as_mut(), &first_waker).is_pending());
@@ -122,7 +96,7 @@ fn notify_waiters_reaches_every_future_created_before_it_polled_or_not() {
 #[test]
 fn notify_waiters_wakes_more_waiters_than_one_batch_and_not_the_newer_ones() {
     let notify = Notify::new();
-    let (count, waker) = counting_waker();
+    let (count, waker) = counter();
     let mut waiting: Vec<_> = (0..100).map(|_| Box::pin(notify.notified())).collect();
     for future in &mut waiting {
         assert!(poll(future.as_mut(), &waker).is_pending());
@@ -154,7 +128,7 @@ fn enable_joins_the_line_without_a_waker() {
 #[test]
 fn a_future_enabled_then_polled_is_woken_through_the_polls_waker() {
     let notify = Notify::new();
-    let (count, waker) = counting_waker();
+    let (count, waker) = counter();
     let mut notified = pin!(notify.notified());
     assert!(!notified.as_mut().enable());
     assert!(poll(notified.as_mut(), &waker).is_pending());
@@ -166,7 +140,7 @@ fn a_future_enabled_then_polled_is_woken_through_the_polls_waker() {
 #[test]
 fn a_dropped_waiter_gives_up_its_place() {
     let notify = Notify::new();
-    let (count, waker) = counting_waker();
+    let (count, waker) = counter();
     let mut stays = pin!(notify.notified());
     {
         let mut gives_up = pin!(notify.notified());
@@ -181,7 +155,7 @@ fn a_dropped_waiter_gives_up_its_place() {
 #[test]
 fn a_future_dropped_right_after_notify_one_passes_it_to_the_next_waiter() {
     let notify = Notify::new();
-    let (count, waker) = counting_waker();
+    let (count, waker) = counter();
     let mut next = pin!(notify.notified());
     {
         let mut picked = pin!(notify.notified());
@@ -252,8 +226,8 @@ fn dropping_in_every_state_leaves_a_working_notify() {
 #[test]
 fn a_moved_future_wakes_the_task_that_polled_last() {
     let notify = Notify::new();
-    let (first_count, first) = counting_waker();
-    let (second_count, second) = counting_waker();
+    let (first_count, first) = counter();
+    let (second_count, second) = counter();
     let mut notified = pin!(notify.notified());
     assert!(poll(notified.as_mut(), &first).is_pending());
     assert!(poll(notified.as_mut(), &second).is_pending());

@@ -3,27 +3,16 @@
 //! its own), `set` against an initialiser, and std threads.
 // miri: run (.ci/miri.sh runs every test file with this line; it needs no TCP)
 
-use std::future::Future;
-use std::pin::{Pin, pin};
+use std::pin::pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::task::{Context, Poll, Wake, Waker};
+use std::task::{Poll, Waker};
 use std::thread;
 
 use groundup::sync::{OnceCell, SetError, SetOnce};
 
-#[derive(Default)]
-struct Count(AtomicUsize);
-
-impl Wake for Count {
-    fn wake(self: Arc<Self>) {
-        self.0.fetch_add(1, Ordering::SeqCst);
-    }
-}
-
-fn poll<F: Future + ?Sized>(future: Pin<&mut F>, waker: &Waker) -> Poll<F::Output> {
-    future.poll(&mut Context::from_waker(waker))
-}
+mod polling;
+use polling::{Count, poll};
 
 #[test]
 fn the_cells_are_send_and_sync() {

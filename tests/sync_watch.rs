@@ -4,35 +4,18 @@
 //! and senders on std threads and on a second runtime.
 // miri: run (.ci/miri.sh runs every test file with this line; it needs no TCP)
 
-use std::future::Future;
-use std::pin::{Pin, pin};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::task::{Context, Poll, Wake, Waker};
+use std::pin::pin;
+use std::sync::atomic::Ordering;
+use std::task::{Poll, Waker};
 use std::thread;
 
 use groundup::sync::watch;
 
+mod polling;
+use polling::{counter, poll};
+
 /// Fewer rounds under Miri, which is slow; the same scenarios.
 const ROUNDS: usize = if cfg!(miri) { 3 } else { 100 };
-
-#[derive(Default)]
-struct CountingWaker(AtomicUsize);
-
-impl Wake for CountingWaker {
-    fn wake(self: Arc<Self>) {
-        self.0.fetch_add(1, Ordering::SeqCst);
-    }
-}
-
-fn counting_waker() -> (Arc<CountingWaker>, Waker) {
-    let counter = Arc::new(CountingWaker::default());
-    (Arc::clone(&counter), Waker::from(counter))
-}
-
-fn poll<F: Future + ?Sized>(future: Pin<&mut F>, waker: &Waker) -> Poll<F::Output> {
-    future.poll(&mut Context::from_waker(waker))
-}
 
 #[test]
 fn the_halves_are_send_and_sync() {
@@ -55,7 +38,7 @@ fn a_receiver_sees_the_latest_value_not_every_one() {
 #[test]
 fn changed_waits_for_a_send_and_wakes_the_waiting_task() {
     let (tx, mut rx) = watch::channel("a");
-    let (count, waker) = counting_waker();
+    let (count, waker) = counter();
     let mut changed = Box::pin(rx.changed());
     assert!(poll(changed.as_mut(), &waker).is_pending());
     tx.send("b").unwrap();
@@ -98,7 +81,7 @@ fn send_fails_without_receivers_but_send_replace_and_modify_store() {
 #[test]
 fn send_if_modified_notifies_only_when_modified() {
     let (tx, mut rx) = watch::channel(0);
-    let (count, waker) = counting_waker();
+    let (count, waker) = counter();
     let mut changed = Box::pin(rx.changed());
     assert!(poll(changed.as_mut(), &waker).is_pending());
     assert!(!tx.send_if_modified(|_| false));
@@ -127,7 +110,7 @@ fn changed_after_the_sender_drops_gives_the_unseen_value_then_an_error() {
 #[test]
 fn a_waiting_changed_fails_when_the_sender_drops() {
     let (tx, mut rx) = watch::channel(());
-    let (count, waker) = counting_waker();
+    let (count, waker) = counter();
     let mut changed = Box::pin(rx.changed());
     assert!(poll(changed.as_mut(), &waker).is_pending());
     drop(tx);
@@ -195,7 +178,7 @@ fn two_receivers_may_borrow_at_once() {
 fn closed_waits_for_the_last_receiver() {
     let (tx, rx) = watch::channel(());
     let rx2 = rx.clone();
-    let (count, waker) = counting_waker();
+    let (count, waker) = counter();
     let mut closed = Box::pin(tx.closed());
     assert!(poll(closed.as_mut(), &waker).is_pending());
     drop(rx);

@@ -4,20 +4,18 @@
 //! std's `ToSocketAddrs` resolves host names with `getaddrinfo`, which blocks
 //! for as long as DNS takes. groundup's trait accepts exactly the same
 //! argument types, answers at once for anything that is already an address,
-//! and sends a real host name to a short-lived thread, awaiting its answer.
+//! and sends a real host name to the blocking pool (`spawn_blocking`), as
+//! tokio does, awaiting its answer. [`lookup_host`] is the same resolution,
+//! public.
 
-use std::future::poll_fn;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
-use std::sync::{Arc, Mutex};
-use std::task::{Poll, Waker};
-use std::thread;
 
 /// Anything `std::net::ToSocketAddrs` accepts: `SocketAddr` and its V4/V6
 /// forms, `(IpAddr, u16)` and friends, `"host:port"` as `&str` or `String`,
 /// `(&str, u16)`, `(String, u16)`, and `&[SocketAddr]`.
 ///
-/// Host names are resolved off the runtime's thread.
+/// Host names are resolved on the blocking pool, off the runtime's thread.
 pub trait ToSocketAddrs: sealed::Sealed {}
 
 mod sealed {
@@ -59,21 +57,28 @@ ready_addr!(
 fn host_and_port(host: &str, port: u16) -> Resolution {
     match host.parse::<IpAddr>() {
         Ok(ip) => Resolution::Ready(Ok(vec![SocketAddr::new(ip, port)])),
+        // A bracket belongs to an IPv6 literal, never to a host name: one
+        // that did not parse above is a typo (`"[::1:80"`), refused here
+        // rather than sent to the resolver (std sends it).
+        Err(_) if host.contains(['[', ']']) => Resolution::Ready(Err(invalid_address())),
         Err(_) => Resolution::Lookup(host.to_string(), port),
     }
+}
+
+fn invalid_address() -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidInput, "invalid socket address")
 }
 
 fn host_colon_port(text: &str) -> Resolution {
     if let Ok(addr) = text.parse::<SocketAddr>() {
         return Resolution::Ready(Ok(vec![addr]));
     }
-    let invalid = || io::Error::new(io::ErrorKind::InvalidInput, "invalid socket address");
     let Some((host, port)) = text.rsplit_once(':') else {
-        return Resolution::Ready(Err(invalid()));
+        return Resolution::Ready(Err(invalid_address()));
     };
     match port.parse::<u16>() {
         Ok(port) => host_and_port(host, port),
-        Err(_) => Resolution::Ready(Err(invalid())),
+        Err(_) => Resolution::Ready(Err(invalid_address())),
     }
 }
 
@@ -140,40 +145,42 @@ pub(crate) async fn resolve(addr: impl ToSocketAddrs) -> io::Result<Vec<SocketAd
     Ok(addrs)
 }
 
-/// The answer slot shared with the resolver thread.
-#[derive(Default)]
-struct Slot {
-    answer: Option<io::Result<Vec<SocketAddr>>>,
-    waker: Option<Waker>,
+/// Runs `getaddrinfo` (through std) on the blocking pool and awaits the
+/// answer.
+async fn lookup(host: String, port: u16) -> io::Result<Vec<SocketAddr>> {
+    let resolve = move || {
+        std::net::ToSocketAddrs::to_socket_addrs(&(host.as_str(), port)).map(Vec::from_iter)
+    };
+    crate::task::spawn_blocking(resolve).await?
 }
 
-/// Runs `getaddrinfo` (through std) on a new thread and awaits the answer.
-async fn lookup(host: String, port: u16) -> io::Result<Vec<SocketAddr>> {
-    let slot = Arc::new(Mutex::new(Slot::default()));
-    let thread_slot = Arc::clone(&slot);
-    thread::Builder::new().name("groundup-resolve".into()).spawn(move || {
-        let answer =
-            std::net::ToSocketAddrs::to_socket_addrs(&(host.as_str(), port)).map(Iterator::collect);
-        let waker = {
-            let mut slot = thread_slot.lock().unwrap_or_else(|e| e.into_inner());
-            slot.answer = Some(answer);
-            slot.waker.take()
-        };
-        if let Some(waker) = waker {
-            waker.wake();
-        }
-    })?;
-    poll_fn(|cx| {
-        let mut slot = slot.lock().unwrap_or_else(|e| e.into_inner());
-        match slot.answer.take() {
-            Some(answer) => Poll::Ready(answer),
-            None => {
-                slot.waker = Some(cx.waker().clone());
-                Poll::Pending
-            }
-        }
-    })
-    .await
+/// Resolves `host` to the socket addresses it stands for, as
+/// [`TcpStream::connect`](crate::net::TcpStream::connect) would: at once
+/// for an address, on the blocking pool for a host name. tokio's
+/// `net::lookup_host`.
+///
+/// # Errors
+///
+/// As `connect`'s resolution: `InvalidInput` for text that is not
+/// `host:port`, the resolver's error for a name that does not resolve, and
+/// an error for a name with no address.
+///
+/// # Panics
+///
+/// For a host name outside a runtime (it needs the runtime's blocking
+/// pool), as in tokio.
+///
+/// ```
+/// # groundup::block_on(async {
+/// let addrs: Vec<_> = groundup::net::lookup_host("127.0.0.1:8080").await.unwrap().collect();
+/// assert_eq!(addrs, ["127.0.0.1:8080".parse().unwrap()]);
+/// // `localhost` comes from the hosts file; no packet leaves the machine.
+/// let local = groundup::net::lookup_host(("localhost", 80)).await.unwrap();
+/// assert!(local.into_iter().all(|addr| addr.ip().is_loopback()));
+/// # });
+/// ```
+pub async fn lookup_host(host: impl ToSocketAddrs) -> io::Result<impl Iterator<Item = SocketAddr>> {
+    Ok(resolve(host).await?.into_iter())
 }
 
 /// Tries `attempt` on each address in turn; returns the first success, or

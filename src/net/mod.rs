@@ -71,7 +71,7 @@
 //! the next read makes the `recv` that says so.
 //!
 //! Addresses are anything [`ToSocketAddrs`] takes (the same types as std's);
-//! host names are resolved on a separate thread, never on the runtime's.
+//! host names are resolved on the blocking pool, never on the runtime's thread.
 //!
 //! Like the runtime's tasks, these types are `!Send`: they belong to the
 //! runtime thread that created them.
@@ -120,7 +120,7 @@ mod udp;
 #[cfg(unix)]
 pub mod unix;
 
-pub use addr::ToSocketAddrs;
+pub use addr::{ToSocketAddrs, lookup_host};
 pub use tcp::{OwnedReadHalf, OwnedWriteHalf, ReadHalf, TcpListener, TcpStream, WriteHalf};
 pub use tcp_socket::TcpSocket;
 pub use udp::UdpSocket;

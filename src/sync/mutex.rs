@@ -302,6 +302,144 @@ impl<'a, T: ?Sized> MutexGuard<'a, T> {
     pub fn mutex(this: &Self) -> &'a Mutex<T> {
         this.lock
     }
+
+    /// Narrows the guard to a part of the data (a field, an element),
+    /// keeping the lock. tokio's associated function, called as
+    /// `MutexGuard::map(guard, f)` so that it cannot shadow a method of `T`.
+    ///
+    /// ```
+    /// use groundup::sync::{MappedMutexGuard, Mutex, MutexGuard};
+    ///
+    /// # groundup::block_on(async {
+    /// let pair = Mutex::new((1, String::from("one")));
+    /// let mut name: MappedMutexGuard<'_, String> =
+    ///     MutexGuard::map(pair.lock().await, |(_, name)| name);
+    /// name.push('!');
+    /// assert!(pair.try_lock().is_err(), "still locked");
+    /// drop(name);
+    /// assert_eq!(pair.lock().await.1, "one!");
+    /// # });
+    /// ```
+    pub fn map<U: ?Sized>(this: Self, f: impl FnOnce(&mut T) -> &mut U) -> MappedMutexGuard<'a, U> {
+        let lock = this.lock;
+        // SAFETY: the guard holds the one permit, as in `deref_mut`; the
+        // permit passes to the mapped guard below (this guard is forgotten,
+        // not dropped), so the borrow stays exclusive for `'a` or until the
+        // mapped guard releases it. `f` runs while `this` still owns the
+        // permit, so a panic in it unlocks.
+        let part: *mut U = f(unsafe { &mut *lock.data.get() });
+        std::mem::forget(this);
+        MappedMutexGuard { semaphore: &lock.semaphore, data: part, _data: PhantomData }
+    }
+
+    /// [`map`](Self::map) where `f` may decline (`None`): then the
+    /// original guard comes back, still locked.
+    ///
+    /// ```
+    /// use groundup::sync::{Mutex, MutexGuard};
+    ///
+    /// # groundup::block_on(async {
+    /// let list = Mutex::new(vec![1, 2]);
+    /// let guard = list.lock().await;
+    /// let guard = MutexGuard::try_map(guard, |v| v.get_mut(5)).unwrap_err();
+    /// let third = MutexGuard::try_map(guard, |v| v.get_mut(1)).unwrap();
+    /// assert_eq!(*third, 2);
+    /// # });
+    /// ```
+    pub fn try_map<U: ?Sized>(
+        this: Self,
+        f: impl FnOnce(&mut T) -> Option<&mut U>,
+    ) -> Result<MappedMutexGuard<'a, U>, Self> {
+        let lock = this.lock;
+        // SAFETY: as in `map`: the guard holds the permit and `this` is not
+        // used while `f` borrows the data; on `None` the borrow has ended.
+        match f(unsafe { &mut *lock.data.get() }) {
+            Some(part) => {
+                let part: *mut U = part;
+                std::mem::forget(this);
+                Ok(MappedMutexGuard { semaphore: &lock.semaphore, data: part, _data: PhantomData })
+            }
+            None => Err(this),
+        }
+    }
+}
+
+/// A [`MutexGuard`] narrowed by [`MutexGuard::map`] to a part of the data.
+/// It holds the lock; dropping it unlocks the mutex. There is no way back
+/// to the mutex from it (tokio's type has none either: the part may not
+/// be where the mutex is).
+#[must_use = "the lock is released as soon as the guard is dropped"]
+pub struct MappedMutexGuard<'a, T: ?Sized> {
+    semaphore: &'a batch_semaphore::Semaphore,
+    /// The part, borrowed for as long as the permit is held.
+    data: *mut T,
+    /// `&mut T`-like, for `Send`, `Sync` and variance.
+    _data: PhantomData<&'a mut T>,
+}
+
+// SAFETY: the guard is a `&mut T` into data locked by the permit it holds
+// (and a `&Semaphore`, which is `Sync`): it may move to another thread with
+// the part when `T: Send`, as `&mut T` may.
+unsafe impl<T: ?Sized + Send> Send for MappedMutexGuard<'_, T> {}
+// SAFETY: `&MappedMutexGuard` gives only `&T`.
+unsafe impl<T: ?Sized + Sync> Sync for MappedMutexGuard<'_, T> {}
+
+impl<'a, T: ?Sized> MappedMutexGuard<'a, T> {
+    /// Narrows further, as [`MutexGuard::map`].
+    ///
+    /// ```
+    /// use groundup::sync::{MappedMutexGuard, Mutex, MutexGuard};
+    ///
+    /// # groundup::block_on(async {
+    /// let nested = Mutex::new(((0, 1), 2));
+    /// let outer = MutexGuard::map(nested.lock().await, |n| &mut n.0);
+    /// let inner = MappedMutexGuard::map(outer, |o| &mut o.1);
+    /// assert_eq!(*inner, 1);
+    /// # });
+    /// ```
+    pub fn map<U: ?Sized>(this: Self, f: impl FnOnce(&mut T) -> &mut U) -> MappedMutexGuard<'a, U> {
+        let semaphore = this.semaphore;
+        // SAFETY: this guard holds the permit and the exclusive borrow of
+        // `data`; both pass to the new guard (this one is forgotten after
+        // `f`, so a panic in `f` unlocks).
+        let part: *mut U = f(unsafe { &mut *this.data });
+        std::mem::forget(this);
+        MappedMutexGuard { semaphore, data: part, _data: PhantomData }
+    }
+}
+
+impl<T: ?Sized> Deref for MappedMutexGuard<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        // SAFETY: `data` was borrowed from the locked data and the permit
+        // is held until drop: nobody else reaches it.
+        unsafe { &*self.data }
+    }
+}
+
+impl<T: ?Sized> DerefMut for MappedMutexGuard<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        // SAFETY: as in `deref`, and `&mut self` makes the borrow unique.
+        unsafe { &mut *self.data }
+    }
+}
+
+impl<T: ?Sized> Drop for MappedMutexGuard<'_, T> {
+    fn drop(&mut self) {
+        self.semaphore.release(1);
+    }
+}
+
+impl<T: ?Sized + fmt::Debug> fmt::Debug for MappedMutexGuard<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl<T: ?Sized + fmt::Display> fmt::Display for MappedMutexGuard<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&**self, f)
+    }
 }
 
 impl<T: ?Sized> Deref for MutexGuard<'_, T> {

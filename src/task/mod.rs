@@ -9,18 +9,27 @@
 //! thread, so a task may hold an `Rc` or a `RefCell` borrow across `.await`.
 //! Only their wakers cross threads.
 
+mod budget;
 mod join;
 mod join_set;
 pub(crate) mod raw;
 pub(crate) mod slot;
 pub(crate) mod state;
+mod task_local;
 
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+pub use budget::{Unconstrained, consume_budget, unconstrained};
 pub use join::{AbortHandle, JoinError, JoinHandle};
 pub use join_set::JoinSet;
+pub use task_local::{AccessError, LocalKey, TaskLocalFuture};
+
+pub mod futures {
+    //! The named futures of `groundup::task`, as in tokio's `task::futures`.
+    pub use super::task_local::TaskLocalFuture;
+}
 
 /// Runs `future` as a new task on the current runtime and returns a handle to
 /// its output.
