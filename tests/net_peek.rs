@@ -1,6 +1,7 @@
-//! Peeking: `TcpStream::peek` (and its halves'), `UdpSocket::peek_from`.
-//! A peek copies what is waiting without consuming it, waits like a read
-//! when nothing is, and leaves every byte to the reads that follow.
+//! Peeking: `TcpStream::peek` and `UnixStream::peek` (and their halves'),
+//! `UdpSocket::peek_from`. A peek copies what is waiting without consuming
+//! it, waits like a read when nothing is, and leaves every byte to the
+//! reads that follow.
 
 use std::future::poll_fn;
 use std::task::Poll;
@@ -113,4 +114,73 @@ fn peek_from_leaves_the_datagram_for_recv_from() {
         let (n, _) = receiver.peek_from(&mut buf).await.unwrap();
         assert_eq!(&buf[..n], b"second");
     });
+}
+
+/// `UnixStream::peek` (and its halves'), the same contract as TCP's.
+#[cfg(unix)]
+mod unix {
+    use super::*;
+    use groundup::net::UnixStream;
+
+    #[test]
+    fn a_unix_stream_peek_consumes_nothing() {
+        groundup::block_on(async {
+            let (mut a, mut b) = UnixStream::pair().unwrap();
+            b.write_all(b"hello world").await.unwrap();
+            b.shutdown().await.unwrap();
+            let mut five = [0u8; 5];
+            assert_eq!(a.peek(&mut five).await.unwrap(), 5);
+            assert_eq!(&five, b"hello");
+            assert_eq!(a.peek(&mut five).await.unwrap(), 5, "the same bytes again");
+            let mut all = Vec::new();
+            a.read_to_end(&mut all).await.unwrap();
+            assert_eq!(all, b"hello world");
+            assert_eq!(a.peek(&mut five).await.unwrap(), 0, "end of file");
+        });
+    }
+
+    #[test]
+    fn a_unix_stream_peek_waits_for_data_like_a_read() {
+        groundup::block_on(async {
+            let (a, mut b) = UnixStream::pair().unwrap();
+            let peeker = groundup::spawn(async move {
+                let mut buf = [0u8; 4];
+                let n = a.peek(&mut buf).await.unwrap();
+                (buf, n, a)
+            });
+            for _ in 0..3 {
+                groundup::task::yield_now().await;
+            }
+            assert!(!peeker.is_finished(), "a peek with nothing to peek waits");
+            b.write_all(b"late").await.unwrap();
+            let (buf, n, mut a) = peeker.await.unwrap();
+            assert_eq!(&buf[..n], &b"late"[..n]);
+            let mut read = [0u8; 4];
+            a.read_exact(&mut read).await.unwrap();
+            assert_eq!(&read, b"late");
+            // No room: 0 at once, nothing waited for.
+            let got = poll_fn(|cx| Poll::Ready(a.poll_peek(cx, &mut []))).await;
+            assert!(matches!(got, Poll::Ready(Ok(0))), "{got:?}");
+        });
+    }
+
+    #[test]
+    fn the_unix_read_halves_peek_too() {
+        groundup::block_on(async {
+            let (mut a, mut b) = UnixStream::pair().unwrap();
+            b.write_all(b"abc").await.unwrap();
+            {
+                let (mut read, _write) = a.split();
+                let mut buf = [0u8; 3];
+                assert_eq!(read.peek(&mut buf).await.unwrap(), 3);
+                assert_eq!(&buf, b"abc");
+            }
+            let (mut read, _write) = a.into_split();
+            let mut buf = [0u8; 3];
+            let n = poll_fn(|cx| read.poll_peek(cx, &mut buf)).await.unwrap();
+            assert_eq!(&buf[..n], &b"abc"[..n]);
+            read.read_exact(&mut buf).await.unwrap();
+            assert_eq!(&buf, b"abc");
+        });
+    }
 }

@@ -34,6 +34,7 @@ fn stdio_child() {
         "write" => write_numbered_lines(),
         #[cfg(unix)]
         "async-new" => register_stdin_with_async_new(),
+        "terminal" => read_a_line_and_answer(),
         other => panic!("unknown child mode {other:?}"),
     }
     std::process::exit(0);
@@ -81,6 +82,20 @@ fn write_numbered_lines() {
         format!("{long_lived:?} {stderr:?}")
     });
     eprintln!("{modes}");
+}
+
+/// Child: reads one line through `groundup::io::stdin()` and answers
+/// through `groundup::io::stdout()`, with both handles' `Debug`.
+fn read_a_line_and_answer() {
+    use groundup::io::{AsyncBufReadExt, BufReader};
+    groundup::block_on(async {
+        let stdin = groundup::io::stdin();
+        let mut out = groundup::io::stdout();
+        let report = format!("{stdin:?} {out:?}\n");
+        let line = BufReader::new(stdin).lines().next_line().await.unwrap();
+        out.write_all(report.as_bytes()).await.unwrap();
+        out.write_all(format!("got:{}\n", line.unwrap_or_default()).as_bytes()).await.unwrap();
+    });
 }
 
 /// Child: `Async::new(std::io::stdin())`, and what it left behind.
@@ -236,6 +251,62 @@ fn stdin_from_a_socket_is_readiness_driven() {
     let (mode, bytes) = read_report(&output);
     assert!(mode.contains("readiness"), "{mode}");
     assert!(bytes == pattern(), "read {} bytes, not the 200000 sent", bytes.len());
+}
+
+/// A terminal on stdin and stdout (a pseudo-terminal that util-linux's
+/// `script` runs the child on): on Linux both are reopened through
+/// `/proc/self/fd` and readiness-driven, and a line typed reaches the
+/// child and its answer comes back.
+#[cfg(groundup_os = "linux")]
+#[test]
+fn stdin_and_stdout_on_a_terminal_are_readiness_driven() {
+    if !std::path::Path::new("/usr/bin/script").exists() {
+        eprintln!("no /usr/bin/script (util-linux) to make a terminal: not checked here");
+        return;
+    }
+    let exe = std::env::current_exe().unwrap();
+    let command = format!("'{}' --exact stdio_child --nocapture --test-threads=1", exe.display());
+    let mut script = Command::new("/usr/bin/script")
+        .args(["-qec", &command, "/dev/null"])
+        .env(MODE, "terminal")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Typed before the child reads: the terminal keeps the line for it.
+    script.stdin.take().unwrap().write_all(b"hello\n").unwrap();
+    let output = wait_with_deadline(script);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{text}");
+    assert!(
+        text.contains("Stdin { mode: \"readiness\" } Stdout { mode: \"readiness\" }"),
+        "{text}"
+    );
+    assert!(text.contains("got:hello"), "{text}");
+}
+
+/// The child's output, or a panic (after killing it) if it has not ended
+/// within a generous deadline.
+#[cfg(groundup_os = "linux")]
+fn wait_with_deadline(mut child: std::process::Child) -> Output {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mut stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut stdout, &mut bytes).map(|_| bytes)
+    });
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            let stdout = reader.join().unwrap().unwrap();
+            return Output { status, stdout, stderr: Vec::new() };
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("the child on a terminal did not finish");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
 }
 
 /// Every line, in order, none lost at the drop without a flush.

@@ -268,7 +268,12 @@ impl<T: std::os::fd::AsRawFd> Async<T> {
     ///
     /// If registering fails, `io` is given its blocking mode back (the
     /// flag belongs to the open file description, which others may share:
-    /// `std::io::stdin()`'s, say) before the error is returned.
+    /// `std::io::stdin()`'s, say) before the error is returned. Once
+    /// registered, it stays non-blocking, after the `Async` too: for a
+    /// descriptor shared with other processes, such as a standard stream
+    /// on a pipe or terminal, that is visible to them (their blocking
+    /// reads fail with `EAGAIN`); [`stdin`](super::stdin) and the other
+    /// standard-stream handles never change the shared flag.
     ///
     /// ```
     /// groundup::block_on(async {

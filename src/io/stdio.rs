@@ -74,7 +74,12 @@
 //! waits for the write in flight and returns its error; without a flush,
 //! that error is lost (as it is when std's `BufWriter` is dropped). On a
 //! stdin handle dropped while a pool read is in flight, the bytes that
-//! read returns are lost, as in tokio.
+//! read returns are lost, as in tokio. And a pool read cannot be called
+//! off: where a terminal's stdin goes to the pool (macOS, the BSDs,
+//! Windows), a read waiting for a line keeps the runtime's shutdown
+//! waiting until the line comes or the runtime's blocking-pool wait runs
+//! out (tokio documents the same of its stdin). On Linux a terminal is
+//! readiness-driven and nothing waits.
 //!
 //! ## Windows
 //!

@@ -205,6 +205,59 @@ impl UnixStream {
         self.io.get_ref().take_error()
     }
 
+    /// Waits for data and copies it into `buf` *without* taking it from
+    /// the socket: the next read returns the same bytes (`recv` with
+    /// `MSG_PEEK`, as [`TcpStream::peek`](crate::net::TcpStream::peek)).
+    /// Returns how many were copied, at most `buf.len()`; 0 means the
+    /// peer has shut down its writing half, or that `buf` is empty (which
+    /// returns at once, as a read does). tokio's `UnixStream` has no
+    /// `peek`; groundup's has TCP's.
+    ///
+    /// ```
+    /// use groundup::io::{AsyncReadExt, AsyncWriteExt};
+    ///
+    /// groundup::block_on(async {
+    ///     let (mut a, mut b) = groundup::net::UnixStream::pair()?;
+    ///     b.write_all(b"hello").await?;
+    ///     let mut buf = [0; 5];
+    ///     assert_eq!(a.peek(&mut buf).await?, 5);
+    ///     a.read_exact(&mut buf).await?; // the same bytes, still there
+    ///     assert_eq!(&buf, b"hello");
+    ///     std::io::Result::Ok(())
+    /// })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub async fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        self.io.read_with(|s| s.peek(buf)).await
+    }
+
+    /// Polls to [`peek`](UnixStream::peek). Only the last task to poll is
+    /// woken.
+    ///
+    /// ```
+    /// use std::future::poll_fn;
+    /// use groundup::io::AsyncWriteExt;
+    ///
+    /// groundup::block_on(async {
+    ///     let (a, mut b) = groundup::net::UnixStream::pair()?;
+    ///     b.write_all(b"hi").await?;
+    ///     let mut buf = [0; 2];
+    ///     assert_eq!(poll_fn(|cx| a.poll_peek(cx, &mut buf)).await?, 2);
+    ///     assert_eq!(&buf, b"hi");
+    ///     std::io::Result::Ok(())
+    /// })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn poll_peek(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
+        if buf.is_empty() {
+            return Poll::Ready(Ok(0));
+        }
+        self.io.poll_read_with(cx, &mut |s: &Socket| s.peek(buf))
+    }
+
     /// Borrows a read half and a write half, for reading and writing at
     /// once from one task (`join`, `select`).
     pub fn split(&mut self) -> (ReadHalf<'_>, WriteHalf<'_>) {

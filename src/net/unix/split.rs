@@ -68,6 +68,43 @@ impl fmt::Display for ReuniteError {
 impl std::error::Error for ReuniteError {}
 
 impl ReadHalf<'_> {
+    /// [`UnixStream::peek`] on the stream.
+    ///
+    /// ```
+    /// use groundup::io::AsyncWriteExt;
+    ///
+    /// groundup::block_on(async {
+    ///     let (mut a, mut b) = groundup::net::UnixStream::pair()?;
+    ///     b.write_all(b"x").await?;
+    ///     let (mut r, _w) = a.split();
+    ///     assert_eq!(r.peek(&mut [0; 1]).await?, 1);
+    ///     std::io::Result::Ok(())
+    /// })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub async fn peek(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.stream.peek(buf).await
+    }
+
+    /// [`UnixStream::poll_peek`] on the stream.
+    ///
+    /// ```
+    /// use std::future::poll_fn;
+    /// use groundup::io::AsyncWriteExt;
+    ///
+    /// groundup::block_on(async {
+    ///     let (mut a, mut b) = groundup::net::UnixStream::pair()?;
+    ///     b.write_all(b"x").await?;
+    ///     let (mut r, _w) = a.split();
+    ///     assert_eq!(poll_fn(|cx| r.poll_peek(cx, &mut [0; 1])).await?, 1);
+    ///     std::io::Result::Ok(())
+    /// })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn poll_peek(&mut self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
+        self.stream.poll_peek(cx, buf)
+    }
+
     /// The other end's address.
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
         self.stream.peer_addr()
@@ -92,6 +129,43 @@ impl WriteHalf<'_> {
 }
 
 impl OwnedReadHalf {
+    /// [`UnixStream::peek`] on the stream.
+    ///
+    /// ```
+    /// use groundup::io::AsyncWriteExt;
+    ///
+    /// groundup::block_on(async {
+    ///     let (a, mut b) = groundup::net::UnixStream::pair()?;
+    ///     b.write_all(b"x").await?;
+    ///     let (mut r, _w) = a.into_split();
+    ///     assert_eq!(r.peek(&mut [0; 1]).await?, 1);
+    ///     std::io::Result::Ok(())
+    /// })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub async fn peek(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.stream.peek(buf).await
+    }
+
+    /// [`UnixStream::poll_peek`] on the stream.
+    ///
+    /// ```
+    /// use std::future::poll_fn;
+    /// use groundup::io::AsyncWriteExt;
+    ///
+    /// groundup::block_on(async {
+    ///     let (a, mut b) = groundup::net::UnixStream::pair()?;
+    ///     b.write_all(b"x").await?;
+    ///     let (mut r, _w) = a.into_split();
+    ///     assert_eq!(poll_fn(|cx| r.poll_peek(cx, &mut [0; 1])).await?, 1);
+    ///     std::io::Result::Ok(())
+    /// })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn poll_peek(&mut self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
+        self.stream.poll_peek(cx, buf)
+    }
+
     /// Puts the halves back together.
     ///
     /// # Errors
