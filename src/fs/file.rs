@@ -601,8 +601,10 @@ impl File {
     ///     let file = groundup::fs::File::create(dir.join("f")).await?;
     ///     let mut permissions = file.metadata().await?.permissions();
     ///     permissions.set_readonly(true);
-    ///     file.set_permissions(permissions).await?;
+    ///     file.set_permissions(permissions.clone()).await?;
     ///     assert!(file.metadata().await?.permissions().readonly());
+    ///     # permissions.set_readonly(false); // Windows deletes no read-only file
+    ///     # file.set_permissions(permissions).await?;
     ///     std::io::Result::Ok(())
     /// })?;
     /// # std::fs::remove_dir_all(&dir)?;
@@ -665,6 +667,7 @@ impl File {
     /// let mut rest = String::new();
     /// std_file.read_to_string(&mut rest)?;
     /// assert_eq!(rest, "cdef");
+    /// # drop(std_file); // closed before the directory goes (Windows refuses otherwise)
     /// # std::fs::remove_dir_all(&dir)?;
     /// # std::io::Result::Ok(())
     /// ```
@@ -851,7 +854,7 @@ impl From<StdFile> for File {
     /// # let dir = std::env::temp_dir().join(format!("groundup-doc-ffromi-{}", std::process::id()));
     /// # std::fs::create_dir_all(&dir)?;
     /// let file: groundup::fs::File = std::fs::File::create(dir.join("f"))?.into();
-    /// # let _ = file;
+    /// # drop(file); // closed before the directory goes (Windows refuses otherwise)
     /// # std::fs::remove_dir_all(&dir)?;
     /// # std::io::Result::Ok(())
     /// ```

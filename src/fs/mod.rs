@@ -95,6 +95,7 @@
 //!     file.write_all(b"hello, ").await?;
 //!     file.write_all(b"world").await?;
 //!     file.flush().await?; // waits for the writes, and reports their errors
+//!     drop(file);
 //!
 //!     let mut text = String::new();
 //!     fs::File::open(&path).await?.read_to_string(&mut text).await?;

@@ -258,7 +258,7 @@ impl OpenOptions {
     ///     let missing = dir.join("missing");
     ///     let error = groundup::fs::OpenOptions::new().read(true).open(&missing).await.unwrap_err();
     ///     assert_eq!(error.kind(), std::io::ErrorKind::NotFound);
-    ///     assert!(error.to_string().contains(&*missing.to_string_lossy()), "{error}");
+    ///     assert!(error.to_string().contains("missing"), "the path is in the message: {error}");
     ///     std::io::Result::Ok(())
     /// })?;
     /// # std::fs::remove_dir_all(&dir)?;
