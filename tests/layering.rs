@@ -46,7 +46,7 @@ const PROTOCOL_FILES: &[&str] = &[
     "util/linked_list.rs",
     "util/wait_list.rs",
     "reactor/atomic_waker.rs",
-    "reactor/flush.rs",
+    "reactor/handoff.rs",
     "sync/oneshot/protocol.rs",
 ];
 
