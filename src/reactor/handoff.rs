@@ -88,11 +88,13 @@ impl<T> TryLock<T> {
         // Acquire on success: pairs with the Release store in `Held::drop`,
         // so what the previous holder did with the value (and everything
         // before it let go) is visible to us. Relaxed on failure: we touch
-        // nothing.
+        // nothing. (`then`, not `then_some`: a `Held` built eagerly and
+        // dropped on failure would unlock a lock someone else holds; loom
+        // found exactly that.)
         self.locked
             .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
             .is_ok()
-            .then_some(Held { lock: self })
+            .then(|| Held { lock: self })
     }
 }
 
