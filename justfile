@@ -42,7 +42,7 @@ bench *args:
     cargo bench --bench poll -- {{args}}
     cargo bench --bench runtime -- {{args}}
 
-# groundup against mio, tokio and smol: all eight workloads, interleaved
+# groundup against mio, tokio and smol: every workload (1–12), interleaved
 # rounds, a ratio table (also in benches/compare/results/). `--quick` for a
 # short run (what CI does), `--workload N` for one workload.
 bench-compare *args:

@@ -17,3 +17,5 @@ trace=$(GROUNDUP_TRACE=1 cargo run --example one_read 2>&1)
 grep -q 'recv(' <<<"$trace"
 cargo run --example layers
 cargo run --example graceful_shutdown -- --check
+cargo run --example chat -- --check
+cargo run --example tinydb -- --check

@@ -22,16 +22,26 @@ cd "$(dirname "$0")/.."
 
 # The tarball lives beside the repository on every machine that runs CI
 # (../shared/vendor, see its README.md); from a git worktree elsewhere,
-# beside the main checkout; GROUNDUP_VENDOR overrides both.
+# beside the main checkout; from a fresh clone elsewhere, beside the
+# checkout it was cloned from; GROUNDUP_VENDOR overrides them all.
 vendor_dir() {
     if [ -n "${GROUNDUP_VENDOR:-}" ]; then
         echo "$GROUNDUP_VENDOR"
     elif [ -d ../shared/vendor ]; then
         echo ../shared/vendor
     else
-        local common
+        local common origin
         common=$(git rev-parse --path-format=absolute --git-common-dir 2>/dev/null || true)
-        echo "$(dirname "${common:-.}")/../shared/vendor"
+        origin=$(git remote get-url origin 2>/dev/null || true)
+        if [ -d "$(dirname "${common:-.}")/../shared/vendor" ]; then
+            echo "$(dirname "${common:-.}")/../shared/vendor"
+        elif [ -n "$origin" ] && [ -d "$origin/../shared/vendor" ]; then
+            # A fresh clone made elsewhere (mktemp -d): beside the checkout
+            # it was cloned from.
+            echo "$origin/../shared/vendor"
+        else
+            echo ../shared/vendor
+        fi
     fi
 }
 tarball="$(vendor_dir)/libkqueue-f966089.tar.gz"

@@ -26,6 +26,7 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::ptr::NonNull;
 
+use crate::blocking::spawner::Spawner;
 use crate::executor::Core;
 use crate::reactor;
 use crate::time::driver::Driver;
@@ -38,6 +39,8 @@ pub(crate) struct RuntimeContext {
     pub(crate) reactor: reactor::Handle,
     /// Where timers go (the executor fires them).
     pub(crate) timers: Driver,
+    /// Where `spawn_blocking` sends its closures.
+    pub(crate) blocking: Spawner,
 }
 
 thread_local! {

@@ -55,6 +55,17 @@ pub(crate) fn proceed(cx: &Context<'_>) -> bool {
     })
 }
 
+/// Spends one unit as a future: ready at once while budget remains,
+/// otherwise `Pending` once (the task was woken, so it runs again after the
+/// others). For `async fn` leaves, which have no `Context` of their own to
+/// pass to [`proceed`].
+pub(crate) async fn spend() {
+    std::future::poll_fn(|cx| {
+        if proceed(cx) { std::task::Poll::Ready(()) } else { std::task::Poll::Pending }
+    })
+    .await
+}
+
 /// Whether a leaf polled now could still complete: `false` only when a
 /// budget is in force and spent.
 pub(crate) fn has_budget_remaining() -> bool {

@@ -84,6 +84,7 @@
 #![deny(unsafe_op_in_unsafe_fn, missing_docs)]
 #![deny(clippy::undocumented_unsafe_blocks)]
 
+pub mod fs;
 pub mod io;
 pub mod net;
 pub mod poll;
@@ -94,6 +95,7 @@ pub mod sync;
 pub mod task;
 pub mod time;
 
+mod blocking;
 mod context;
 mod coop;
 mod executor;

@@ -17,6 +17,7 @@
 
 pub(crate) mod sync {
     pub(crate) use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+    pub(crate) use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
     pub(crate) mod atomic {
         pub(crate) use std::sync::atomic::{

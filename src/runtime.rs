@@ -20,6 +20,16 @@
 //! runtime; dropping the runtime drops all remaining tasks (on this thread),
 //! stops and joins the reactor thread, and frees everything. Wakers that
 //! outlive the runtime stay valid: waking one does nothing.
+//!
+//! Beside the executor, each runtime has a blocking pool (`blocking/`), for
+//! [`spawn_blocking`](crate::task::spawn_blocking), and a [`Handle`]: what
+//! other threads may hold to spawn on the runtime (`runtime/handle.rs`).
+//! Shutdown drops the tasks, then waits for the blocking jobs still running
+//! ([`Runtime::shutdown_timeout`] bounds the wait), then stops the reactor.
+
+mod handle;
+
+pub use handle::{Handle, TryCurrentError};
 
 use std::fmt;
 use std::future::Future;
@@ -27,6 +37,7 @@ use std::io;
 use std::marker::PhantomData;
 use std::time::Duration;
 
+use crate::blocking::spawner::{self, Spawner};
 use crate::context::{Enter, RuntimeContext};
 use crate::executor::Core;
 use crate::reactor;
@@ -53,6 +64,10 @@ pub struct Runtime {
     /// through `crate::context` while this runtime runs.
     context: RuntimeContext,
     reactor: reactor::Thread,
+    handle: Handle,
+    /// How long the shutdown waits for blocking jobs still running (`None`:
+    /// as long as they take, as tokio's drop does).
+    blocking_wait: Option<Duration>,
     _not_send: PhantomData<*const ()>,
 }
 
@@ -94,6 +109,69 @@ impl Runtime {
         self.context.executor.spawn(future)
     }
 
+    /// The runtime's [`Handle`], which other threads can use to spawn on
+    /// it (clone it to send it).
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// let rt = groundup::Runtime::new()?;
+    /// let handle = rt.handle().clone();
+    /// let task = std::thread::spawn(move || handle.block_on(handle.spawn_blocking(|| 1 + 1)));
+    /// assert_eq!(task.join().unwrap().unwrap(), 2);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn handle(&self) -> &Handle {
+        &self.handle
+    }
+
+    /// Shuts the runtime down, waiting at most `duration` for blocking
+    /// jobs ([`spawn_blocking`](crate::task::spawn_blocking)) still running.
+    ///
+    /// Tasks are dropped first, as when the runtime is dropped; jobs that
+    /// have not started are cancelled. A job still running when the time is
+    /// up goes on, on its pool thread, and that thread exits when the job
+    /// returns: it owns everything it uses, so nothing it touches is freed
+    /// under it. (Dropping the runtime waits for such jobs as long as they
+    /// take.)
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// use std::time::Duration;
+    ///
+    /// let rt = groundup::Runtime::new()?;
+    /// let (started, has_started) = std::sync::mpsc::channel();
+    /// let (release, wait) = std::sync::mpsc::channel::<()>();
+    /// let job = rt.handle().spawn_blocking(move || {
+    ///     started.send(()).unwrap();
+    ///     wait.recv()
+    /// });
+    /// has_started.recv().unwrap(); // (a job not started at shutdown is cancelled)
+    /// rt.shutdown_timeout(Duration::from_millis(10)); // returns; the job still waits
+    /// release.send(()).unwrap(); // and now ends, on its own thread
+    /// # drop(job);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn shutdown_timeout(mut self, duration: Duration) {
+        self.blocking_wait = Some(duration);
+    }
+
+    /// Shuts the runtime down without waiting for blocking jobs still
+    /// running: `shutdown_timeout(Duration::ZERO)`.
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// let rt = groundup::Runtime::new()?;
+    /// drop(rt.handle().spawn_blocking(|| std::thread::sleep(std::time::Duration::from_millis(50))));
+    /// rt.shutdown_background(); // does not wait the 50 ms
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn shutdown_background(self) {
+        self.shutdown_timeout(Duration::ZERO);
+    }
+
     /// Tasks spawned and not yet finished.
     pub fn live_tasks(&self) -> usize {
         self.context.executor.live_tasks()
@@ -114,6 +192,7 @@ impl Drop for Runtime {
             let _enter = Enter::shutdown(&self.context);
             self.context.executor.shutdown();
         }
+        self.context.blocking.shutdown(self.blocking_wait);
         self.reactor.shutdown();
     }
 }
@@ -165,6 +244,8 @@ pub struct Builder {
     spin: Duration,
     hand_off: Duration,
     start_paused: bool,
+    max_blocking_threads: usize,
+    keep_alive: Duration,
 }
 
 impl Builder {
@@ -174,6 +255,8 @@ impl Builder {
             spin: crate::executor::spin::DEFAULT_SPIN,
             hand_off: crate::executor::DEFAULT_HAND_OFF,
             start_paused: false,
+            max_blocking_threads: spawner::DEFAULT_MAX_THREADS,
+            keep_alive: spawner::DEFAULT_KEEP_ALIVE,
         }
     }
 
@@ -253,6 +336,53 @@ impl Builder {
         self
     }
 
+    /// The most threads the blocking pool may run at once (default 512, as
+    /// in tokio). Past it, [`spawn_blocking`](crate::task::spawn_blocking)
+    /// jobs wait in a queue for a thread to come free.
+    ///
+    /// # Panics
+    ///
+    /// If `limit` is 0 (no job could ever run), as tokio's does.
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// let rt = groundup::runtime::Builder::new().max_blocking_threads(2).build()?;
+    /// let sum = rt.block_on(async {
+    ///     let jobs: Vec<_> = (0..8).map(|i| groundup::task::spawn_blocking(move || i)).collect();
+    ///     let mut sum = 0;
+    ///     for job in jobs {
+    ///         sum += job.await.unwrap(); // eight jobs, two threads at a time
+    ///     }
+    ///     sum
+    /// });
+    /// assert_eq!(sum, 28);
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[track_caller]
+    pub fn max_blocking_threads(&mut self, limit: usize) -> &mut Builder {
+        assert!(limit > 0, "max_blocking_threads cannot be 0: no blocking job could run");
+        self.max_blocking_threads = limit;
+        self
+    }
+
+    /// How long an idle blocking-pool thread waits for a new job before it
+    /// exits (default 10 s, as in tokio). `Duration::ZERO`: at once.
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// use std::time::Duration;
+    ///
+    /// let rt = groundup::runtime::Builder::new().thread_keep_alive(Duration::ZERO).build()?;
+    /// assert_eq!(rt.block_on(rt.handle().spawn_blocking(|| 7)).unwrap(), 7);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn thread_keep_alive(&mut self, duration: Duration) -> &mut Builder {
+        self.keep_alive = duration;
+        self
+    }
+
     /// Creates the runtime and starts its reactor thread.
     pub fn build(&self) -> io::Result<Runtime> {
         let reactor = reactor::start()?;
@@ -260,10 +390,20 @@ impl Builder {
         if self.start_paused {
             timers.start_paused();
         }
-        let executor =
-            Core::new(self.spin, self.hand_off, timers.clone(), reactor.handle().clone());
-        let context = RuntimeContext { executor, reactor: reactor.handle().clone(), timers };
-        Ok(Runtime { context, reactor, _not_send: PhantomData })
+        let executor = Core::new(self.spin, self.hand_off, timers.clone(), reactor.handle().clone());
+        let remote = executor.remote();
+        // When the last blocking job in flight finishes, paused time may
+        // move again: wake the executor to look.
+        let on_idle = {
+            let remote = remote.clone();
+            Box::new(move || remote.unpark())
+        };
+        let blocking = Spawner::new(self.max_blocking_threads, self.keep_alive, on_idle);
+        timers.watch_blocking(blocking.clone());
+        let handle = Handle::new(remote, blocking.clone());
+        let context =
+            RuntimeContext { executor, reactor: reactor.handle().clone(), timers, blocking };
+        Ok(Runtime { context, reactor, handle, blocking_wait: None, _not_send: PhantomData })
     }
 }
 

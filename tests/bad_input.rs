@@ -344,3 +344,63 @@ fn io_objects_and_timers_outside_a_runtime() {
     // And the runtime machinery works after all that.
     groundup::block_on(still_usable());
 }
+
+#[test]
+fn readiness_api_nonsense() {
+    use groundup::io::Interest;
+    use std::io::IoSlice;
+    groundup::block_on(async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let mut client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+        let (server, _) = listener.accept().await.unwrap();
+        // try_* with nothing ready: WouldBlock at once, whatever the buffer.
+        assert_eq!(kind_of(server.try_read(&mut [])), ErrorKind::WouldBlock);
+        // try_io's closure is not run without readiness.
+        let e = server.try_io(Interest::READABLE, || -> std::io::Result<()> { panic!("ran") });
+        assert_eq!(kind_of(e), ErrorKind::WouldBlock);
+        client.writable().await.unwrap();
+        // Writable, with nothing to write: Ok(0) (one send of 0 bytes).
+        assert_eq!(client.try_write(&[]).unwrap(), 0);
+        assert_eq!(client.try_write_vectored(&[]).unwrap(), 0);
+        let empties = [IoSlice::new(&[]), IoSlice::new(&[])];
+        assert_eq!(client.write_vectored(&empties).await.unwrap(), 0);
+        // After shutdown: BrokenPipe, no SIGPIPE.
+        client.shutdown().await.unwrap();
+        assert_eq!(kind_of(client.try_write(b"late")), ErrorKind::BrokenPipe);
+        let late = [IoSlice::new(b"la"), IoSlice::new(b"te")];
+        assert_eq!(kind_of(client.try_write_vectored(&late)), ErrorKind::BrokenPipe);
+
+        let udp = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        udp.writable().await.unwrap();
+        assert!(udp.try_send(b"to whom?").is_err(), "try_send before connect");
+        let huge = vec![0u8; 70_000];
+        assert!(udp.try_send_to(&huge, udp.local_addr().unwrap()).is_err());
+        still_usable().await;
+    });
+}
+
+#[cfg(unix)]
+#[test]
+fn async_fd_nonsense() {
+    use groundup::io::Interest;
+    use groundup::io::unix::AsyncFd;
+    let (a, _b) = std::os::unix::net::UnixStream::pair().unwrap();
+    assert!(AsyncFd::new(a).unwrap_err().to_string().contains("no groundup runtime"));
+    groundup::block_on(async {
+        // A regular file: epoll refuses it, and the error says why.
+        let path = std::env::temp_dir().join(format!("groundup-bad-{}", std::process::id()));
+        let file = std::fs::File::create(&path).unwrap();
+        let result = AsyncFd::new(file);
+        std::fs::remove_file(&path).unwrap();
+        if cfg!(groundup_backend = "epoll") {
+            let e = result.unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::PermissionDenied);
+            assert!(e.to_string().contains("regular files"), "{e}");
+        }
+        // A wait outside the interest given: InvalidInput, not a hang.
+        let (a, _b) = std::os::unix::net::UnixStream::pair().unwrap();
+        let fd = AsyncFd::with_interest(a, Interest::READABLE).unwrap();
+        assert_eq!(kind_of(fd.writable().await.map(drop)), ErrorKind::InvalidInput);
+        still_usable().await;
+    });
+}

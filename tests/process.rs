@@ -155,9 +155,9 @@ fn a_killed_child_is_reaped_and_reports_how_it_ended() {
 #[cfg(unix)]
 #[test]
 fn a_child_ended_by_a_signal_reports_the_signal() {
-    #[cfg(groundup_backend = "kqueue")]
+    #[cfg(groundup_os = "bsd")]
     use groundup::groundup_ffi::bsd as os;
-    #[cfg(groundup_backend = "epoll")]
+    #[cfg(groundup_os = "linux")]
     use groundup::groundup_ffi::linux as os;
     use std::os::unix::process::ExitStatusExt;
     groundup::block_on(async {
@@ -263,8 +263,9 @@ fn arguments_environment_and_directory_reach_the_child_through_std() {
 
 /// The exit is awaited through the kernel's own interface (a pidfd on
 /// Linux), or through `SIGCHLD` when `GROUNDUP_PROCESS_SIGCHLD=1` forces
-/// the fallback, as the next test does.
-#[cfg(target_os = "linux")]
+/// the fallback, as the next test does. The kqueue backend (on libkqueue
+/// here) waits through `EVFILT_PROC` instead, so this is the epoll backend's.
+#[cfg(groundup_backend = "epoll")]
 #[test]
 fn the_exit_is_awaited_through_a_pidfd_unless_the_fallback_is_forced() {
     let forced = std::env::var_os("GROUNDUP_PROCESS_SIGCHLD").is_some_and(|v| v == "1");

@@ -34,13 +34,22 @@ fn spawning_joining_and_remote_wakes_while_busy_make_no_syscalls() {
     // one costs is measured here first.
     let waits = || stats::syscalls().get(util::WAIT_CALL);
     let before_one = waits();
+    // (Counted before the drops: a waker's drop may be a call too.)
     let poll = groundup::poll::Poll::new().unwrap();
-    drop(groundup::poll::Waker::new(poll.registry(), groundup::poll::Token(0)).unwrap());
-    drop(poll);
+    let waker = groundup::poll::Waker::new(poll.registry(), groundup::poll::Token(0)).unwrap();
     let queue_with_waker = waits() - before_one;
+    drop((waker, poll));
     let before_runtime = waits();
     let rt = groundup::Runtime::new().unwrap();
+    let started = std::time::Instant::now();
     while waits() < before_runtime + 3 * queue_with_waker + 1 {
+        // A bound, not a speed: a reactor thread that never waits is a bug,
+        // and a failure says so where a hang would not.
+        assert!(
+            started.elapsed().as_secs() < 60,
+            "the reactor thread never waited:\n{}",
+            stats::syscalls()
+        );
         thread::yield_now();
     }
     rt.block_on(async {

@@ -15,9 +15,9 @@ use std::time::Duration;
 use groundup::signal::unix::{Signal, SignalKind, signal};
 use groundup::time::timeout;
 
-#[cfg(groundup_backend = "kqueue")]
+#[cfg(groundup_os = "bsd")]
 use groundup::groundup_ffi::bsd as os;
-#[cfg(groundup_backend = "epoll")]
+#[cfg(groundup_os = "linux")]
 use groundup::groundup_ffi::linux as os;
 use groundup::groundup_ffi::unix as posix;
 

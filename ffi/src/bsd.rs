@@ -205,6 +205,33 @@ pub const FIONBIO: core::ffi::c_ulong = 0x8004_667e;
 // Sockets
 // ---------------------------------------------------------------------------
 
+/// `struct msghdr { void *msg_name; socklen_t msg_namelen; struct iovec *msg_iov; int msg_iovlen; void *msg_control; socklen_t msg_controllen; int msg_flags; };`
+///
+/// Header `<sys/socket.h>`; man page [sendmsg(2)](https://man.freebsd.org/cgi/man.cgi?query=sendmsg&sektion=2).
+/// The same on every BSD and on Apple's systems: `int` and `socklen_t`
+/// lengths where Linux has `size_t`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct msghdr {
+    /// Destination address (unconnected sockets), or null.
+    pub msg_name: *mut core::ffi::c_void,
+    /// Its length.
+    pub msg_namelen: crate::unix::socklen_t,
+    /// The buffers.
+    pub msg_iov: *mut crate::unix::iovec,
+    /// How many.
+    pub msg_iovlen: c_int,
+    /// Ancillary data, or null.
+    pub msg_control: *mut core::ffi::c_void,
+    /// Its length.
+    pub msg_controllen: crate::unix::socklen_t,
+    /// Flags on a received message (unused by `sendmsg`).
+    pub msg_flags: c_int,
+}
+
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(size_of::<msghdr>() == 48);
+
 /// `typedef __uint8_t sa_family_t;` — `<sys/socket.h>`. One byte on the
 /// BSDs, which spend the other byte of Linux's `unsigned short` on a length.
 pub type sa_family_t = u8;

@@ -21,7 +21,7 @@
 
 use core::ffi::{c_int, c_void};
 
-pub use crate::linux::{time_t, timespec};
+pub use crate::linux::{ESRCH, pid_t, time_t, timespec};
 
 unsafe extern "C" {
     /// `int kqueue(void);`
@@ -98,6 +98,10 @@ pub const EVFILT_READ: i16 = -1;
 /// `EVFILT_WRITE` (`-2`): the descriptor can be written to (`EPOLLOUT`
 /// underneath). `<sys/event.h>`.
 pub const EVFILT_WRITE: i16 = -2;
+/// `EVFILT_PROC` (`-5`): events of a process, named by its pid as the
+/// ident; with `NOTE_EXIT`, its exit (a pidfd underneath, on Linux 5.3 and
+/// later). `<sys/event.h>`.
+pub const EVFILT_PROC: i16 = -5;
 /// `EVFILT_USER` (`-11`, FreeBSD's number): an event with no kernel source,
 /// triggered by a `NOTE_TRIGGER` change (an eventfd underneath).
 /// `<sys/event.h>`.
@@ -128,3 +132,7 @@ pub const EV_EOF: u16 = 0x8000;
 /// `NOTE_TRIGGER`: in `fflags` of an `EVFILT_USER` change, trigger the user
 /// event. `<sys/event.h>`.
 pub const NOTE_TRIGGER: u32 = 0x0100_0000;
+
+/// `NOTE_EXIT`: in `fflags` of an `EVFILT_PROC` change, report the
+/// process's exit. `<sys/event.h>`.
+pub const NOTE_EXIT: u32 = 0x8000_0000;

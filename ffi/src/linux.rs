@@ -221,6 +221,35 @@ pub const FIONBIO: c_ulong = 0x8004667e;
 // Sockets
 // ---------------------------------------------------------------------------
 
+/// `struct msghdr { void *msg_name; socklen_t msg_namelen; struct iovec *msg_iov; size_t msg_iovlen; void *msg_control; size_t msg_controllen; int msg_flags; };`
+///
+/// Header `<sys/socket.h>`; man page [sendmsg(2)](https://man7.org/linux/man-pages/man2/sendmsg.2.html).
+/// glibc's layout, with `size_t` lengths (the kernel's `struct
+/// user_msghdr`); the BSDs use `int` and `socklen_t` there. musl spells
+/// the two lengths as `int` plus padding, which is the same layout on
+/// little-endian targets only.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct msghdr {
+    /// Destination address (unconnected sockets), or null.
+    pub msg_name: *mut core::ffi::c_void,
+    /// Its length.
+    pub msg_namelen: crate::unix::socklen_t,
+    /// The buffers.
+    pub msg_iov: *mut crate::unix::iovec,
+    /// How many.
+    pub msg_iovlen: usize,
+    /// Ancillary data, or null.
+    pub msg_control: *mut core::ffi::c_void,
+    /// Its length.
+    pub msg_controllen: usize,
+    /// Flags on a received message (unused by `sendmsg`).
+    pub msg_flags: c_int,
+}
+
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(size_of::<msghdr>() == 56);
+
 /// `typedef unsigned short sa_family_t;` — `<sys/socket.h>`.
 pub type sa_family_t = u16;
 

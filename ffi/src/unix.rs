@@ -53,17 +53,35 @@ unsafe extern "C" {
     pub fn fcntl(fd: c_int, cmd: c_int, ...) -> c_int;
 }
 
+/// `struct iovec { void *iov_base; size_t iov_len; };`
+///
+/// Header `<sys/uio.h>`; man page [readv(2)](https://man7.org/linux/man-pages/man2/readv.2.html).
+/// One buffer of a scattering read or gathering write. The same on every
+/// Unix; std's `IoSlice`/`IoSliceMut` are documented to be ABI-compatible
+/// with it, so a slice of them can be passed where an array of `iovec` is
+/// expected.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct iovec {
+    /// Start of the buffer.
+    pub iov_base: *mut c_void,
+    /// Its length in bytes.
+    pub iov_len: usize,
+}
+
+const _: () = assert!(size_of::<iovec>() == 2 * size_of::<usize>());
+
 /// `typedef uint32_t socklen_t;` — `<sys/socket.h>`. The byte length of a
 /// socket address; 32 bits unsigned on every Unix groundup supports.
 pub type socklen_t = u32;
 
 #[cfg(groundup_os = "bsd")]
-pub use crate::bsd::{pthread_t, sa_family_t, sighandler_t, sockaddr, socket};
+pub use crate::bsd::{msghdr, pthread_t, sa_family_t, sighandler_t, sockaddr, socket};
 /// `typedef unsigned short sa_family_t;` on Linux, `uint8_t` on the BSDs;
 /// each OS family module declares it (and `socket`, whose symbol NetBSD
 /// renames). Re-exported here for the prototypes.
 #[cfg(groundup_os = "linux")]
-pub use crate::linux::{pthread_t, sa_family_t, sighandler_t, sockaddr, socket};
+pub use crate::linux::{msghdr, pthread_t, sa_family_t, sighandler_t, sockaddr, socket};
 
 unsafe extern "C" {
     /// `int socketpair(int domain, int type, int protocol, int sv[2]);`
@@ -194,6 +212,25 @@ unsafe extern "C" {
         addrlen: socklen_t,
     ) -> isize;
 
+    /// `ssize_t readv(int fd, const struct iovec *iov, int iovcnt);`
+    ///
+    /// Header `<sys/uio.h>`; man page [readv(2)](https://man7.org/linux/man-pages/man2/readv.2.html).
+    /// Reads into the `iovcnt` buffers in order, filling each before the
+    /// next; returns the bytes read (0 at end of file), or -1 with errno
+    /// (`EAGAIN` with nothing to read; `EINVAL` if `iovcnt` exceeds
+    /// `IOV_MAX`, 1024 on every system groundup supports).
+    pub fn readv(fd: c_int, iov: *const iovec, iovcnt: c_int) -> isize;
+
+    /// `ssize_t sendmsg(int sockfd, const struct msghdr *msg, int flags);`
+    ///
+    /// Header `<sys/socket.h>`; man page [sendmsg(2)](https://man7.org/linux/man-pages/man2/sendmsg.2.html).
+    /// Sends the bytes of `msg->msg_iov`'s buffers, in order, as one
+    /// transfer (a gathering write); returns the bytes sent, or -1 with
+    /// errno. groundup uses it instead of `writev(2)` because it takes
+    /// `flags`: `MSG_NOSIGNAL` keeps a write to a closed connection from
+    /// raising `SIGPIPE`, which `writev` would.
+    pub fn sendmsg(sockfd: c_int, msg: *const msghdr, flags: c_int) -> isize;
+
     /// `int connect(int sockfd, const struct sockaddr *addr, socklen_t addrlen);`
     ///
     /// Header `<sys/socket.h>`; man page [connect(2)](https://man7.org/linux/man-pages/man2/connect.2.html).
@@ -238,12 +275,12 @@ unsafe extern "C" {
     pub fn setrlimit(resource: c_int, rlim: *const rlimit) -> c_int;
 }
 
-#[cfg(groundup_backend = "kqueue")]
+#[cfg(groundup_os = "bsd")]
 pub use crate::bsd::{pid_t, sigaction};
 /// `pid_t` and `struct sigaction` differ per system (the struct has a
 /// different field order on nearly every one); each OS family module
 /// declares them. Re-exported here for the prototypes.
-#[cfg(groundup_backend = "epoll")]
+#[cfg(groundup_os = "linux")]
 pub use crate::linux::{pid_t, sigaction};
 
 unsafe extern "C" {

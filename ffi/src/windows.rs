@@ -1019,8 +1019,65 @@ const _: () = assert!(size_of::<sockaddr_in6>() == 28 && align_of::<sockaddr_in6
 const _: () = assert!(size_of::<sockaddr_storage>() == 128 && align_of::<sockaddr_storage>() == 8);
 const _: () = assert!(size_of::<WSADATA>() == 408);
 
+/// `typedef struct _WSABUF { ULONG len; CHAR *buf; } WSABUF;`
+///
+/// Header `<ws2def.h>` (through `<winsock2.h>`); docs
+/// [WSABUF](https://learn.microsoft.com/en-us/windows/win32/api/ws2def/ns-ws2def-wsabuf).
+/// One buffer of a scattering or gathering Winsock call. std's
+/// `IoSlice`/`IoSliceMut` are documented to be ABI-compatible with it on
+/// Windows.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct WSABUF {
+    /// Length of the buffer in bytes.
+    pub len: ULONG,
+    /// Start of the buffer.
+    pub buf: *mut c_char,
+}
+
+const _: () = assert!(size_of::<WSABUF>() == 16 && align_of::<WSABUF>() == 8);
+
 #[link(name = "ws2_32")]
 unsafe extern "system" {
+    /// `int WSASend(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lpNumberOfBytesSent, DWORD dwFlags, LPWSAOVERLAPPED lpOverlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);`
+    ///
+    /// Header `<winsock2.h>`; docs
+    /// [WSASend](https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-wsasend).
+    /// Sends the bytes of the `dwBufferCount` buffers, in order (a
+    /// gathering write). groundup calls it without an overlapped, so on a
+    /// non-blocking socket it completes at once: 0 with the count in
+    /// `*lpNumberOfBytesSent`, or `SOCKET_ERROR` with `WSAGetLastError()`
+    /// ([`WSAEWOULDBLOCK`] when the send buffer is full).
+    pub fn WSASend(
+        s: SOCKET,
+        lpBuffers: *mut WSABUF,
+        dwBufferCount: DWORD,
+        lpNumberOfBytesSent: *mut DWORD,
+        dwFlags: DWORD,
+        lpOverlapped: *mut OVERLAPPED,
+        lpCompletionRoutine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+    ) -> c_int;
+
+    /// `int WSARecv(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lpNumberOfBytesRecvd, LPDWORD lpFlags, LPWSAOVERLAPPED lpOverlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);`
+    ///
+    /// Header `<winsock2.h>`; docs
+    /// [WSARecv](https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-wsarecv).
+    /// Receives into the buffers in order (a scattering read); `*lpFlags`
+    /// goes in (`MSG_PEEK`, …) and comes back (`MSG_PARTIAL`). Without an
+    /// overlapped: 0 with the count in `*lpNumberOfBytesRecvd` (0 bytes:
+    /// the peer closed gracefully), or `SOCKET_ERROR` with
+    /// `WSAGetLastError()` ([`WSAEWOULDBLOCK`] with nothing to read,
+    /// [`WSAESHUTDOWN`] after `shutdown(SD_RECEIVE)`).
+    pub fn WSARecv(
+        s: SOCKET,
+        lpBuffers: *mut WSABUF,
+        dwBufferCount: DWORD,
+        lpNumberOfBytesRecvd: *mut DWORD,
+        lpFlags: *mut DWORD,
+        lpOverlapped: *mut OVERLAPPED,
+        lpCompletionRoutine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+    ) -> c_int;
+
     /// `int WSAIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer, DWORD cbInBuffer, LPVOID lpvOutBuffer, DWORD cbOutBuffer, LPDWORD lpcbBytesReturned, LPWSAOVERLAPPED lpOverlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);`
     ///
     /// Header `<winsock2.h>`; docs

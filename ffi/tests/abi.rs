@@ -312,6 +312,7 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
     field!(c, sockaddr_storage, "struct sockaddr_storage", ss_family);
     c.layout::<sa_family_t>("sa_family_t", "sa_family_t");
     c.layout::<socklen_t>("socklen_t", "socklen_t");
+    vectored_io_structs(c);
     socket_option_structs(c);
     c.layout::<sighandler_t>("sighandler_t", "sighandler_t");
     c.layout::<pid_t>("pid_t", "pid_t");
@@ -451,6 +452,8 @@ fn libkqueue_checks(c: &mut Checks) -> &'static str {
         ("EV_ERROR", EV_ERROR.into()),
         ("EV_EOF", EV_EOF.into()),
         ("NOTE_TRIGGER", NOTE_TRIGGER.into()),
+        ("EVFILT_PROC", EVFILT_PROC.into()),
+        ("NOTE_EXIT", NOTE_EXIT.into()),
     ];
     for &(name, value) in constants {
         c.constant(name, value);
@@ -558,6 +561,7 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
     field!(c, sockaddr_storage, "struct sockaddr_storage", __ss_pad2);
     c.layout::<sa_family_t>("sa_family_t", "sa_family_t");
     c.layout::<socklen_t>("socklen_t", "socklen_t");
+    vectored_io_structs(c);
     socket_option_structs(c);
     c.layout::<u_char>("u_char", "u_char");
     c.signedness("u_char", signed::<u_char>());
@@ -759,6 +763,9 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
     field!(c, sockaddr_storage, "struct sockaddr_storage", __ss_align);
     field!(c, sockaddr_storage, "struct sockaddr_storage", __ss_pad2);
     socket_option_structs(c);
+    c.layout::<WSABUF>("WSABUF", "WSABUF");
+    field!(c, WSABUF, "WSABUF", len);
+    field!(c, WSABUF, "WSABUF", buf);
     c.layout::<WSADATA>("WSADATA", "WSADATA");
     field!(c, WSADATA, "WSADATA", wVersion);
     field!(c, WSADATA, "WSADATA", wHighVersion);
@@ -893,10 +900,29 @@ use socket_option_constants;
 
 /// The layouts of the socket-option structs, declared under the same C
 /// names on every platform (Windows' `struct linger` has 16-bit fields).
+/// `struct iovec` (`<sys/uio.h>`) and `struct msghdr`, for `readv` and
+/// `sendmsg`: the same fields on every Unix, with Linux's wider lengths.
+#[cfg(unix)]
+fn vectored_io_structs(c: &mut Checks) {
+    use groundup_ffi::unix::{iovec, msghdr};
+    c.header("sys/uio.h");
+    c.layout::<iovec>("iovec", "struct iovec");
+    field!(c, iovec, "struct iovec", iov_base);
+    field!(c, iovec, "struct iovec", iov_len);
+    c.layout::<msghdr>("msghdr", "struct msghdr");
+    field!(c, msghdr, "struct msghdr", msg_name);
+    field!(c, msghdr, "struct msghdr", msg_namelen);
+    field!(c, msghdr, "struct msghdr", msg_iov);
+    field!(c, msghdr, "struct msghdr", msg_iovlen);
+    field!(c, msghdr, "struct msghdr", msg_control);
+    field!(c, msghdr, "struct msghdr", msg_controllen);
+    field!(c, msghdr, "struct msghdr", msg_flags);
+}
+
 fn socket_option_structs(c: &mut Checks) {
-    #[cfg(groundup_backend = "kqueue")]
+    #[cfg(groundup_os = "bsd")]
     use groundup_ffi::bsd::{ip_mreq, ipv6_mreq, linger};
-    #[cfg(groundup_backend = "epoll")]
+    #[cfg(groundup_os = "linux")]
     use groundup_ffi::linux::{ip_mreq, ipv6_mreq, linger};
     #[cfg(windows)]
     use groundup_ffi::windows::{ip_mreq, ipv6_mreq, linger};

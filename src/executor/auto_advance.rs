@@ -47,6 +47,7 @@ impl Core {
         // Acquire: pairs with the Release of `wake_root`, as in `block_on`.
         !self.local.borrow().is_empty()
             || !self.shared.remote.is_empty()
+            || !self.shared.inject.is_empty()
             || self.shared.root_woken.load(Ordering::Acquire)
     }
 }

@@ -82,11 +82,17 @@
 //! While time is paused ([`crate::time::pause`]) and a timer is pending, the
 //! executor moves the clock instead of sleeping until the timer: see
 //! `auto_advance.rs`.
+//!
+//! Futures spawned from other threads (through a runtime `Handle`) come in
+//! by the inject queue, beside the remote queue, and become tasks here at
+//! the top of a turn: see `inject.rs` and `remote.rs`.
 
 mod auto_advance;
+mod inject;
 mod owned;
 mod park;
 mod queue;
+mod remote;
 pub(crate) mod spin;
 
 use std::cell::{Cell, RefCell};
@@ -107,9 +113,11 @@ use crate::task::JoinHandle;
 use crate::task::raw::{self, Header, NewTask, Ran, Schedule, TaskRef};
 use crate::time::driver::Driver;
 
+use inject::Inject;
 use owned::OwnedTasks;
 use park::ParkState;
 use queue::RemoteQueue;
+pub(crate) use remote::{Injected, Remote};
 
 /// Tasks polled between two looks at the remote queue and the timers
 /// (tokio's figure for its current-thread scheduler).
@@ -130,6 +138,8 @@ const LOOK_AT_LEAST_EVERY: Duration = Duration::from_millis(1);
 #[derive(Debug)]
 pub(crate) struct Shared {
     remote: RemoteQueue<TaskRef>,
+    /// Futures spawned from other threads (`remote.rs`).
+    inject: Inject<Injected>,
     park: ParkState,
     /// The reactor whose driver the executor sleeps in, and whose waker
     /// wakes it there.
@@ -351,6 +361,7 @@ impl Core {
     ) -> Core {
         let shared = Arc::new(Shared {
             remote: RemoteQueue::new(),
+            inject: Inject::new(),
             park: ParkState::new(),
             reactor,
             root_woken: AtomicBool::new(false),
@@ -466,8 +477,10 @@ impl Core {
         self.polls_since_look.set(0);
     }
 
-    /// Moves every remotely woken task to the back of the local queue.
+    /// Moves every remotely woken task to the back of the local queue,
+    /// after spawning the futures injected from other threads.
     fn collect_remote(&self) {
+        self.spawn_injected();
         if self.shared.remote.is_empty() {
             return;
         }
@@ -540,6 +553,8 @@ impl Core {
         self.shared.closed.store(true, Ordering::SeqCst);
         // Pairs with the fence in `Shared::schedule`.
         fence(Ordering::SeqCst);
+        // Futures injected and not yet spawned: never tasks, dropped here.
+        drop(self.shared.inject.close());
         // Dropping a future can wake or spawn others; loop until quiet.
         while let Some(task) = self.owned.pop() {
             // SAFETY: executor thread, and no task is being polled.

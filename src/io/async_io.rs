@@ -2,8 +2,9 @@ use std::fmt;
 use std::io;
 use std::task::{Context, Poll};
 
+use super::{Interest, Ready};
 use crate::poll::{IoSource, Source};
-use crate::reactor::{Direction, Registration};
+use crate::reactor::{Direction, ReadyEvent, Registration};
 
 /// A std socket (or any pollable descriptor) registered with the current
 /// runtime, whose operations can be awaited.
@@ -170,6 +171,101 @@ where
     }
 }
 
+/// The readiness API's plumbing, for the socket types and `AsyncFd`.
+impl<T> Async<T>
+where
+    IoSource<T>: Source,
+{
+    /// Waits until the socket is ready for `interest`; returns what it is
+    /// ready for.
+    pub(crate) async fn ready(&self, interest: Interest) -> io::Result<Ready> {
+        let event = self.ready_event(interest.mask()).await?;
+        Ok(Ready::from_bits(event.ready))
+    }
+
+    /// Waits for readiness among `mask`; the event can be cleared later.
+    pub(crate) async fn ready_event(&self, mask: usize) -> io::Result<ReadyEvent> {
+        self.registration.readiness(mask).await
+    }
+
+    /// Polls for readiness in `direction`; the event can be cleared later.
+    /// Only the last task to poll a direction is woken.
+    pub(crate) fn poll_ready_event(
+        &self,
+        cx: &mut Context<'_>,
+        direction: Direction,
+    ) -> Poll<io::Result<ReadyEvent>> {
+        self.registration.poll_ready(cx, direction)
+    }
+
+    /// Forgets the readiness in `event` (unless a newer event came).
+    pub(crate) fn clear_event(&self, event: ReadyEvent) {
+        self.registration.clear_readiness(event);
+    }
+
+    /// One non-blocking attempt through the socket's I/O doorway (where a
+    /// `WouldBlock` re-arms the AFD poll on Windows).
+    pub(crate) fn do_io<R>(&self, op: impl FnOnce(&T) -> io::Result<R>) -> io::Result<R> {
+        self.io.do_io(op)
+    }
+
+    /// Mutable access to the socket, for `AsyncFd::get_mut` and the
+    /// `_mut` guards.
+    pub(crate) fn get_mut(&mut self) -> &mut T {
+        self.io.get_mut()
+    }
+
+    /// Runs `op` whenever the socket is ready for `interest`, until it
+    /// returns something other than `WouldBlock` (each `WouldBlock` clears
+    /// the readiness it ran on): tokio's `async_io`.
+    pub(crate) async fn async_io<R>(
+        &self,
+        interest: Interest,
+        mut op: impl FnMut(&T) -> io::Result<R>,
+    ) -> io::Result<R> {
+        loop {
+            let event = self.ready_event(interest.mask()).await?;
+            match self.io.do_io(&mut op) {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => self.clear_event(event),
+                result => return result,
+            }
+        }
+    }
+
+    /// A gathering write to a stream: as `poll_write_stream`, for the
+    /// total length of `bufs`.
+    pub(crate) fn poll_write_vectored_stream(
+        &self,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+        mut op: impl FnMut(&T, &[io::IoSlice<'_>]) -> io::Result<usize>,
+    ) -> Poll<io::Result<usize>> {
+        // At most the buffers one system call takes (`IOV_MAX` is 1024
+        // everywhere groundup runs): the length must be what the call can
+        // move, or a transfer cut short by the cap would look like a
+        // drained socket and clear the readiness, and the writer would wait
+        // for an event that never comes.
+        let bufs = &bufs[..bufs.len().min(1024)];
+        let len = bufs.iter().map(|b| b.len()).fold(0, usize::saturating_add);
+        if len == 0 {
+            return Poll::Ready(Ok(0));
+        }
+        self.registration
+            .poll_transfer(cx, Direction::Write, len, || self.io.do_io(|io| op(io, bufs)))
+    }
+
+    /// Runs `op` once if the socket is ready for `interest`, without
+    /// waiting; `WouldBlock` (from `op`, or at once when not ready) clears
+    /// the readiness `op` ran on. See `Registration::try_io`.
+    pub(crate) fn try_io<R>(
+        &self,
+        interest: Interest,
+        op: impl FnOnce(&T) -> io::Result<R>,
+    ) -> io::Result<R> {
+        self.registration.try_io(interest.mask(), || self.io.do_io(op))
+    }
+}
+
 #[cfg(unix)]
 impl<T: std::os::fd::AsRawFd> Async<T> {
     /// Makes `io` non-blocking and registers it with the current runtime.
@@ -204,6 +300,13 @@ where
 {
     /// Deregisters the socket and gives it back (still non-blocking).
     pub fn into_inner(self) -> io::Result<T> {
+        let (result, io) = self.into_parts();
+        result.map(|()| io)
+    }
+
+    /// Deregisters the socket and gives it back whatever the
+    /// deregistration said (`AsyncFd::into_inner`, which must return it).
+    pub(crate) fn into_parts(self) -> (io::Result<()>, T) {
         let mut this = std::mem::ManuallyDrop::new(self);
         let Async { io, registration } = &mut *this;
         let result = registration.deregister(io);
@@ -213,7 +316,7 @@ where
         // SAFETY: as above, for the other field.
         let registration = unsafe { std::ptr::read(&this.registration) };
         drop(registration);
-        result.map(|()| io.into_inner())
+        (result, io.into_inner())
     }
 }
 

@@ -11,6 +11,7 @@
 //! | copying | [`copy`], [`copy_buf`], [`copy_bidirectional`] |
 //! | in memory | [`duplex`] ([`DuplexStream`]), [`empty`], [`sink`], [`repeat`] |
 //! | adapters | [`split`] ([`ReadHalf`], [`WriteHalf`]), [`Take`], [`Chain`] |
+//! | readiness | [`Interest`], [`Ready`] (the sockets' `ready`, `try_io`); `unix::AsyncFd` (`windows::AsyncSocket`) for descriptors of your own |
 //! | std's names | [`Error`], [`ErrorKind`], [`Result`], [`SeekFrom`] |
 //!
 //! The names, signatures and behaviour are tokio's, so code ports by
@@ -100,10 +101,12 @@
 //! # std::io::Result::Ok(())
 //! ```
 
+mod async_fd;
 mod async_io;
 mod buf;
 mod buf_read_ext;
 mod read_ext;
+mod ready;
 mod seek_ext;
 mod std_impls;
 mod traits;
@@ -114,6 +117,7 @@ pub use async_io::Async;
 pub use buf::{BufReader, BufStream, BufWriter};
 pub use buf_read_ext::AsyncBufReadExt;
 pub use read_ext::AsyncReadExt;
+pub use ready::{Interest, Ready};
 pub use seek_ext::AsyncSeekExt;
 pub use traits::{AsyncBufRead, AsyncRead, AsyncSeek, AsyncWrite};
 pub use util::{
@@ -121,6 +125,37 @@ pub use util::{
     copy_bidirectional, copy_buf, duplex, empty, repeat, sink, split,
 };
 pub use write_ext::AsyncWriteExt;
+
+/// Unix-only I/O: [`AsyncFd`](unix::AsyncFd), readiness for any
+/// descriptor (`T: AsRawFd`), under tokio's names.
+///
+/// Wait with `readable`/`writable`/`ready`, do the I/O yourself through
+/// the guard's `try_io` (whose `WouldBlock` clears the readiness), or call
+/// `clear_ready` after your own operation said `WouldBlock`; the next wait
+/// then waits for a new event. On Windows the same type, over sockets, is
+/// `io::windows::AsyncSocket`.
+#[cfg(unix)]
+pub mod unix {
+    pub use super::async_fd::{AsyncFd, AsyncFdReadyGuard, AsyncFdReadyMutGuard, TryIoError};
+}
+
+/// Windows-only I/O: [`AsyncSocket`](windows::AsyncSocket), readiness for
+/// any socket (`T: AsRawSocket`), polled through the AFD driver.
+///
+/// tokio has no such type (its `AsyncFd` is Unix-only); this is
+/// groundup's `AsyncFd` over sockets, the same struct under a name that
+/// says what Windows can register: "fd" would promise descriptors that
+/// Windows does not have. The guards are renamed likewise
+/// (`AsyncSocketReadyGuard`, `AsyncSocketReadyMutGuard`); the methods and
+/// the protocol are `AsyncFd`'s, and `clear_ready` also re-arms the AFD
+/// poll.
+#[cfg(windows)]
+pub mod windows {
+    pub use super::async_fd::{
+        AsyncFd as AsyncSocket, AsyncFdReadyGuard as AsyncSocketReadyGuard,
+        AsyncFdReadyMutGuard as AsyncSocketReadyMutGuard, TryIoError,
+    };
+}
 
 /// std's I/O error type, re-exported as tokio does, so `io::Error` and
 /// `io::Result` name the same things after `use groundup::io`.

@@ -113,6 +113,7 @@ macro_rules! raw_socket_traits {
 use raw_socket_traits;
 
 mod addr;
+mod readiness;
 pub mod tcp;
 mod tcp_socket;
 mod udp;

@@ -1,7 +1,7 @@
 //! TCP: listeners, streams, and stream halves.
 
 use std::fmt;
-use std::io;
+use std::io::{self, IoSlice};
 use std::net::{Shutdown, SocketAddr};
 use std::pin::Pin;
 use std::rc::Rc;
@@ -284,6 +284,14 @@ impl TcpStream {
         self.io.poll_write_stream(cx, buf, |s, buf| s.send(buf))
     }
 
+    fn poll_write_vectored_priv(
+        &self,
+        cx: &mut Context<'_>,
+        bufs: &[IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        self.io.poll_write_vectored_stream(cx, bufs, |s, bufs| s.send_vectored(bufs))
+    }
+
     fn shutdown_write(&self) -> Poll<io::Result<()>> {
         Poll::Ready(self.io.get_ref().shutdown(Shutdown::Write))
     }
@@ -390,6 +398,13 @@ impl TcpStream {
     }
 }
 
+super::readiness::stream_readiness!(
+    TcpStream,
+    "# let listener = groundup::net::TcpListener::bind(\"127.0.0.1:0\").await?;\n\
+     # let a = groundup::net::TcpStream::connect(listener.local_addr()?).await?;\n\
+     # let (b, _) = listener.accept().await?;\n"
+);
+
 impl TryFrom<std::net::TcpStream> for TcpStream {
     type Error = io::Error;
 
@@ -418,6 +433,19 @@ impl AsyncWrite for TcpStream {
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
         self.poll_write_priv(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        self.poll_write_vectored_priv(cx, bufs)
+    }
+
+    /// `true`: one `sendmsg(2)` (`WSASend` on Windows) gathers the buffers.
+    fn is_write_vectored(&self) -> bool {
+        true
     }
 
     /// Nothing to flush: groundup does not buffer writes.
@@ -537,6 +565,19 @@ impl AsyncWrite for OwnedWriteHalf {
         self.stream.poll_write_priv(cx, buf)
     }
 
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        self.stream.poll_write_vectored_priv(cx, bufs)
+    }
+
+    /// `true`: one `sendmsg(2)` (`WSASend` on Windows) gathers the buffers.
+    fn is_write_vectored(&self) -> bool {
+        true
+    }
+
     fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
         Poll::Ready(Ok(()))
     }
@@ -607,6 +648,19 @@ impl AsyncWrite for WriteHalf<'_> {
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
         self.stream.poll_write_priv(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        self.stream.poll_write_vectored_priv(cx, bufs)
+    }
+
+    /// `true`: one `sendmsg(2)` (`WSASend` on Windows) gathers the buffers.
+    fn is_write_vectored(&self) -> bool {
+        true
     }
 
     fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {

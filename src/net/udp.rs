@@ -6,7 +6,7 @@ use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::task::{Context, Poll, ready};
 
 use super::addr::{self, ToSocketAddrs};
-use crate::io::Async;
+use crate::io::{Async, Interest};
 use crate::sys::net::{Kind, OwnedSocket, SockAddr, Socket};
 
 /// A UDP socket: datagrams to and from any peer, or one peer after
@@ -277,6 +277,93 @@ impl UdpSocket {
     /// [`join_multicast_v6`](UdpSocket::join_multicast_v6).
     pub fn leave_multicast_v6(&self, multiaddr: &Ipv6Addr, interface: u32) -> io::Result<()> {
         self.io.get_ref().leave_multicast_v6(multiaddr, interface)
+    }
+}
+
+super::readiness::datagram_readiness!(
+    UdpSocket,
+    "# let a = groundup::net::UdpSocket::bind(\"127.0.0.1:0\").await?;\n\
+     # let b = groundup::net::UdpSocket::bind(\"127.0.0.1:0\").await?;\n\
+     # a.connect(b.local_addr()?).await?;\n\
+     # b.connect(a.local_addr()?).await?;\n"
+);
+
+/// The addressed `try_*` methods.
+impl UdpSocket {
+    /// Sends one datagram to `target` without waiting: the bytes sent, or
+    /// `WouldBlock` (which clears the write readiness). As tokio's, the
+    /// target is a resolved address: resolving a name could wait.
+    ///
+    /// ```
+    /// use groundup::net::UdpSocket;
+    ///
+    /// groundup::block_on(async {
+    ///     let a = UdpSocket::bind("127.0.0.1:0").await?;
+    ///     let b = UdpSocket::bind("127.0.0.1:0").await?;
+    ///     a.writable().await?;
+    ///     assert_eq!(a.try_send_to(b"hi", b.local_addr()?)?, 2);
+    ///     let mut buf = [0; 4];
+    ///     assert_eq!(b.recv_from(&mut buf).await?, (2, a.local_addr()?));
+    ///     std::io::Result::Ok(())
+    /// })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn try_send_to(&self, buf: &[u8], target: SocketAddr) -> io::Result<usize> {
+        let to = SockAddr::from_std(&target);
+        self.io.try_io(Interest::WRITABLE, |s| s.send_to(buf, &to))
+    }
+
+    /// Receives one datagram and its sender without waiting, or
+    /// `WouldBlock` when none is queued (which clears the read readiness).
+    ///
+    /// ```
+    /// use std::io::ErrorKind;
+    /// use groundup::net::UdpSocket;
+    ///
+    /// groundup::block_on(async {
+    ///     let a = UdpSocket::bind("127.0.0.1:0").await?;
+    ///     let b = UdpSocket::bind("127.0.0.1:0").await?;
+    ///     let mut buf = [0; 4];
+    ///     assert_eq!(b.try_recv_from(&mut buf).unwrap_err().kind(), ErrorKind::WouldBlock);
+    ///     a.send_to(b"hi", b.local_addr()?).await?;
+    ///     let (n, from) = loop {
+    ///         b.readable().await?;
+    ///         match b.try_recv_from(&mut buf) {
+    ///             Err(e) if e.kind() == ErrorKind::WouldBlock => continue,
+    ///             other => break other?,
+    ///         }
+    ///     };
+    ///     assert_eq!((&buf[..n], from), (&b"hi"[..], a.local_addr()?));
+    ///     std::io::Result::Ok(())
+    /// })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn try_recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
+        let (n, from) = self.io.try_io(Interest::READABLE, |s| s.recv_from(buf))?;
+        std_addr(from).map(|from| (n, from))
+    }
+
+    /// As [`try_recv_from`](UdpSocket::try_recv_from), leaving the datagram
+    /// queued (`MSG_PEEK`): the next receive gets it again.
+    ///
+    /// ```
+    /// use groundup::net::UdpSocket;
+    ///
+    /// groundup::block_on(async {
+    ///     let a = UdpSocket::bind("127.0.0.1:0").await?;
+    ///     let b = UdpSocket::bind("127.0.0.1:0").await?;
+    ///     a.send_to(b"hi", b.local_addr()?).await?;
+    ///     b.readable().await?;
+    ///     let mut buf = [0; 4];
+    ///     let (n, _) = b.try_peek_from(&mut buf)?;
+    ///     assert_eq!(b.recv_from(&mut buf).await?.0, n);
+    ///     std::io::Result::Ok(())
+    /// })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn try_peek_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
+        let (n, from) = self.io.try_io(Interest::READABLE, |s| s.peek_from(buf))?;
+        std_addr(from).map(|from| (n, from))
     }
 }
 

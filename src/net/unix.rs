@@ -10,13 +10,13 @@ mod split;
 pub use split::{OwnedReadHalf, OwnedWriteHalf, ReadHalf, ReuniteError, WriteHalf};
 
 use std::fmt;
-use std::io;
+use std::io::{self, IoSlice};
 use std::net::Shutdown;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
-use crate::io::{Async, AsyncRead, AsyncWrite};
+use crate::io::{Async, AsyncRead, AsyncWrite, Interest};
 use crate::sys::net::{Connect, Kind, OwnedSocket, SockAddr, Socket};
 
 /// The address of a Unix-domain socket: a path, or nothing (an unnamed
@@ -227,10 +227,23 @@ impl UnixStream {
         self.io.poll_write_stream(cx, buf, |s, buf| s.send(buf))
     }
 
+    fn poll_write_vectored_priv(
+        &self,
+        cx: &mut Context<'_>,
+        bufs: &[IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        self.io.poll_write_vectored_stream(cx, bufs, |s, bufs| s.send_vectored(bufs))
+    }
+
     fn shutdown_write(&self) -> io::Result<()> {
         self.io.get_ref().shutdown(Shutdown::Write)
     }
 }
+
+super::readiness::stream_readiness!(
+    UnixStream,
+    "# let (a, b) = groundup::net::UnixStream::pair()?;\n"
+);
 
 impl AsyncRead for UnixStream {
     fn poll_read(
@@ -249,6 +262,19 @@ impl AsyncWrite for UnixStream {
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
         self.io.poll_write_stream(cx, buf, |s, buf| s.send(buf))
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        self.poll_write_vectored_priv(cx, bufs)
+    }
+
+    /// `true`: one `sendmsg(2)` (`WSASend` on Windows) gathers the buffers.
+    fn is_write_vectored(&self) -> bool {
+        true
     }
 
     fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
@@ -338,6 +364,60 @@ impl UnixDatagram {
     /// The connected peer's address.
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
         Ok(SocketAddr::from_sys(&self.io.get_ref().peer_addr()?))
+    }
+}
+
+super::readiness::datagram_readiness!(
+    UnixDatagram,
+    "# let (a, b) = groundup::net::UnixDatagram::pair()?;\n"
+);
+
+/// The addressed `try_*` methods.
+impl UnixDatagram {
+    /// Sends one datagram to `path` without waiting: the bytes sent, or
+    /// `WouldBlock` (which clears the write readiness).
+    ///
+    /// ```
+    /// use groundup::net::UnixDatagram;
+    ///
+    /// groundup::block_on(async {
+    ///     let path = std::env::temp_dir().join(format!("groundup-try-send-{}.sock", std::process::id()));
+    ///     let _ = std::fs::remove_file(&path);
+    ///     let server = UnixDatagram::bind(&path)?;
+    ///     let client = UnixDatagram::unbound()?;
+    ///     client.writable().await?;
+    ///     assert_eq!(client.try_send_to(b"hi", &path)?, 2);
+    ///     let mut buf = [0; 4];
+    ///     assert_eq!(server.recv(&mut buf).await?, 2);
+    ///     std::fs::remove_file(&path)
+    /// })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn try_send_to(&self, buf: &[u8], path: impl AsRef<Path>) -> io::Result<usize> {
+        let to = SockAddr::from_path(path.as_ref())?;
+        self.io.try_io(Interest::WRITABLE, |s| s.send_to(buf, &to))
+    }
+
+    /// Receives one datagram and its sender's address without waiting, or
+    /// `WouldBlock` when none is queued (which clears the read readiness).
+    ///
+    /// ```
+    /// use groundup::net::UnixDatagram;
+    ///
+    /// groundup::block_on(async {
+    ///     let (a, b) = UnixDatagram::pair()?;
+    ///     a.send(b"hi").await?;
+    ///     b.readable().await?;
+    ///     let mut buf = [0; 4];
+    ///     let (n, from) = b.try_recv_from(&mut buf)?;
+    ///     assert_eq!((&buf[..n], from.is_unnamed()), (&b"hi"[..], true));
+    ///     std::io::Result::Ok(())
+    /// })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn try_recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
+        let (n, from) = self.io.try_io(Interest::READABLE, |s| s.recv_from(buf))?;
+        Ok((n, SocketAddr::from_sys(&from)))
     }
 }
 

@@ -85,6 +85,12 @@ impl<T> IoSource<T> {
         self.state.do_io(f, &self.inner)
     }
 
+    /// Mutable access to the socket, for wrappers that hand it out
+    /// (`AsyncFd::get_mut`). I/O through it bypasses [`do_io`](IoSource::do_io).
+    pub(crate) fn get_mut(&mut self) -> &mut T {
+        &mut self.inner
+    }
+
     /// Gives the socket back. It stays non-blocking. If it is still
     /// registered, deregister it first (with the `IoSource`), or events for
     /// it may keep arriving under its token.

@@ -54,9 +54,9 @@ use std::process::ExitStatus;
 use std::sync::{Mutex, OnceLock, PoisonError};
 use std::task::{Context, Poll, Waker, ready};
 
-#[cfg(groundup_backend = "kqueue")]
+#[cfg(groundup_os = "bsd")]
 use groundup_ffi::bsd as os;
-#[cfg(groundup_backend = "epoll")]
+#[cfg(groundup_os = "linux")]
 use groundup_ffi::linux as os;
 use groundup_ffi::unix::pid_t;
 

@@ -100,8 +100,9 @@ use crate::poll::{self, Interest, Poll, Registry, Source, Token};
 
 use driver::{Driver, Site};
 use handoff::{Handoff, Sites};
-pub(crate) use registration::{Direction, Registration};
-use scheduled_io::{ScheduledIo, ready};
+pub(crate) use registration::{Direction, ReadyEvent, Registration};
+use scheduled_io::ScheduledIo;
+pub(crate) use scheduled_io::ready;
 use slab::Slab;
 
 /// The token of the reactor's own waker (slot index 0 is never handed out).

@@ -8,8 +8,8 @@ use std::pin::pin;
 use std::task::{Context, Poll, ready};
 
 use super::Handle;
-pub(crate) use super::scheduled_io::Direction;
-use super::scheduled_io::{ReadyEvent, ScheduledIo, ready};
+pub(crate) use super::scheduled_io::{Direction, ReadyEvent};
+use super::scheduled_io::{ScheduledIo, ready};
 use crate::coop;
 use crate::poll::Source;
 
@@ -142,6 +142,33 @@ impl Registration {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => self.clear_readiness(event),
                 result => return Poll::Ready(result),
             }
+        }
+    }
+
+    /// Runs `op` once if the source is ready for `interest` (a mask of
+    /// `ready` bits), without waiting: the readiness API's `try_*`
+    /// methods. Not ready: `WouldBlock` at once, and `op` is not run (no
+    /// system call). `op` returning `WouldBlock` clears the readiness it
+    /// ran on, so the next wait waits for a new event (tokio's
+    /// semantics). `op` must make one non-blocking attempt.
+    ///
+    /// No cooperative budget is spent: a `try_*` call never returns
+    /// `Pending`, so it cannot yield (as in tokio).
+    pub(crate) fn try_io<R>(
+        &self,
+        interest: usize,
+        op: impl FnOnce() -> io::Result<R>,
+    ) -> io::Result<R> {
+        let Some(event) = self.slot().ready_for(interest) else {
+            return Err(io::ErrorKind::WouldBlock.into());
+        };
+        let event = self.check_shutdown(event)?;
+        match op() {
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                self.clear_readiness(event);
+                Err(e)
+            }
+            result => result,
         }
     }
 

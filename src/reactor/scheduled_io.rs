@@ -154,6 +154,16 @@ pub(crate) struct ReadyEvent {
     pub(crate) ready: usize,
 }
 
+impl ReadyEvent {
+    /// The same event restricted to the readiness in `bits`: clearing it
+    /// clears only those (what `AsyncFdReadyGuard::retain_ready` and a
+    /// guard for one direction out of two need). The tick is kept, so a
+    /// newer event still survives the clear.
+    pub(crate) fn only(self, bits: usize) -> ReadyEvent {
+        ReadyEvent { tick: self.tick, ready: self.ready & bits }
+    }
+}
+
 /// What an accepted event must wake: returned by
 /// [`set_readiness`](ScheduledIo::set_readiness), consumed by
 /// [`wake`](ScheduledIo::wake) (which the reactor runs with panics

@@ -19,9 +19,9 @@ use std::future::poll_fn;
 use std::io;
 use std::task::{Context, Poll, ready};
 
-#[cfg(groundup_backend = "kqueue")]
+#[cfg(groundup_os = "bsd")]
 use groundup_ffi::bsd as os;
-#[cfg(groundup_backend = "epoll")]
+#[cfg(groundup_os = "linux")]
 use groundup_ffi::linux as os;
 
 use super::registry::{Event, Listener};
@@ -62,7 +62,7 @@ impl SignalKind {
 
     /// `SIGINFO`: a status request from the terminal (Ctrl-T; the BSDs and
     /// macOS only).
-    #[cfg(groundup_backend = "kqueue")]
+    #[cfg(groundup_os = "bsd")]
     pub const fn info() -> SignalKind {
         SignalKind(os::SIGINFO)
     }

@@ -49,3 +49,31 @@ impl Wake for Unparker {
         self.0.unpark();
     }
 }
+
+impl<T: Clone> crate::sync::broadcast::Receiver<T> {
+    /// Waits for the next value on this thread, outside any runtime: for a
+    /// std thread receiving from tasks. As [`recv`](Self::recv) otherwise.
+    ///
+    /// (Written here, beside the blocking loop, so that `broadcast.rs`
+    /// stays a protocol file the model checker can include.)
+    ///
+    /// # Panics
+    ///
+    /// If called inside a groundup runtime: it would block the thread that
+    /// runs the tasks. `.await` [`recv`](Self::recv) there instead.
+    ///
+    /// ```
+    /// use groundup::sync::broadcast;
+    ///
+    /// let (tx, mut rx) = broadcast::channel(4);
+    /// let sync_code = std::thread::spawn(move || rx.blocking_recv());
+    /// groundup::block_on(async move {
+    ///     tx.send(10).unwrap();
+    /// });
+    /// assert_eq!(sync_code.join().unwrap(), Ok(10));
+    /// ```
+    #[track_caller]
+    pub fn blocking_recv(&mut self) -> Result<T, crate::sync::broadcast::error::RecvError> {
+        block_on("broadcast::Receiver::blocking_recv", self.recv())
+    }
+}

@@ -129,9 +129,9 @@ pub(crate) fn set_nonblocking(fd: RawFd, nonblocking: bool) -> io::Result<()> {
 /// Whether `O_NONBLOCK` is set on `fd`'s open file description
 /// (`fcntl(F_GETFL)`).
 pub(crate) fn is_nonblocking(fd: RawFd) -> io::Result<bool> {
-    #[cfg(groundup_backend = "kqueue")]
+    #[cfg(groundup_os = "bsd")]
     use groundup_ffi::bsd::{F_GETFL, O_NONBLOCK};
-    #[cfg(groundup_backend = "epoll")]
+    #[cfg(groundup_os = "linux")]
     use groundup_ffi::linux::{F_GETFL, O_NONBLOCK};
     let flags = syscall::minus_one(&FCNTL, format_args!("{fd}, F_GETFL"), || {
         // SAFETY: F_GETFL takes no third argument and only reads the

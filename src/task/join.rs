@@ -4,10 +4,12 @@ use std::future::Future;
 use std::io;
 use std::marker::PhantomData;
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 
 use super::raw::{self, TaskRef};
+use super::slot::Slot;
 use super::state::JoinDropped;
+use crate::loom::sync::Arc;
 
 /// An owned permission to await a spawned task's output.
 ///
@@ -19,7 +21,11 @@ use super::state::JoinDropped;
 /// output is dropped when it finishes.
 ///
 /// Like the tasks it joins (which need not be `Send`), a `JoinHandle` stays
-/// on its runtime's thread: it is `!Send`.
+/// on its runtime's thread: it is `!Send`. This differs from tokio, whose
+/// handles are `Send`: here a handle returned by
+/// [`Handle::spawn`](crate::runtime::Handle::spawn) on another thread
+/// stays on that thread, and is awaited there (with
+/// [`Handle::block_on`](crate::runtime::Handle::block_on), say).
 ///
 /// ```
 /// let answer = groundup::block_on(async {
@@ -29,15 +35,29 @@ use super::state::JoinDropped;
 /// assert_eq!(answer, 42);
 /// ```
 pub struct JoinHandle<T> {
-    task: TaskRef,
+    waits: Waits<T>,
     /// `T` is produced here; `*const ()` keeps the handle on its thread.
     _marker: PhantomData<(T, *const ())>,
+}
+
+/// What a handle waits on.
+enum Waits<T> {
+    /// A task of this thread's executor (`spawn`).
+    Task(TaskRef),
+    /// Work running elsewhere: a blocking job, or a future spawned from
+    /// another thread through a `Handle` (see `slot.rs`).
+    Slot(Arc<Slot<Result<T, JoinError>>>),
 }
 
 impl<T> JoinHandle<T> {
     /// Wraps the reference counted for the handle at spawn.
     pub(crate) fn new(task: TaskRef) -> JoinHandle<T> {
-        JoinHandle { task, _marker: PhantomData }
+        JoinHandle { waits: Waits::Task(task), _marker: PhantomData }
+    }
+
+    /// A handle on work that completes `slot` (see `slot.rs`).
+    pub(crate) fn from_slot(slot: Arc<Slot<Result<T, JoinError>>>) -> JoinHandle<T> {
+        JoinHandle { waits: Waits::Slot(slot), _marker: PhantomData }
     }
 
     /// Cancels the task. If it has not finished, its future is dropped at the
@@ -45,15 +65,196 @@ impl<T> JoinHandle<T> {
     /// handle resolves to a [`JoinError`] that
     /// [`is_cancelled`](JoinError::is_cancelled). Aborting a finished task
     /// does nothing: its output stays available.
+    ///
+    /// A blocking task ([`spawn_blocking`](crate::task::spawn_blocking))
+    /// cannot be stopped once its closure runs, as in tokio: aborting it
+    /// then changes nothing. Aborted before a pool thread takes it, it
+    /// never runs, and the handle reports the cancellation.
+    ///
+    /// ```
+    /// groundup::block_on(async {
+    ///     let task = groundup::spawn(std::future::pending::<()>());
+    ///     task.abort();
+    ///     assert!(task.await.unwrap_err().is_cancelled());
+    /// });
+    /// ```
     pub fn abort(&self) {
-        raw::abort(&self.task);
+        match &self.waits {
+            Waits::Task(task) => raw::abort(task),
+            Waits::Slot(slot) => slot.abort(),
+        }
     }
 
     /// Whether the task has finished: completed, panicked, or been
     /// cancelled and dropped. Awaiting the handle will then not wait.
+    ///
+    /// ```
+    /// groundup::block_on(async {
+    ///     let task = groundup::spawn(async {});
+    ///     while !task.is_finished() {
+    ///         groundup::task::yield_now().await;
+    ///     }
+    /// });
+    /// ```
     pub fn is_finished(&self) -> bool {
-        self.task.header().state.load().is_complete()
+        match &self.waits {
+            Waits::Task(task) => task.header().state.load().is_complete(),
+            Waits::Slot(slot) => slot.is_done(),
+        }
     }
+
+    /// A handle that can abort this task without owning its output; it
+    /// may outlive this `JoinHandle` (like it, it stays on this thread).
+    ///
+    /// ```
+    /// groundup::block_on(async {
+    ///     let task = groundup::spawn(std::future::pending::<()>());
+    ///     let abort = task.abort_handle();
+    ///     abort.abort();
+    ///     assert!(task.await.unwrap_err().is_cancelled());
+    ///     assert!(abort.is_finished());
+    /// });
+    /// ```
+    pub fn abort_handle(&self) -> AbortHandle
+    where
+        T: 'static,
+    {
+        let inner = match &self.waits {
+            Waits::Task(task) => {
+                task.header().state.ref_inc();
+                // SAFETY: `ref_inc` counted the reference this adopts; the
+                // task is alive (our own reference).
+                Abort::Task(unsafe { TaskRef::from_raw(task.ptr()) })
+            }
+            Waits::Slot(slot) => Abort::Slot(slot.clone()),
+        };
+        AbortHandle { inner }
+    }
+
+    /// Polls without the cooperative budget (for `JoinSet`, which checks
+    /// the budget once per poll of its own).
+    pub(crate) fn poll_unbudgeted(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, JoinError>> {
+        match &self.waits {
+            Waits::Task(task) => poll_task(task, cx),
+            Waits::Slot(slot) => slot.poll(cx),
+        }
+    }
+
+    /// Stores `waker` to be woken when the task finishes, without polling;
+    /// returns `true` if it has finished already (`JoinSet` registers each
+    /// member's waker at spawn, so that wakes come in completion order).
+    pub(crate) fn set_join_waker(&self, waker: &Waker) -> bool {
+        match &self.waits {
+            Waits::Task(task) => {
+                if task.header().state.load().is_complete() {
+                    return true;
+                }
+                // SAFETY: the join waker slot is only touched on the
+                // executor thread, where this `!Send` handle lives; nothing
+                // else borrows it now (the task is not being polled: we
+                // are running, on the one executor thread).
+                unsafe { *task.header().join_waker.get() = Some(waker.clone()) };
+                false
+            }
+            Waits::Slot(slot) => slot.set_joiner(waker),
+        }
+    }
+}
+
+/// Aborts a task without owning its output: from
+/// [`JoinHandle::abort_handle`] or [`JoinSet::spawn`](crate::task::JoinSet::spawn).
+///
+/// Like a `JoinHandle`, it stays on its runtime's thread (`!Send`, unlike
+/// tokio's). Holding one keeps nothing alive but the task's allocation:
+/// once the task is finished and its handle gone, its future and output
+/// are gone too, as for a waker that outlives its task.
+///
+/// ```
+/// groundup::block_on(async {
+///     let task = groundup::spawn(async { 1 });
+///     let abort = task.abort_handle();
+///     assert_eq!(task.await.unwrap(), 1);
+///     abort.abort(); // finished: nothing happens
+///     assert!(abort.is_finished());
+/// });
+/// ```
+pub struct AbortHandle {
+    inner: Abort,
+}
+
+enum Abort {
+    /// A reference to the task (counted like a waker's).
+    Task(TaskRef),
+    /// The slot of work that runs elsewhere, its type erased.
+    Slot(Arc<dyn SlotAbort>),
+}
+
+/// What an `AbortHandle` needs of a slot, whatever it carries.
+trait SlotAbort {
+    fn abort(&self);
+    fn is_done(&self) -> bool;
+}
+
+impl<T> SlotAbort for Slot<T> {
+    fn abort(&self) {
+        Slot::abort(self);
+    }
+
+    fn is_done(&self) -> bool {
+        Slot::is_done(self)
+    }
+}
+
+impl AbortHandle {
+    /// Aborts the task, as [`JoinHandle::abort`] does.
+    pub fn abort(&self) {
+        match &self.inner {
+            Abort::Task(task) => raw::abort(task),
+            Abort::Slot(slot) => slot.abort(),
+        }
+    }
+
+    /// Whether the task has finished (completed, panicked or cancelled).
+    pub fn is_finished(&self) -> bool {
+        match &self.inner {
+            Abort::Task(task) => task.header().state.load().is_complete(),
+            Abort::Slot(slot) => slot.is_done(),
+        }
+    }
+}
+
+impl fmt::Debug for AbortHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AbortHandle").field("finished", &self.is_finished()).finish()
+    }
+}
+
+/// A task handle's poll (see `Future for JoinHandle`).
+fn poll_task<T>(task: &TaskRef, cx: &mut Context<'_>) -> Poll<Result<T, JoinError>> {
+    let header = task.header();
+    // With Acquire (see `State::load`): a completed task's output is
+    // visible here.
+    let state = header.state.load();
+    assert!(!state.is_output_taken(), "JoinHandle polled after it returned its output");
+    if !state.is_complete() {
+        // SAFETY: the join waker slot is only touched on the executor
+        // thread, where this `!Send` handle lives; nothing else borrows
+        // it during this poll.
+        let slot = unsafe { &mut *header.join_waker.get() };
+        match slot {
+            Some(waker) if waker.will_wake(cx.waker()) => {}
+            _ => *slot = Some(cx.waker().clone()),
+        }
+        return Poll::Pending;
+    }
+    let mut out = Poll::Pending;
+    // SAFETY: the task is completed and its output not yet taken (checked
+    // above); `out` is a `Poll<Result<T, JoinError>>` for this handle's
+    // `T`, which is the task's output type (they were created together in
+    // `spawn`); we are on the executor thread.
+    unsafe { task.take_output((&raw mut out).cast()) };
+    header.state.set_output_taken();
+    out
 }
 
 // A handle holds no `T` (the output lives in the task until it is taken),
@@ -72,52 +273,38 @@ impl<T> std::panic::RefUnwindSafe for JoinHandle<T> {}
 impl<T> Future for JoinHandle<T> {
     type Output = Result<T, JoinError>;
 
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         if !crate::coop::proceed(cx) {
             return Poll::Pending;
         }
-        let header = self.task.header();
-        // With Acquire (see `State::load`): a completed task's output is
-        // visible here.
-        let state = header.state.load();
-        assert!(!state.is_output_taken(), "JoinHandle polled after it returned its output");
-        if !state.is_complete() {
-            // SAFETY: the join waker slot is only touched on the executor
-            // thread, where this `!Send` handle lives; nothing else borrows
-            // it during this poll.
-            let slot = unsafe { &mut *header.join_waker.get() };
-            match slot {
-                Some(waker) if waker.will_wake(cx.waker()) => {}
-                _ => *slot = Some(cx.waker().clone()),
-            }
-            return Poll::Pending;
-        }
-        let mut out = Poll::Pending;
-        // SAFETY: the task is completed and its output not yet taken (checked
-        // above); `out` is a `Poll<Result<T, JoinError>>` for this handle's
-        // `T`, which is the task's output type (they were created together in
-        // `spawn`); we are on the executor thread.
-        unsafe { self.task.take_output((&raw mut out).cast()) };
-        header.state.set_output_taken();
-        out
+        self.poll_unbudgeted(cx)
     }
 }
 
 impl<T> Drop for JoinHandle<T> {
     fn drop(&mut self) {
-        match self.task.header().state.unset_join_interest() {
+        let Waits::Task(task) = &self.waits else {
+            // A slot's value, if any, drops with the last `Arc`.
+            return;
+        };
+        match task.header().state.unset_join_interest() {
             JoinDropped::Nothing => {}
             // SAFETY: on the executor thread (the handle is `!Send`); the
             // output is present and, without a handle, unreachable.
-            JoinDropped::DropOutput => unsafe { self.task.drop_output() },
+            JoinDropped::DropOutput => unsafe { task.drop_output() },
         }
-        // Our reference is released when `self.task` drops.
+        // Our reference is released when `self.waits` drops.
     }
 }
 
 impl<T> fmt::Debug for JoinHandle<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("JoinHandle").field("state", &self.task.header().state).finish()
+        match &self.waits {
+            Waits::Task(task) => {
+                f.debug_struct("JoinHandle").field("state", &task.header().state).finish()
+            }
+            Waits::Slot(slot) => f.debug_struct("JoinHandle").field("slot", slot).finish(),
+        }
     }
 }
 

@@ -10,14 +10,17 @@
 //! Only their wakers cross threads.
 
 mod join;
+mod join_set;
 pub(crate) mod raw;
+pub(crate) mod slot;
 pub(crate) mod state;
 
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-pub use join::{JoinError, JoinHandle};
+pub use join::{AbortHandle, JoinError, JoinHandle};
+pub use join_set::JoinSet;
 
 /// Runs `future` as a new task on the current runtime and returns a handle to
 /// its output.
@@ -60,6 +63,78 @@ where
              `Runtime::spawn` on a runtime you created with `groundup::Runtime::new()`"
         ),
     }
+}
+
+/// The same as [`spawn`], under tokio's name for spawning a `!Send`
+/// future, so that code written for tokio's `LocalSet` ports by renaming.
+///
+/// Every groundup task is local to the runtime's one thread, so no
+/// `LocalSet` is needed (and there is none): `spawn_local` is an alias.
+///
+/// # Panics
+///
+/// As [`spawn`], outside a runtime.
+///
+/// ```
+/// use std::rc::Rc;
+///
+/// groundup::block_on(async {
+///     let shared = Rc::new("not Send");
+///     let task = groundup::task::spawn_local(async move { *shared });
+///     assert_eq!(task.await.unwrap(), "not Send");
+/// });
+/// ```
+#[track_caller]
+pub fn spawn_local<F>(future: F) -> JoinHandle<F::Output>
+where
+    F: Future + 'static,
+    F::Output: 'static,
+{
+    spawn(future)
+}
+
+/// Runs the blocking closure `f` on the runtime's pool of blocking threads
+/// and returns a handle to its result, so that the executor thread (which
+/// runs every task) does not stall.
+///
+/// The pool starts a thread when no idle one is waiting, up to
+/// [`Builder::max_blocking_threads`](crate::runtime::Builder::max_blocking_threads)
+/// (512 by default); beyond that, jobs wait in a queue. An idle thread
+/// exits after
+/// [`Builder::thread_keep_alive`](crate::runtime::Builder::thread_keep_alive)
+/// (10 s). A panic in `f` is caught and reported by the handle as a
+/// [`JoinError`] ([`is_panic`](JoinError::is_panic)). `f` cannot be
+/// stopped once it runs: [`JoinHandle::abort`] only keeps it from
+/// starting. Inside `f`, [`Handle::current`](crate::runtime::Handle::current)
+/// is this runtime's handle. While time is paused, the clock does not
+/// auto-advance while a blocking job is in flight, as in tokio.
+///
+/// When the runtime shuts down, jobs that have not started are cancelled,
+/// and the shutdown waits for the running ones (up to a bound, with
+/// [`Runtime::shutdown_timeout`](crate::Runtime::shutdown_timeout)).
+///
+/// # Panics
+///
+/// Outside a runtime; use
+/// [`Handle::spawn_blocking`](crate::runtime::Handle::spawn_blocking) with
+/// a handle from [`Runtime::handle`](crate::Runtime::handle) there.
+///
+/// ```
+/// groundup::block_on(async {
+///     let sum = groundup::task::spawn_blocking(|| (1..=100u32).sum::<u32>()).await.unwrap();
+///     assert_eq!(sum, 5050);
+///
+///     let err = groundup::task::spawn_blocking(|| panic!("in a pool thread")).await;
+///     assert!(err.unwrap_err().is_panic());
+/// });
+/// ```
+#[track_caller]
+pub fn spawn_blocking<F, R>(f: F) -> JoinHandle<R>
+where
+    F: FnOnce() -> R + Send + 'static,
+    R: Send + 'static,
+{
+    crate::blocking::spawn_blocking(f)
 }
 
 /// Lets other tasks run: returns `Pending` once (after waking itself), so

@@ -2,7 +2,7 @@
 //! executor asks of them (fire due timers, how long to park, whether to
 //! auto-advance paused time).
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
 use std::task::Waker;
 use std::time::Duration;
@@ -10,6 +10,7 @@ use std::time::Duration;
 use super::Instant;
 use super::clock::Clock;
 use super::wheel::{Key, Wheel};
+use crate::blocking::spawner::Spawner;
 
 /// The runtime's timers, shared (by `Rc`) with each registered `Sleep` so
 /// that dropping a `Sleep` can remove its entry even after the runtime is
@@ -27,6 +28,9 @@ struct DriverInner {
     wheel: RefCell<Wheel>,
     /// Reused buffer for the wakers of fired timers.
     fired: RefCell<Vec<Waker>>,
+    /// The runtime's blocking pool: while a job is in flight, paused time
+    /// does not auto-advance (set once, by the runtime's builder).
+    blocking: OnceCell<Spawner>,
 }
 
 const TICK: Duration = Duration::from_millis(1);
@@ -41,6 +45,7 @@ impl Driver {
                 start,
                 wheel: RefCell::new(Wheel::default()),
                 fired: RefCell::new(Vec::new()),
+                blocking: OnceCell::new(),
             }),
         }
     }
@@ -53,6 +58,11 @@ impl Driver {
     /// wheel's ticks and auto-advance reaches their deadlines exactly.
     pub(crate) fn start_paused(&self) {
         self.inner.clock.pause_at(self.inner.start);
+    }
+
+    /// Makes auto-advance wait for `blocking`'s jobs in flight.
+    pub(crate) fn watch_blocking(&self, blocking: Spawner) {
+        let _ = self.inner.blocking.set(blocking);
     }
 
     pub(crate) fn clock(&self) -> &Clock {
@@ -149,10 +159,15 @@ impl Driver {
     }
 
     /// Whether the executor, out of work, should auto-advance paused time
-    /// instead of parking: time is paused and a timer is pending but not due
-    /// (tokio's `can_auto_advance` with a pending timer).
+    /// instead of parking: time is paused, a timer is pending but not due,
+    /// and no blocking job is in flight (tokio's `can_auto_advance` with a
+    /// pending timer). A job in flight may be about to wake a task, as a
+    /// socket may: the clock waits for it, and the pool unparks the
+    /// executor when its last job finishes.
     pub(crate) fn should_auto_advance(&self) -> bool {
-        self.inner.clock.is_paused() && self.next_expiration().is_some_and(|at| at > self.now())
+        self.inner.clock.is_paused()
+            && self.next_expiration().is_some_and(|at| at > self.now())
+            && self.inner.blocking.get().is_none_or(|pool| pool.in_flight() == 0)
     }
 
     /// Moves the paused clock to when the wheel next needs attention. The

@@ -153,6 +153,11 @@ impl<T: Link> LinkedList<T> {
         self.head
     }
 
+    /// The last node, if any.
+    pub(crate) fn back(&self) -> Option<NonNull<T>> {
+        self.tail
+    }
+
     /// Links `node` at the back.
     ///
     /// # Safety
@@ -177,16 +182,21 @@ impl<T: Link> LinkedList<T> {
     }
 
     /// Unlinks the first node and returns it.
-    #[allow(
-        dead_code,
-        reason = "for groundup::sync (issue 16), which builds on this API; unit-tested here"
-    )]
     pub(crate) fn pop_front(&mut self) -> Option<NonNull<T>> {
         let head = self.head?;
         // SAFETY: the head is linked in this list, and `&mut self` is the
         // list's guard.
         unsafe { self.remove(head) };
         Some(head)
+    }
+
+    /// Unlinks the last node and returns it (`Notify::notify_last`).
+    pub(crate) fn pop_back(&mut self) -> Option<NonNull<T>> {
+        let tail = self.tail?;
+        // SAFETY: the tail is linked in this list, and `&mut self` is the
+        // list's guard.
+        unsafe { self.remove(tail) };
+        Some(tail)
     }
 
     /// The node after `node`.
@@ -294,9 +304,14 @@ mod tests {
         // SAFETY: `b` was removed, so it can be linked again.
         unsafe { list.push_back(ptr(&b)) };
         assert_eq!(values(&list), [1, 2]);
+        assert_eq!(list.back(), Some(ptr(&b)));
+        assert_eq!(list.pop_back(), Some(ptr(&b)));
+        // SAFETY: `b` was removed again.
+        unsafe { list.push_back(ptr(&b)) };
         assert_eq!(list.pop_front(), Some(ptr(&a)));
         assert_eq!(list.pop_front(), Some(ptr(&b)));
         assert_eq!(list.pop_front(), None);
+        assert_eq!(list.pop_back(), None);
         assert!(list.is_empty());
     }
 }

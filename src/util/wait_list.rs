@@ -137,10 +137,6 @@ impl<P> Waiter<P> {
     /// The caller is the waiter's owner and the waiter is not linked: never
     /// linked, removed by [`WaitList::remove`], or seen notified by
     /// [`is_notified`](Self::is_notified) or `remove`.
-    #[allow(
-        dead_code,
-        reason = "for groundup::sync (issue 16), which builds on this API; unit-tested here"
-    )]
     pub(crate) unsafe fn with_payload<R>(&self, f: impl FnOnce(&mut P) -> R) -> R {
         // SAFETY: not linked, so no notifier can reach the node, and the
         // owner is the only other party (contract).
@@ -292,10 +288,6 @@ impl<P> WaitList<P> {
 
     /// Notifier: the payload of the oldest waiter, to read or change (a
     /// semaphore hands it part of what it asked for).
-    #[allow(
-        dead_code,
-        reason = "for groundup::sync (issue 16), which builds on this API; unit-tested here"
-    )]
     pub(crate) fn front_mut(&mut self) -> Option<&mut P> {
         let front = self.list.front()?;
         // SAFETY: linked here, so alive (push_back's contract), and we hold
@@ -306,13 +298,28 @@ impl<P> WaitList<P> {
         Some(unsafe { &mut (*slot).payload })
     }
 
+    /// Notifier: the payload of the newest waiter, to read or change
+    /// before [`notify_back`](Self::notify_back).
+    pub(crate) fn back_mut(&mut self) -> Option<&mut P> {
+        let back = self.list.back()?;
+        // SAFETY: as in `front_mut`.
+        let slot = unsafe { back.as_ref() }.slot.with_mut(|slot| slot);
+        // SAFETY: as in `front_mut`.
+        Some(unsafe { &mut (*slot).payload })
+    }
+
+    /// Notifier: notifies the newest waiter, if any (`Notify::notify_last`);
+    /// as [`notify_front`](Self::notify_front) otherwise.
+    pub(crate) fn notify_back(&mut self, batch: &mut WakeBatch) -> bool {
+        let Some(back) = self.list.pop_back() else { return false };
+        // SAFETY: it was linked here (so alive) and we hold the lock.
+        unsafe { notify(back, batch) };
+        true
+    }
+
     /// Notifier: notifies the oldest waiter, if any; its waker goes into
     /// `batch`. Returns whether there was one. The caller makes sure the
     /// batch has room.
-    #[allow(
-        dead_code,
-        reason = "for groundup::sync (issue 16), which builds on this API; unit-tested here"
-    )]
     pub(crate) fn notify_front(&mut self, batch: &mut WakeBatch) -> bool {
         let Some(front) = self.list.pop_front() else { return false };
         // SAFETY: it was linked here (so alive) and we hold the lock.

@@ -7,7 +7,8 @@
 //!
 //! Workloads 1–3 race the `Poll` layer against mio (`poll_layer.rs`), 4–8
 //! the runtimes (`runtime.rs`), 9–10 an HTTP server: `examples/http` against
-//! its tokio twin (`http.rs`, `bin/http_tokio.rs`). Beside every figure
+//! its tokio twin (`http.rs`, `bin/http_tokio.rs`), 11–12 the `mpsc`
+//! channels against tokio's (`channels.rs`). Beside every figure
 //! stands the server side's CPU time per operation (`cpu.rs` says how it is
 //! measured): a faster result that burns more CPU shows as such.
 //!
@@ -21,6 +22,7 @@
 //! or a non-default `GROUNDUP_BENCH_SPIN_US`) writes to `target/partial-results/`
 //! instead, so that only a full run replaces the committed figures.
 
+mod channels;
 mod client;
 mod cpu;
 mod http;
@@ -49,6 +51,10 @@ pub struct Size {
     pub remote_wakes: usize,
     /// How long each HTTP load runs.
     pub http_secs: u64,
+    /// Round trips of the channel ping-pong.
+    pub channel_rounds: usize,
+    /// Messages of the channel fan-in, over all producers.
+    pub channel_messages: usize,
 }
 
 impl Size {
@@ -65,6 +71,8 @@ impl Size {
             timers: 100_000,
             remote_wakes: 100_000,
             http_secs: 5,
+            channel_rounds: 200_000,
+            channel_messages: 1_000_000,
         }
     }
 
@@ -81,6 +89,8 @@ impl Size {
             timers: 10_000,
             remote_wakes: 5_000,
             http_secs: 1,
+            channel_rounds: 10_000,
+            channel_messages: 50_000,
         }
     }
 }
@@ -201,6 +211,15 @@ fn workloads() -> Vec<Workload> {
             })
             .collect::<Vec<_>>()
     };
+    let channel = |f: fn(channels::Contender, &Size) -> io::Result<Run>| {
+        channels::Contender::ALL
+            .iter()
+            .map(move |&c| {
+                let run: Runner = Box::new(move |s| measure(|| f(c, s)));
+                (c.name(), run)
+            })
+            .collect::<Vec<_>>()
+    };
     vec![
         Workload {
             number: 1,
@@ -271,6 +290,20 @@ fn workloads() -> Vec<Workload> {
             unit: "requests/s",
             better: Better::Higher,
             contenders: http(100),
+        },
+        Workload {
+            number: 11,
+            title: "mpsc ping-pong between two tasks, bounded(1) channels",
+            unit: "round trips/s",
+            better: Better::Higher,
+            contenders: channel(channels::ping_pong),
+        },
+        Workload {
+            number: 12,
+            title: "mpsc fan-in, 100 producer tasks into one bounded(128) channel",
+            unit: "messages/s",
+            better: Better::Higher,
+            contenders: channel(channels::fan_in),
         },
     ]
 }

@@ -31,6 +31,18 @@
 //!   state word and waker slots;
 //! - `waiters.rs`: `src/util/wait_list.rs` and `src/reactor/scheduled_io.rs`,
 //!   waiters registering against readiness, drops and shutdown;
+//! - `semaphore.rs`: `src/sync/batch_semaphore.rs` (on the waiter list),
+//!   waiters against releases, partial grants, a waiter giving up as its
+//!   permit arrives, and close;
+//! - `mpsc.rs`: `src/sync/mpsc/chan.rs` (on the semaphore), senders on
+//!   other threads against a waiting receiver, senders waiting for room,
+//!   the last sender going, the receiver closing;
+//! - `notify.rs`: `src/sync/notify.rs` on the waiter list, `notify_one`
+//!   against the drop of the waiter it picks (the notification is passed
+//!   on), `notify_waiters` against futures linking, and the
+//!   change-then-`notify_waiters` pattern the channels build on;
+//! - `watch_broadcast.rs`: `src/sync/watch.rs` and `src/sync/broadcast.rs`
+//!   on `Notify`, sends and drops against receivers looking and waiting;
 //! - `handoff.rs`: `src/reactor/handoff.rs`, the executor handing the
 //!   reactor's driver to the reactor thread and taking it back.
 //!

@@ -4,6 +4,7 @@
 
 pub mod sync {
     pub use loom::sync::{Arc, Condvar, Mutex, MutexGuard};
+    pub use loom::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
     pub mod atomic {
         pub use loom::sync::atomic::{

@@ -11,7 +11,7 @@
 //! reads end of file (as tokio's does; [`OwnedWriteHalf::forget`] opts out).
 
 use std::fmt;
-use std::io;
+use std::io::{self, IoSlice};
 use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
@@ -175,6 +175,19 @@ macro_rules! write_half {
                 buf: &[u8],
             ) -> Poll<io::Result<usize>> {
                 self.stream.poll_write_priv(cx, buf)
+            }
+
+            fn poll_write_vectored(
+                self: Pin<&mut Self>,
+                cx: &mut Context<'_>,
+                bufs: &[IoSlice<'_>],
+            ) -> Poll<io::Result<usize>> {
+                self.stream.poll_write_vectored_priv(cx, bufs)
+            }
+
+            /// `true`: one `sendmsg(2)` (`WSASend` on Windows) gathers the buffers.
+            fn is_write_vectored(&self) -> bool {
+                true
             }
 
             /// Nothing to flush: groundup does not buffer writes.

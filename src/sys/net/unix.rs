@@ -40,6 +40,13 @@ static RECV: Syscall = Syscall::new("recv");
 static SEND: Syscall = Syscall::new("send");
 static RECVFROM: Syscall = Syscall::new("recvfrom");
 static SENDTO: Syscall = Syscall::new("sendto");
+static READV: Syscall = Syscall::new("readv");
+static SENDMSG: Syscall = Syscall::new("sendmsg");
+
+/// The most buffers one `readv`/`sendmsg` takes (`IOV_MAX`, `<limits.h>`:
+/// 1024 on Linux, macOS and the BSDs); more are left for the next call, as
+/// a short transfer.
+const IOV_MAX: usize = 1024;
 
 /// Flags for every `send`: no `SIGPIPE` where the system can say so per call.
 #[cfg(groundup_sigpipe = "msg_nosignal")]
@@ -472,6 +479,28 @@ impl Socket {
             unsafe { posix::recv(fd, ptr, len, flags) }
         })
         .map(|n| n as usize)
+        .and_then(|n| self.unless_error_consumed(n, len))
+    }
+
+    /// A receive that reads end of file where the kernel had a pending
+    /// socket error (a reset) that libkqueue read, and so cleared, when it
+    /// reported the event (`sys/libkqueue.rs` keeps it): that error, as
+    /// the receive would have returned on a kernel kqueue. Elsewhere `n`.
+    #[cfg(groundup_libkqueue)]
+    fn unless_error_consumed(&self, n: usize, len: usize) -> io::Result<usize> {
+        if n > 0 || len == 0 {
+            return Ok(n);
+        }
+        match crate::sys::take_consumed_error(self.fd.raw()) {
+            Some(code) => Err(io::Error::from_raw_os_error(code)),
+            None => Ok(n),
+        }
+    }
+
+    /// A receive's result as the kernel gave it (see the libkqueue twin).
+    #[cfg(not(groundup_libkqueue))]
+    fn unless_error_consumed(&self, n: usize, _len: usize) -> io::Result<usize> {
+        Ok(n)
     }
 
     pub(crate) fn send(&self, buf: &[u8]) -> io::Result<usize> {
@@ -480,6 +509,48 @@ impl Socket {
             // SAFETY: `ptr` points to `len` readable bytes of `buf`.
             unsafe { posix::send(fd, ptr, len, SEND_FLAGS) }
         })
+        .map(|n| n as usize)
+    }
+
+    /// A scattering read into `bufs`, in order (`readv(2)`).
+    pub(crate) fn recv_vectored(&self, bufs: &mut [io::IoSliceMut<'_>]) -> io::Result<usize> {
+        let fd = self.fd.raw();
+        let count = bufs.len().min(IOV_MAX);
+        let iov = bufs.as_mut_ptr().cast::<posix::iovec>().cast_const();
+        syscall::minus_one(&READV, format_args!("{fd}, {iov:p}, {count}"), || {
+            // SAFETY: std documents `IoSliceMut` as ABI-compatible with
+            // `struct iovec`, so `iov` is an array of `count` (at most
+            // `bufs.len()`) iovecs, each describing a writable buffer that
+            // `bufs` borrows exclusively for the call. `count <= IOV_MAX`
+            // fits a `c_int`.
+            unsafe { posix::readv(fd, iov, count as c_int) }
+        })
+        .map(|n| n as usize)
+    }
+
+    /// A gathering write of `bufs`, in order (`sendmsg(2)` with the same
+    /// flags as `send`: no `SIGPIPE`, which `writev(2)` cannot promise).
+    pub(crate) fn send_vectored(&self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
+        let fd = self.fd.raw();
+        let count = bufs.len().min(IOV_MAX);
+        // SAFETY: all-zero is a valid `msghdr` (null pointers, zero
+        // lengths): no address, no ancillary data.
+        let mut msg: os::msghdr = unsafe { mem::zeroed() };
+        // `sendmsg` only reads the buffers: the `*mut` is C's spelling.
+        msg.msg_iov = bufs.as_ptr().cast::<posix::iovec>().cast_mut();
+        msg.msg_iovlen = count as _; // at most IOV_MAX: fits `int` and `size_t`
+        let iov = msg.msg_iov;
+        syscall::minus_one(
+            &SENDMSG,
+            format_args!("{fd}, {{msg_iov: {iov:p}, msg_iovlen: {count}}}, {SEND_FLAGS:#x}"),
+            || {
+                // SAFETY: `msg` is a live msghdr whose `msg_iov` points to
+                // `count` iovecs (std documents `IoSlice` as ABI-compatible
+                // with `struct iovec`), each describing readable bytes that
+                // `bufs` borrows for the call; name and control are null.
+                unsafe { posix::sendmsg(fd, &msg, SEND_FLAGS) }
+            },
+        )
         .map(|n| n as usize)
     }
 

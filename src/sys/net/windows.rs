@@ -95,6 +95,8 @@ static RECV: Syscall = Syscall::new("recv");
 static SEND: Syscall = Syscall::new("send");
 static RECVFROM: Syscall = Syscall::new("recvfrom");
 static SENDTO: Syscall = Syscall::new("sendto");
+static WSA_RECV: Syscall = Syscall::new("WSARecv");
+static WSA_SEND: Syscall = Syscall::new("WSASend");
 
 /// Calls `WSAStartup` for Winsock 2.2 the first time a socket is created,
 /// and returns its outcome every time (a failure stays a failure: Winsock
@@ -479,6 +481,64 @@ impl Socket {
                 unsafe { ffi::send(raw, ptr, len, 0) }
             });
         sent(result)
+    }
+
+    /// A scattering read into `bufs`, in order (`WSARecv`, no overlapped:
+    /// it completes at once on a non-blocking socket).
+    pub(crate) fn recv_vectored(&self, bufs: &mut [io::IoSliceMut<'_>]) -> io::Result<usize> {
+        let raw = self.raw;
+        let count = ffi::DWORD::try_from(bufs.len()).unwrap_or(ffi::DWORD::MAX);
+        let wsabufs = bufs.as_mut_ptr().cast::<ffi::WSABUF>();
+        let (mut received, mut flags): (ffi::DWORD, ffi::DWORD) = (0, 0);
+        let result = syscall::socket_error(
+            &WSA_RECV,
+            format_args!("{raw:#x}, {wsabufs:p}, {count}"),
+            || {
+                // SAFETY: std documents `IoSliceMut` as ABI-compatible with
+                // `WSABUF`, so `wsabufs` is an array of `count` (at most
+                // `bufs.len()`) WSABUFs describing writable buffers that
+                // `bufs` borrows exclusively for the call; `received` and
+                // `flags` are live locals; no overlapped, no routine.
+                unsafe {
+                    ffi::WSARecv(
+                        raw,
+                        wsabufs,
+                        count,
+                        &mut received,
+                        &mut flags,
+                        ptr::null_mut(),
+                        None,
+                    )
+                }
+            },
+        );
+        match result {
+            Ok(_) => Ok(received as usize),
+            Err(e) if e.raw_os_error() == Some(ffi::WSAESHUTDOWN) => Ok(0),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// A gathering write of `bufs`, in order (`WSASend`, no overlapped).
+    pub(crate) fn send_vectored(&self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
+        let raw = self.raw;
+        let count = ffi::DWORD::try_from(bufs.len()).unwrap_or(ffi::DWORD::MAX);
+        // `WSASend` only reads the buffers: the `*mut` is the SDK's spelling.
+        let wsabufs = bufs.as_ptr().cast::<ffi::WSABUF>().cast_mut();
+        let mut sent: ffi::DWORD = 0;
+        let result = syscall::socket_error(
+            &WSA_SEND,
+            format_args!("{raw:#x}, {wsabufs:p}, {count}, 0"),
+            || {
+                // SAFETY: std documents `IoSlice` as ABI-compatible with
+                // `WSABUF`, so `wsabufs` is an array of `count` WSABUFs
+                // describing readable bytes that `bufs` borrows for the call;
+                // `sent` is a live local; no overlapped, no routine.
+                unsafe { ffi::WSASend(raw, wsabufs, count, &mut sent, 0, ptr::null_mut(), None) }
+            },
+        );
+        // As Unix would report it, like `send` (`WSAESHUTDOWN` is `BrokenPipe`).
+        self::sent(result).map(|_| sent as usize)
     }
 
     pub(crate) fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SockAddr)> {

@@ -1,0 +1,378 @@
+//! [`JoinSet`]: a group of tasks, joined in the order they finish.
+//!
+//! Each member is a `JoinHandle` with a waker of its own, registered at
+//! spawn: when the task finishes, that waker appends the member's id to
+//! the set's *notified* queue and wakes whoever awaits the set. So
+//! [`join_next`](JoinSet::join_next) looks only at members that finished
+//! (or may have), in the order they did, instead of polling every member
+//! each time: completion order, and O(1) work per completion. (tokio's
+//! `JoinSet` keeps its members in an "idle/notified" pair of lists for the
+//! same reason.)
+//!
+//! The member wakers cross threads like any waker (a blocking job's end
+//! wakes one from a pool thread), so the notified queue is behind a
+//! `Mutex`; the members themselves, like every `JoinHandle`, stay on the
+//! runtime's thread.
+
+use std::collections::{HashMap, VecDeque};
+use std::fmt;
+use std::future::{Future, poll_fn};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Wake, Waker};
+
+use super::{AbortHandle, JoinError, JoinHandle};
+
+/// A set of tasks spawned on the current runtime, awaited in the order
+/// they complete.
+///
+/// [`join_next`](JoinSet::join_next) returns each task's result as it
+/// finishes; dropping the set aborts every task still in it. As with
+/// [`spawn`](crate::spawn), tasks need not be `Send` (tokio's
+/// `JoinSet::spawn` asks for `Send`; its `spawn_local` is the same as
+/// `spawn` here).
+///
+/// ```
+/// use std::time::Duration;
+/// use groundup::task::JoinSet;
+///
+/// #[groundup::main(start_paused = true)]
+/// async fn main() {
+///     let mut set = JoinSet::new();
+///     for (name, ms) in [("slow", 30), ("fast", 10), ("middle", 20)] {
+///         set.spawn(async move {
+///             groundup::time::sleep(Duration::from_millis(ms)).await;
+///             name
+///         });
+///     }
+///     let mut order = Vec::new();
+///     while let Some(result) = set.join_next().await {
+///         order.push(result.unwrap());
+///     }
+///     assert_eq!(order, ["fast", "middle", "slow"]);
+/// }
+/// ```
+pub struct JoinSet<T> {
+    members: HashMap<u64, Member<T>>,
+    notified: Arc<Notified>,
+    next_id: u64,
+}
+
+struct Member<T> {
+    handle: JoinHandle<T>,
+    waker: Waker,
+}
+
+/// Members whose task finished (or whose waker was woken), in wake order,
+/// and the waker of the task awaiting the set.
+#[derive(Default)]
+struct Notified {
+    state: Mutex<NotifiedState>,
+}
+
+#[derive(Default)]
+struct NotifiedState {
+    ids: VecDeque<u64>,
+    parent: Option<Waker>,
+}
+
+/// A member's waker: appends its id to the notified queue.
+struct MemberWaker {
+    id: u64,
+    notified: Arc<Notified>,
+}
+
+impl Wake for MemberWaker {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        let mut state = self.notified.lock();
+        state.ids.push_back(self.id);
+        let parent = state.parent.take();
+        drop(state);
+        if let Some(parent) = parent {
+            parent.wake();
+        }
+    }
+}
+
+impl Notified {
+    fn lock(&self) -> std::sync::MutexGuard<'_, NotifiedState> {
+        // Nothing panics under this lock; a poisoned one is consistent.
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn pop(&self) -> Option<u64> {
+        self.lock().ids.pop_front()
+    }
+}
+
+impl<T> JoinSet<T> {
+    /// An empty set.
+    ///
+    /// ```
+    /// let set = groundup::task::JoinSet::<()>::new();
+    /// assert!(set.is_empty());
+    /// ```
+    pub fn new() -> JoinSet<T> {
+        JoinSet { members: HashMap::new(), notified: Arc::default(), next_id: 0 }
+    }
+
+    /// Tasks in the set: spawned, and not yet returned by `join_next` (a
+    /// finished task stays counted until then).
+    ///
+    /// ```
+    /// groundup::block_on(async {
+    ///     let mut set = groundup::task::JoinSet::new();
+    ///     set.spawn(async {});
+    ///     set.spawn(async {});
+    ///     assert_eq!(set.len(), 2);
+    /// });
+    /// ```
+    pub fn len(&self) -> usize {
+        self.members.len()
+    }
+
+    /// Whether the set holds no task.
+    ///
+    /// ```
+    /// groundup::block_on(async {
+    ///     let mut set = groundup::task::JoinSet::new();
+    ///     set.spawn(async { 1 });
+    ///     set.join_next().await;
+    ///     assert!(set.is_empty());
+    /// });
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.members.is_empty()
+    }
+
+    /// Spawns `future` on the current runtime as a member of the set, and
+    /// returns a handle to abort it with (its output comes from
+    /// `join_next`).
+    ///
+    /// # Panics
+    ///
+    /// Outside a runtime, as [`spawn`](crate::spawn).
+    ///
+    /// ```
+    /// groundup::block_on(async {
+    ///     let mut set = groundup::task::JoinSet::new();
+    ///     set.spawn(async { 2 + 2 });
+    ///     assert_eq!(set.join_next().await.unwrap().unwrap(), 4);
+    /// });
+    /// ```
+    #[track_caller]
+    pub fn spawn<F>(&mut self, future: F) -> AbortHandle
+    where
+        F: Future<Output = T> + 'static,
+        T: 'static,
+    {
+        self.insert(crate::spawn(future))
+    }
+
+    /// The same as [`spawn`](JoinSet::spawn), under tokio's name for
+    /// spawning a `!Send` future (every groundup task is local).
+    ///
+    /// ```
+    /// groundup::block_on(async {
+    ///     let mut set = groundup::task::JoinSet::new();
+    ///     let local = std::rc::Rc::new(3);
+    ///     set.spawn_local(async move { *local });
+    ///     assert_eq!(set.join_next().await.unwrap().unwrap(), 3);
+    /// });
+    /// ```
+    #[track_caller]
+    pub fn spawn_local<F>(&mut self, future: F) -> AbortHandle
+    where
+        F: Future<Output = T> + 'static,
+        T: 'static,
+    {
+        self.spawn(future)
+    }
+
+    /// Runs `f` on the runtime's blocking pool as a member of the set (see
+    /// [`spawn_blocking`](crate::task::spawn_blocking)).
+    ///
+    /// # Panics
+    ///
+    /// Outside a runtime.
+    ///
+    /// ```
+    /// groundup::block_on(async {
+    ///     let mut set = groundup::task::JoinSet::new();
+    ///     set.spawn_blocking(|| "from a pool thread");
+    ///     assert_eq!(set.join_next().await.unwrap().unwrap(), "from a pool thread");
+    /// });
+    /// ```
+    #[track_caller]
+    pub fn spawn_blocking<F>(&mut self, f: F) -> AbortHandle
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        self.insert(crate::task::spawn_blocking(f))
+    }
+
+    fn insert(&mut self, handle: JoinHandle<T>) -> AbortHandle
+    where
+        T: 'static,
+    {
+        let id = self.next_id;
+        self.next_id += 1;
+        let waker = Waker::from(Arc::new(MemberWaker { id, notified: Arc::clone(&self.notified) }));
+        if handle.set_join_waker(&waker) {
+            waker.wake_by_ref(); // finished already: it is notified now
+        }
+        let abort = handle.abort_handle();
+        self.members.insert(id, Member { handle, waker });
+        abort
+    }
+
+    /// Waits for the next task to finish and returns its result, or `None`
+    /// if the set is empty. Tasks are returned in the order they finished.
+    ///
+    /// Cancel safe: if this future is dropped before it completes, no
+    /// result is lost (it stays in the set).
+    ///
+    /// ```
+    /// groundup::block_on(async {
+    ///     let mut set = groundup::task::JoinSet::new();
+    ///     set.spawn(async { panic!("one task fails") });
+    ///     let result = set.join_next().await.unwrap();
+    ///     assert!(result.unwrap_err().is_panic());
+    ///     assert!(set.join_next().await.is_none());
+    /// });
+    /// ```
+    pub async fn join_next(&mut self) -> Option<Result<T, JoinError>> {
+        poll_fn(|cx| self.poll_join_next(cx)).await
+    }
+
+    /// Polls for the next finished task (see [`join_next`](JoinSet::join_next)):
+    /// `Ready(None)` if the set is empty, `Pending` (with `cx`'s waker
+    /// stored) if no task has finished.
+    ///
+    /// ```
+    /// use std::task::Poll;
+    ///
+    /// groundup::block_on(async {
+    ///     let mut set = groundup::task::JoinSet::<()>::new();
+    ///     let polled = std::future::poll_fn(|cx| Poll::Ready(set.poll_join_next(cx))).await;
+    ///     assert!(matches!(polled, Poll::Ready(None)));
+    /// });
+    /// ```
+    pub fn poll_join_next(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<T, JoinError>>> {
+        if self.members.is_empty() {
+            return Poll::Ready(None);
+        }
+        if !crate::coop::proceed(cx) {
+            return Poll::Pending;
+        }
+        // The parent waker first: a member woken from now on wakes it.
+        self.notified.lock().parent = Some(cx.waker().clone());
+        match self.next_finished() {
+            Some(result) => Poll::Ready(Some(result)),
+            None => Poll::Pending,
+        }
+    }
+
+    /// Returns the result of a task that has finished, if there is one,
+    /// without waiting; `None` if none has (or the set is empty).
+    ///
+    /// ```
+    /// groundup::block_on(async {
+    ///     let mut set = groundup::task::JoinSet::new();
+    ///     set.spawn(async { 5 });
+    ///     assert!(set.try_join_next().is_none()); // not run yet
+    ///     groundup::task::yield_now().await;
+    ///     assert_eq!(set.try_join_next().unwrap().unwrap(), 5);
+    /// });
+    /// ```
+    pub fn try_join_next(&mut self) -> Option<Result<T, JoinError>> {
+        self.next_finished()
+    }
+
+    /// Takes notified members in order until one is finished.
+    fn next_finished(&mut self) -> Option<Result<T, JoinError>> {
+        // Each id is looked at once per call: a member that is not finished
+        // (a spurious or stale wake) is re-armed and left for its next wake.
+        while let Some(id) = self.notified.pop() {
+            let Some(member) = self.members.get_mut(&id) else { continue }; // already joined
+            let mut cx = Context::from_waker(&member.waker);
+            if let Poll::Ready(result) = member.handle.poll_unbudgeted(&mut cx) {
+                self.members.remove(&id);
+                return Some(result);
+            }
+        }
+        None
+    }
+
+    /// Aborts every task in the set. They stay in it: `join_next` then
+    /// returns each one's result (a cancellation, unless it had finished).
+    ///
+    /// ```
+    /// groundup::block_on(async {
+    ///     let mut set = groundup::task::JoinSet::new();
+    ///     set.spawn(std::future::pending::<()>());
+    ///     set.abort_all();
+    ///     assert!(set.join_next().await.unwrap().unwrap_err().is_cancelled());
+    /// });
+    /// ```
+    pub fn abort_all(&mut self) {
+        for member in self.members.values() {
+            member.handle.abort();
+        }
+    }
+
+    /// Aborts every task and waits for them all to end; the set is empty
+    /// afterwards.
+    ///
+    /// ```
+    /// groundup::block_on(async {
+    ///     let mut set = groundup::task::JoinSet::new();
+    ///     for _ in 0..3 {
+    ///         set.spawn(std::future::pending::<()>());
+    ///     }
+    ///     set.shutdown().await;
+    ///     assert!(set.is_empty());
+    /// });
+    /// ```
+    pub async fn shutdown(&mut self) {
+        self.abort_all();
+        while self.join_next().await.is_some() {}
+    }
+
+    /// Drops every member's handle without aborting it: the tasks go on,
+    /// detached, and the set is empty.
+    ///
+    /// ```
+    /// groundup::block_on(async {
+    ///     let mut set = groundup::task::JoinSet::new();
+    ///     set.spawn(async {});
+    ///     set.detach_all();
+    ///     assert!(set.is_empty());
+    /// });
+    /// ```
+    pub fn detach_all(&mut self) {
+        self.members.clear();
+    }
+}
+
+impl<T> Default for JoinSet<T> {
+    fn default() -> JoinSet<T> {
+        JoinSet::new()
+    }
+}
+
+impl<T> Drop for JoinSet<T> {
+    fn drop(&mut self) {
+        self.abort_all();
+    }
+}
+
+impl<T> fmt::Debug for JoinSet<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JoinSet").field("len", &self.len()).finish()
+    }
+}

@@ -1,0 +1,192 @@
+//! `AsyncFd` (Unix) and its Windows counterpart `AsyncSocket`: readiness
+//! for a descriptor the caller brings, guards that clear it.
+
+#[path = "util/io.rs"]
+mod io_util;
+
+use std::io::{ErrorKind, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::pin::pin;
+
+#[cfg(unix)]
+use groundup::io::unix::AsyncFd;
+#[cfg(windows)]
+use groundup::io::windows::AsyncSocket as AsyncFd;
+use groundup::io::{Interest, Ready};
+
+fn tcp_pair() -> (TcpStream, TcpStream) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let a = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+    (a, listener.accept().unwrap().0)
+}
+
+#[test]
+fn try_io_reads_what_the_peer_sent() {
+    groundup::block_on(async {
+        let (mut peer, socket) = tcp_pair();
+        let fd = AsyncFd::new(socket).unwrap();
+        peer.write_all(b"ping").unwrap();
+        let mut buf = [0; 8];
+        let n = loop {
+            let mut guard = fd.readable().await.unwrap();
+            match guard.try_io(|fd| fd.get_ref().read(&mut buf)) {
+                Ok(result) => break result.unwrap(),
+                Err(_would_block) => continue,
+            }
+        };
+        assert_eq!(&buf[..n], &b"ping"[..n]);
+    });
+}
+
+#[test]
+fn clear_ready_makes_the_next_readable_wait() {
+    groundup::block_on(async {
+        let (mut peer, socket) = tcp_pair();
+        let fd = AsyncFd::new(socket).unwrap();
+        peer.write_all(b"x").unwrap();
+        // A guard dropped unused keeps the readiness:
+        assert!(fd.readable().await.unwrap().ready().is_readable());
+        {
+            let mut guard = fd.readable().await.unwrap();
+            guard.clear_ready();
+            assert_eq!(guard.ready(), Ready::EMPTY);
+        }
+        // Cleared without reading: on the edge backends only a new event
+        // brings it back. (IOCP re-arms the AFD poll, which reports the
+        // byte still waiting at once; libkqueue re-reports a level.)
+        #[cfg_attr(any(windows, groundup_libkqueue), allow(unused_mut))]
+        let mut waiting = pin!(fd.readable());
+        #[cfg(not(any(windows, groundup_libkqueue)))]
+        assert!(io_util::poll_once(waiting.as_mut()).is_pending(), "cleared readiness came back");
+        peer.write_all(b"y").unwrap();
+        assert!(waiting.await.unwrap().ready().is_readable());
+    });
+}
+
+#[test]
+fn try_io_would_block_is_try_io_error_and_clears() {
+    groundup::block_on(async {
+        let (_peer, socket) = tcp_pair();
+        let fd = AsyncFd::new(socket).unwrap();
+        let mut guard = fd.ready(Interest::READABLE | Interest::WRITABLE).await.unwrap();
+        assert!(guard.ready().is_writable() && !guard.ready().is_readable());
+        let mut buf = [0; 1];
+        assert!(guard.try_io(|fd| fd.get_ref().read(&mut buf)).is_err(), "nothing to read");
+        assert_eq!(guard.ready(), Ready::EMPTY);
+    });
+}
+
+#[test]
+fn mut_guards_lend_the_value() {
+    groundup::block_on(async {
+        let (mut peer, socket) = tcp_pair();
+        let mut fd = AsyncFd::new(socket).unwrap();
+        let mut guard = fd.writable_mut().await.unwrap();
+        let n = guard.try_io(|fd| fd.get_mut().write(b"hi")).unwrap().unwrap();
+        assert_eq!(n, 2);
+        guard.get_inner_mut().set_nodelay(true).unwrap();
+        let _ = guard;
+        let mut buf = [0; 2];
+        peer.read_exact(&mut buf).unwrap();
+        assert_eq!(&buf, b"hi");
+        let socket = fd.into_inner();
+        assert!(socket.nodelay().unwrap());
+    });
+}
+
+#[test]
+fn a_wait_outside_with_interest_is_invalid_input() {
+    groundup::block_on(async {
+        let (_peer, socket) = tcp_pair();
+        let fd = AsyncFd::with_interest(socket, Interest::WRITABLE).unwrap();
+        assert!(fd.writable().await.is_ok());
+        assert_eq!(fd.readable().await.unwrap_err().kind(), ErrorKind::InvalidInput);
+        let both = Interest::READABLE | Interest::WRITABLE;
+        assert_eq!(fd.ready(both).await.unwrap_err().kind(), ErrorKind::InvalidInput);
+    });
+}
+
+#[test]
+fn async_fd_outside_a_runtime_is_an_error() {
+    let (_peer, socket) = tcp_pair();
+    assert!(AsyncFd::new(socket).is_err());
+}
+
+#[cfg(unix)]
+mod unix {
+    use super::*;
+
+    #[test]
+    fn over_a_std_unix_stream() {
+        groundup::block_on(async {
+            let (mut peer, socket) = std::os::unix::net::UnixStream::pair().unwrap();
+            let fd = AsyncFd::new(socket).unwrap();
+            peer.write_all(b"unix").unwrap();
+            let mut buf = [0; 4];
+            let n = fd.async_io(Interest::READABLE, |mut s| s.read(&mut buf)).await.unwrap();
+            assert_eq!(&buf[..n], &b"unix"[..n]);
+        });
+    }
+
+    /// A pipe made with the raw `pipe2(2)` binding: no std type at all.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn over_a_raw_pipe() {
+        use groundup::groundup_ffi::{linux, unix as posix};
+        use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+        let mut fds = [-1; 2];
+        // SAFETY: `fds` has room for the two descriptors pipe2 writes.
+        let rc = unsafe { linux::pipe2(fds.as_mut_ptr(), linux::O_CLOEXEC) };
+        assert_eq!(rc, 0, "{}", std::io::Error::last_os_error());
+        // SAFETY: pipe2 succeeded: the descriptor is fresh and ours.
+        let read_end = unsafe { OwnedFd::from_raw_fd(fds[0]) };
+        // SAFETY: as above.
+        let write_end = unsafe { OwnedFd::from_raw_fd(fds[1]) };
+        groundup::block_on(async {
+            let reader = AsyncFd::with_interest(read_end, Interest::READABLE).unwrap();
+            let writer = AsyncFd::with_interest(write_end, Interest::WRITABLE).unwrap();
+            let mut guard = writer.writable().await.unwrap();
+            let written = guard.try_io(|fd| {
+                let fd = fd.get_ref().as_raw_fd();
+                // SAFETY: the pointer and length describe a live static.
+                let n = unsafe { posix::write(fd, b"pipe".as_ptr().cast(), 4) };
+                if n < 0 { Err(std::io::Error::last_os_error()) } else { Ok(n as usize) }
+            });
+            assert_eq!(written.unwrap().unwrap(), 4);
+            let mut buf = [0u8; 8];
+            let n = loop {
+                let mut guard = reader.readable().await.unwrap();
+                let got = guard.try_io(|fd| {
+                    let fd = fd.get_ref().as_raw_fd();
+                    // SAFETY: `buf` is a live, writable 8-byte buffer.
+                    let n = unsafe { posix::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
+                    if n < 0 { Err(std::io::Error::last_os_error()) } else { Ok(n as usize) }
+                });
+                if let Ok(result) = got {
+                    break result.unwrap();
+                }
+            };
+            assert_eq!(&buf[..n], b"pipe");
+        });
+    }
+
+    #[test]
+    fn a_regular_file_is_refused_by_epoll_with_a_message() {
+        groundup::block_on(async {
+            let path =
+                std::env::temp_dir().join(format!("groundup-asyncfd-{}", std::process::id()));
+            let file = std::fs::File::create(&path).unwrap();
+            let result = AsyncFd::new(file);
+            std::fs::remove_file(&path).unwrap();
+            if cfg!(groundup_backend = "epoll") {
+                let e = result.unwrap_err();
+                assert_eq!(e.kind(), ErrorKind::PermissionDenied);
+                assert!(e.to_string().contains("regular files"), "{e}");
+            } else {
+                // kqueue registers a regular file, always readable.
+                let fd = result.unwrap();
+                assert!(fd.readable().await.unwrap().ready().is_readable());
+            }
+        });
+    }
+}
