@@ -69,6 +69,9 @@ const PROTOCOL_FILES: &[&str] = &[
     "sync/notify.rs",
     "sync/watch.rs",
     "sync/broadcast.rs",
+    // Not a protocol, but the channels above spend from it: it names
+    // nothing, so the harness includes it as it is.
+    "coop.rs",
 ];
 
 fn src() -> PathBuf {

@@ -40,10 +40,8 @@ use std::error::Error;
 use std::fmt;
 use std::future::Future;
 use std::panic::{self, AssertUnwindSafe};
-use std::pin::{Pin, pin};
-use std::sync::Arc;
-use std::task::{Context, Poll, Wake, Waker};
-use std::thread::{self, Thread};
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use crate::blocking::spawner::Spawner;
 use crate::context::{self, RuntimeContext};
@@ -292,7 +290,7 @@ impl Handle {
             );
         }
         let _entered = Entered::new(self.clone());
-        park_on(future)
+        crate::util::park_on::park_on(future)
     }
 
     /// Jobs in the blocking pool submitted and not finished.
@@ -364,34 +362,6 @@ impl<F: Future> Future for Injected<F> {
             completer.complete(result);
         }
         Poll::Ready(())
-    }
-}
-
-/// Polls `future` on this thread, parking between polls. `Thread::unpark`
-/// leaves a token when the thread is not parked yet, so a wake between a
-/// `Pending` poll and the park is not lost.
-fn park_on<F: Future>(future: F) -> F::Output {
-    let waker = Waker::from(Arc::new(Unparker(thread::current())));
-    let mut cx = Context::from_waker(&waker);
-    let mut future = pin!(future);
-    loop {
-        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
-            return output;
-        }
-        thread::park();
-    }
-}
-
-/// Wakes by unparking the blocked thread.
-struct Unparker(Thread);
-
-impl Wake for Unparker {
-    fn wake(self: Arc<Self>) {
-        self.0.unpark();
-    }
-
-    fn wake_by_ref(self: &Arc<Self>) {
-        self.0.unpark();
     }
 }
 

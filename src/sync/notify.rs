@@ -455,10 +455,12 @@ impl<N: Deref<Target = Notify>> Drop for NotifiedWith<N> {
             let mut state = self.notify.lock();
             // SAFETY: ours; linked into this list, or notified meanwhile.
             let removed = unsafe { state.waiters.remove(self.waiter()) };
-            if let Removed::Notified = removed {
-                if let Some(by @ (By::One | By::Last)) = self.notified_by() {
-                    state.notify_one_locked(by, &mut batch);
-                }
+            let handed = match removed {
+                Removed::Notified => self.notified_by(),
+                _ => None,
+            };
+            if let Some(by @ (By::One | By::Last)) = handed {
+                state.notify_one_locked(by, &mut batch);
             }
             drop(state);
             drop(removed); // its waker, if any: dropped outside the lock

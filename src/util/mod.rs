@@ -6,10 +6,12 @@
 //!   survive it;
 //! - [`linked_list`][]: the raw intrusive list that waiter nodes are linked
 //!   into;
+//! - [`park_on`][]: polling a future to completion on a plain thread;
 //! - [`wait_list`][]: waiters (a waker, a payload, a "was I notified" state)
 //!   and the batch their wakers are woken in, shared by the reactor's
 //!   socket readiness and `groundup::sync`.
 
 pub(crate) mod linked_list;
 pub(crate) mod panic;
+pub(crate) mod park_on;
 pub(crate) mod wait_list;

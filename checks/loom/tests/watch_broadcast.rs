@@ -25,8 +25,12 @@ mod wait_list;
 mod util {
     pub(crate) use super::{linked_list, wait_list};
 }
+// The cooperative budget the receivers spend: outside a runtime there is
+// none, so under loom every spend proceeds.
 #[path = "../../../src/sync/broadcast.rs"]
 mod broadcast;
+#[path = "../../../src/coop.rs"]
+mod coop;
 #[path = "../../../src/sync/notify.rs"]
 mod notify;
 #[path = "../../../src/sync/watch.rs"]
