@@ -390,7 +390,8 @@ impl Builder {
         if self.start_paused {
             timers.start_paused();
         }
-        let executor = Core::new(self.spin, self.hand_off, timers.clone(), reactor.handle().clone());
+        let executor =
+            Core::new(self.spin, self.hand_off, timers.clone(), reactor.handle().clone());
         let remote = executor.remote();
         // When the last blocking job in flight finishes, paused time may
         // move again: wake the executor to look.
