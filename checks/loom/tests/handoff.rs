@@ -11,9 +11,24 @@
 //! as a deadlock; every access to the driver goes through loom's cell, so
 //! two threads polling at once would be reported as a data race.
 //!
-//! Without the kick in `drive`, or without the reactor thread's wake of
-//! the handback site in `serve`, `hand_off_then_drive` deadlocks (checked
-//! by hand when the model was written: remove either line, run, restore).
+//! Broken once each, to see the model catch it, then restored (2026-12-02,
+//! `cargo test --release --test handoff`, each test run alone):
+//!
+//! - `drive` without `sites.kick_poll()`: `hand_off_then_drive` deadlocks
+//!   (the reactor thread stays in its turn, the executor on handback);
+//!   the other two pass.
+//! - `serve` without its `sites.wake_handback()` after letting go:
+//!   `hand_off_then_drive` and `try_drive_refuses_a_handed_off_driver`
+//!   deadlock; `shutdown_while_the_thread_polls` passes.
+//! - `TryLock::try_lock` taking the flag with `Relaxed` instead of
+//!   `Acquire`: the same two report "Causality violation: Concurrent write
+//!   accesses to `UnsafeCell`" (the driver's turn count).
+//!
+//! `shutdown_while_the_thread_polls` caught none of the three: it checks
+//! that shutdown ends the thread and leaves the driver free, which none of
+//! them breaks. And the bug found while the model was first written (a
+//! failed `try_lock` building a `Held` and unlocking on its drop) showed
+//! as a concurrent write too; see the fix in `handoff.rs`.
 
 use groundup_loom::loom;
 use ::loom::sync::atomic::{AtomicBool, Ordering};
