@@ -1,19 +1,26 @@
 //! The runtime: a reactor thread and an executor, put together.
 //!
 //! ```text
-//!            groundup-reactor thread                  your thread (block_on)
-//!  ┌──────────────────────────────────────┐   ┌─────────────────────────────────────┐
-//!  │ loop {                               │   │ loop {                              │
-//!  │   poll.poll(&mut events, None)  ◄────┼───┼── registrations (epoll_ctl)         │
-//!  │   for event: slot.set_readiness()    │   │   poll the root future if woken     │
-//!  │              slot.wake() ────────────┼──►│   take the remote queue             │
-//!  │   (the first wake of a parked        │   │   run ready tasks (FIFO, budgeted)  │
-//!  │    executor unparks it)              │   │   fire due timers                   │
-//!  │ }                                    │   │   park (own Poll) until woken or    │
-//!  └──────────────────────────────────────┘   │   the next timer                    │
-//!                                             │ }                                   │
-//!                                             └─────────────────────────────────────┘
+//!         your thread (block_on)                      groundup-reactor thread
+//!  ┌─────────────────────────────────────────┐   ┌──────────────────────────────────┐
+//!  │ loop {                                  │   │ loop {                           │
+//!  │   poll the root future if woken         │   │   sleep on the idle site until   │
+//!  │   take the remote and inject queues     │   │   handed the driver              │
+//!  │   run ready tasks (FIFO, budgeted)      │   │   while it holds it:             │
+//!  │   fire due timers                       │   │     poll (blocking), wake tasks  │
+//!  │   busy for 1 ms? hand the driver off ───┼──►│     (remote queue)               │
+//!  │   nothing to do? take it back ◄─────────┼───┤   let go when asked              │
+//!  │     and sleep in its poll until an      │   │ }                                │
+//!  │     event, a wake or the next timer     │   └──────────────────────────────────┘
+//!  │     (an event wakes its task here)      │
+//!  │ }                                       │
+//!  └─────────────────────────────────────────┘
 //! ```
+//!
+//! The *driver* is the reactor's `Poll` and its events buffer: whichever
+//! thread is idle polls it (`reactor/driver.rs` says why, with the
+//! figures). Registrations (`epoll_ctl`) are made by the task's own thread
+//! at any time.
 //!
 //! [`Runtime::new`] starts the reactor thread; [`Runtime::block_on`] runs a
 //! future on the calling thread, together with every task spawned on the
@@ -74,8 +81,9 @@ pub struct Runtime {
 impl Runtime {
     /// Creates a runtime and starts its reactor thread.
     ///
-    /// Costs two kernel event queues (the reactor's and the executor's park
-    /// queue, each with its waker) and one thread.
+    /// Costs three kernel event queues, each with its waker (the
+    /// reactor's, and two small ones the reactor thread and the executor
+    /// sleep on while they wait for each other), and one thread.
     pub fn new() -> io::Result<Runtime> {
         Builder::new().build()
     }
