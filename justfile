@@ -48,6 +48,12 @@ bench *args:
 bench-compare *args:
     cd benches/compare && cargo run --release -- {{args}}
 
+# Issue 14's figures in one go: workloads 4, 5, 9, 10 against tokio with the
+# defaults and with a 50 µs spin, then syscalls per op; the machine's CPU and
+# load beside them (benches/compare/target/goal/).
+bench-goal rounds="5":
+    bash benches/compare/goal.sh {{rounds}}
+
 # System calls and context switches per operation for the echo workloads,
 # each contender side by side (perf stat; `--quick` for a short run).
 bench-syscalls *args:

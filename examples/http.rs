@@ -8,6 +8,11 @@
 //! cargo run --example http -- --help                 # usage
 //! ```
 //!
+//! `--spin-us N` and `--hand-off-us N` set the runtime's
+//! [`spin_before_park`](groundup::runtime::Builder::spin_before_park) and
+//! [`hand_off_polling_after`](groundup::runtime::Builder::hand_off_polling_after)
+//! (`benches/compare` passes its knobs this way).
+//!
 //! Every connection is a task that reads requests into a buffer, answers each
 //! complete one (pipelined requests included), and keeps the connection open
 //! unless the client asks to close it (HTTP/1.0 without `keep-alive`, or
@@ -39,20 +44,26 @@ const MAX_HEAD: usize = 16 * 1024;
 const LINGER: Duration = Duration::from_secs(2);
 
 const USAGE: &str = "\
-usage: http [ADDRESS] [--check]
+usage: http [ADDRESS] [--check] [--spin-us N] [--hand-off-us N|max]
 
 A minimal HTTP/1.1 server with keep-alive, written with groundup.
 
-  ADDRESS   where to listen (default 127.0.0.1:8080; with --check, a free
-            loopback port)
-  --check   serve, make requests that check every behaviour, then exit
-  --help    print this and exit
+  ADDRESS          where to listen (default 127.0.0.1:8080; with --check,
+                   a free loopback port)
+  --check          serve, make requests that check every behaviour, then exit
+  --spin-us N      the runtime spins up to N µs before it sleeps (default:
+                   the runtime's)
+  --hand-off-us N  the runtime hands polling to its reactor thread after N
+                   µs of work (max: never; default: the runtime's)
+  --help           print this and exit
 ";
 
 /// What the command line asks for.
 struct Options {
     check: bool,
     addr: Option<String>,
+    spin: Option<Duration>,
+    hand_off: Option<Duration>,
 }
 
 fn main() -> ExitCode {
@@ -77,12 +88,14 @@ fn main() -> ExitCode {
 }
 
 /// The options, or `None` for `--help`.
-fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, String> {
-    let mut options = Options { check: false, addr: None };
-    for arg in args {
+fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>, String> {
+    let mut options = Options { check: false, addr: None, spin: None, hand_off: None };
+    while let Some(arg) = args.next() {
         match arg.as_str() {
             "--help" | "-h" => return Ok(None),
             "--check" => options.check = true,
+            "--spin-us" => options.spin = Some(micros(&arg, args.next())?),
+            "--hand-off-us" => options.hand_off = Some(micros(&arg, args.next())?),
             _ if arg.starts_with('-') => return Err(format!("unknown option {arg}")),
             _ if options.addr.is_some() => return Err(format!("a second address: {arg}")),
             _ => options.addr = Some(arg),
@@ -91,10 +104,34 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, Str
     Ok(Some(options))
 }
 
+/// The value of `option`: a whole number of microseconds, or `max`.
+fn micros(option: &str, value: Option<String>) -> Result<Duration, String> {
+    match value.as_deref() {
+        Some("max") => Ok(Duration::MAX),
+        Some(n) => n.parse().map(Duration::from_micros).map_err(|_| {
+            format!("{option} takes a whole number of microseconds (or max), not {n:?}")
+        }),
+        None => Err(format!("{option} needs a value")),
+    }
+}
+
+/// The runtime the options ask for.
+fn runtime(options: &Options) -> io::Result<groundup::Runtime> {
+    let mut builder = groundup::runtime::Builder::new();
+    if let Some(spin) = options.spin {
+        builder.spin_before_park(spin);
+    }
+    if let Some(hand_off) = options.hand_off {
+        builder.hand_off_polling_after(hand_off);
+    }
+    builder.build()
+}
+
 fn run(options: Options) -> io::Result<()> {
     let default = if options.check { "127.0.0.1:0" } else { "127.0.0.1:8080" };
+    let rt = runtime(&options)?;
     let addr = options.addr.unwrap_or_else(|| default.into());
-    groundup::block_on(async move {
+    rt.block_on(async move {
         let listener = TcpListener::bind(addr).await?;
         let local = listener.local_addr()?;
         println!("http://{local}/");

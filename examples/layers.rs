@@ -16,7 +16,8 @@
 //!    portable, safe API: no `unsafe`, no descriptor numbers, errors as
 //!    `io::Result`, and the same code on every OS.
 //! 3. **The runtime** — one `read().await`. The registration, the wait and
-//!    the wake are done by the reactor thread and the executor.
+//!    the wake are done by the reactor and the executor (which, idle,
+//!    waits in the reactor's poll itself).
 
 use std::io::{self, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -88,10 +89,10 @@ fn with_runtime() -> io::Result<()> {
     let (socket, peer) = pair_with_delayed_hi()?;
     groundup::block_on(async move {
         let socket = groundup::io::Async::new(socket)?;
-        println!("Async::new() made it non-blocking and registered it with the reactor thread");
+        println!("Async::new() made it non-blocking and registered it with the reactor");
         let mut socket = AsyncSocket(socket);
         let mut buf = [0u8; 16];
-        println!("read().await: the task parks; the reactor wakes it when data arrives");
+        println!("read().await: the task waits; the reactor wakes it when data arrives");
         let n = socket.read(&mut buf).await?;
         println!("read {n} bytes: {:?}", String::from_utf8_lossy(&buf[..n]));
         io::Result::Ok(())

@@ -7,9 +7,9 @@
 //! A plain std thread accepts the connection and sends five bytes 10 ms
 //! later; the main future reads them. The trace shows each system call and
 //! on which thread it ran: the executor finding no readiness (no system
-//! call at all) and parking in its own `epoll_wait`, the reactor's
-//! `epoll_wait` returning the event, the `write` to the eventfd that unparks
-//! the executor, and the `recv` that gets the bytes.
+//! call at all) and sleeping in the reactor's `epoll_wait` itself, that
+//! wait returning the event on the executor's own thread (no other thread
+//! involved, no eventfd `write`), and the `recv` that gets the bytes.
 
 use std::io::Write;
 use std::time::Duration;

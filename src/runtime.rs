@@ -1,19 +1,26 @@
 //! The runtime: a reactor thread and an executor, put together.
 //!
 //! ```text
-//!            groundup-reactor thread                  your thread (block_on)
-//!  ┌──────────────────────────────────────┐   ┌─────────────────────────────────────┐
-//!  │ loop {                               │   │ loop {                              │
-//!  │   poll.poll(&mut events, None)  ◄────┼───┼── registrations (epoll_ctl)         │
-//!  │   for event: slot.set_readiness()    │   │   poll the root future if woken     │
-//!  │              slot.wake() ────────────┼──►│   take the remote queue             │
-//!  │   (the first wake of a parked        │   │   run ready tasks (FIFO, budgeted)  │
-//!  │    executor unparks it)              │   │   fire due timers                   │
-//!  │ }                                    │   │   park (own Poll) until woken or    │
-//!  └──────────────────────────────────────┘   │   the next timer                    │
-//!                                             │ }                                   │
-//!                                             └─────────────────────────────────────┘
+//!         your thread (block_on)                      groundup-reactor thread
+//!  ┌─────────────────────────────────────────┐   ┌──────────────────────────────────┐
+//!  │ loop {                                  │   │ loop {                           │
+//!  │   poll the root future if woken         │   │   sleep on the idle site until   │
+//!  │   take the remote and inject queues     │   │   handed the driver              │
+//!  │   run ready tasks (FIFO, budgeted)      │   │   while it holds it:             │
+//!  │   fire due timers                       │   │     poll (blocking), wake tasks  │
+//!  │   busy for 1 ms? hand the driver off ───┼──►│     (remote queue)               │
+//!  │   nothing to do? take it back ◄─────────┼───┤   let go when asked              │
+//!  │     and sleep in its poll until an      │   │ }                                │
+//!  │     event, a wake or the next timer     │   └──────────────────────────────────┘
+//!  │     (an event wakes its task here)      │
+//!  │ }                                       │
+//!  └─────────────────────────────────────────┘
 //! ```
+//!
+//! The *driver* is the reactor's `Poll` and its events buffer: whichever
+//! thread is idle polls it (`reactor/driver.rs` says why, with the
+//! figures). Registrations (`epoll_ctl`) are made by the task's own thread
+//! at any time.
 //!
 //! [`Runtime::new`] starts the reactor thread; [`Runtime::block_on`] runs a
 //! future on the calling thread, together with every task spawned on the
@@ -75,8 +82,9 @@ pub struct Runtime {
 impl Runtime {
     /// Creates a runtime and starts its reactor thread.
     ///
-    /// Costs two kernel event queues (the reactor's and the executor's park
-    /// queue, each with its waker) and one thread.
+    /// Costs three kernel event queues, each with its waker (the
+    /// reactor's, and two small ones the reactor thread and the executor
+    /// sleep on while they wait for each other), and one thread.
     pub fn new() -> io::Result<Runtime> {
         Builder::new().build()
     }
@@ -215,7 +223,7 @@ impl fmt::Debug for Runtime {
 /// use std::time::Duration;
 ///
 /// let rt = groundup::runtime::Builder::new()
-///     .spin_before_park(Duration::ZERO) // never spin: park at once when idle
+///     .spin_before_park(Duration::from_micros(20)) // spin up to 20 µs before sleeping
 ///     .build()?;
 /// assert_eq!(rt.block_on(async { 1 + 1 }), 2);
 /// # Ok(())
@@ -243,6 +251,7 @@ impl fmt::Debug for Runtime {
 #[derive(Debug, Clone)]
 pub struct Builder {
     spin: Duration,
+    hand_off: Duration,
     start_paused: bool,
     max_blocking_threads: usize,
     keep_alive: Duration,
@@ -253,6 +262,7 @@ impl Builder {
     pub fn new() -> Builder {
         Builder {
             spin: crate::executor::spin::DEFAULT_SPIN,
+            hand_off: crate::executor::DEFAULT_HAND_OFF,
             start_paused: false,
             max_blocking_threads: spawner::DEFAULT_MAX_THREADS,
             keep_alive: spawner::DEFAULT_KEEP_ALIVE,
@@ -296,13 +306,49 @@ impl Builder {
         self
     }
 
-    /// How long an idle executor may spin, waiting for a wake, before it
-    /// parks in the kernel (default 50 µs). Spinning is adaptive: it is only
-    /// tried while recent spins found work (see the executor's `spin`
-    /// module). `Duration::ZERO` turns it off, for a runtime that must
-    /// never use CPU while idle.
+    /// How long an idle executor may spin, waiting for a wake from another
+    /// thread, before it sleeps in the kernel (default `Duration::ZERO`: no
+    /// spin).
+    ///
+    /// The executor spins holding the reactor's driver, so a spin never
+    /// sees I/O: for a server it only delays the sleep in which the event
+    /// is waiting, and burns CPU meanwhile (measured: see the executor's
+    /// `spin` module). It can pay for a runtime woken mostly by other
+    /// threads in quick succession (channels fed from threads,
+    /// `Handle::spawn`), whose wakes then find it awake and cost no system
+    /// call. Spinning is adaptive: it is only tried while recent spins
+    /// found work.
     pub fn spin_before_park(&mut self, spin: Duration) -> &mut Builder {
         self.spin = spin;
+        self
+    }
+
+    /// How long the executor may run tasks without looking at the kernel
+    /// before it hands polling to the reactor thread (default 1 ms).
+    ///
+    /// An idle executor sleeps in the reactor's poll itself, so an I/O
+    /// event wakes its task on the executor's own thread. While it runs
+    /// tasks nobody polls, until this much time has passed since its last
+    /// look; then the reactor thread takes over polling while tasks run,
+    /// and the executor takes it back when it is idle again. Shorter means
+    /// fresher readiness during long batches at the price of more
+    /// hand-overs (a few system calls each); `Duration::MAX` never hands
+    /// off, and makes the executor look at the kernel (without blocking)
+    /// every 61 task polls instead, as tokio's `current_thread` does.
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// use std::time::Duration;
+    ///
+    /// let rt = groundup::runtime::Builder::new()
+    ///     .hand_off_polling_after(Duration::MAX) // the executor polls alone
+    ///     .build()?;
+    /// assert_eq!(rt.block_on(async { 2 + 2 }), 4);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn hand_off_polling_after(&mut self, busy: Duration) -> &mut Builder {
+        self.hand_off = busy;
         self
     }
 
@@ -360,7 +406,8 @@ impl Builder {
         if self.start_paused {
             timers.start_paused();
         }
-        let executor = Core::new(self.spin, timers.clone(), reactor.handle().clone())?;
+        let executor =
+            Core::new(self.spin, self.hand_off, timers.clone(), reactor.handle().clone());
         let remote = executor.remote();
         // When the last blocking job in flight finishes, paused time may
         // move again: wake the executor to look.

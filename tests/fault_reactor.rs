@@ -21,8 +21,10 @@ use groundup::{Runtime, task, time};
 
 /// The descriptors of epoll instances that watch more than one
 /// descriptor, lowest first: with sockets registered, the reactor's `Poll`,
-/// then the duplicate its registry holds. (The executor's park queue
-/// watches only its own waker.)
+/// then the duplicate its registry holds. (A runtime has three epoll
+/// instances: that `Poll`, and the two sites where the reactor thread and
+/// the executor sleep while the other holds it, which watch only their
+/// own waker each.)
 fn reactor_epolls() -> Vec<RawFd> {
     let mut found: Vec<RawFd> = fs::read_dir("/proc/self/fd")
         .unwrap()
@@ -83,8 +85,9 @@ fn when_the_reactors_poll_fails_waiting_io_fails_and_later_io_is_refused() {
         assert_eq!(epolls.len(), 2, "expected the reactor's Poll and its registry: {epolls:?}");
         let reactor_poll = epolls[0];
         break_epoll(reactor_poll);
-        // An event (a connection to the listener) makes the reactor return
-        // from the `epoll_wait` it is in; its next one fails.
+        // An event (a connection to the listener) makes the poller (the
+        // executor, asleep in the driver) return from the `epoll_wait` it is
+        // in; its next one fails.
         let _poke = std::net::TcpStream::connect(addr).unwrap();
 
         let read = time::timeout(util::PATIENCE, waiting).await;

@@ -65,7 +65,7 @@ const PROTOCOL_FILES: &[&str] = &[
     "util/linked_list.rs",
     "util/wait_list.rs",
     "reactor/atomic_waker.rs",
-    "reactor/flush.rs",
+    "reactor/handoff.rs",
     "sync/oneshot/protocol.rs",
     "sync/batch_semaphore.rs",
     "sync/mpsc/chan.rs",

@@ -2,9 +2,10 @@
 //!
 //! The executor knows tasks only through [`crate::task`]'s internals (a
 //! [`TaskRef`] to run, the [`Schedule`] trait it implements so that wakes can
-//! reach it) and timers only through the driver it fires; it knows nothing of
-//! the reactor, which wakes tasks through their `Waker`s like any other
-//! thread.
+//! reach it) and timers only through the driver it fires. Of the reactor it
+//! knows a driver to turn and a sleep to be woken from (`reactor::Turn`,
+//! `reactor::Handle::unpark_executor`); the reactor knows nothing of it, and
+//! wakes tasks through their `Waker`s like any other code.
 //!
 //! ## Two queues
 //!
@@ -12,7 +13,8 @@
 //!   the executor thread itself — a task waking another, a timer firing,
 //!   `spawn`. No atomics beyond the task's state word, no lock.
 //! - The **remote queue** ([`queue::RemoteQueue`]) takes wakes from any other
-//!   thread, chiefly the reactor. A push is one compare-and-swap; then the
+//!   thread: the reactor thread while it polls, other threads' wakers. A
+//!   push is one compare-and-swap; then the
 //!   waker *unparks* the executor, which costs a system call only if the
 //!   executor is actually asleep (see "Parking" below).
 //!
@@ -30,7 +32,8 @@
 //!     move the remote queue (I/O wakes) to the local queue
 //!     run up to EVENT_INTERVAL tasks from the local queue, FIFO
 //!     fire due timers (their wakes go to the local queue)
-//!     nothing to do? park until a wake or the next timer   (wait_for_work)
+//!     more to do, busy for hand_off_after? hand the driver to the reactor thread
+//!     nothing to do? take the driver and sleep in it     (wait_for_work)
 //! }
 //! ```
 //!
@@ -48,19 +51,36 @@
 //! state machine (`task/state.rs`) inside [`TaskRef::run`], which tells the
 //! loop what to do with it next ([`Ran`]).
 //!
-//! ## Parking
+//! ## Parking: sleeping in the reactor's poll
 //!
-//! When there is nothing to run, the executor sleeps in its own small
-//! [`Poll`](crate::poll::Poll), which contains only a [`Waker`]; the timeout
-//! is the next timer deadline. Any thread wakes it with that `Waker`. Reusing
-//! the poll layer keeps parking portable (epoll, kqueue, IOCP) and countable.
+//! When there is nothing to run, the executor takes the reactor's driver
+//! (from the reactor thread, if it had handed it off) and sleeps *in* its
+//! poll, with the next timer deadline as timeout (`wait_for_work`). An I/O
+//! event then wakes its task right here, on this thread: a local queue
+//! push, no second thread involved. Any other thread wakes the sleeping
+//! executor through the driver's `Waker` ([`Shared::unpark`]).
 //!
 //! The protocol that makes a wake cost at most one system call, and none
 //! while the executor runs, is in [`park`] (model-checked); a short adaptive
-//! spin before sleeping is in [`spin`].
+//! spin before sleeping is in [`spin`] (off by default: see there).
+//!
+//! While it runs tasks the executor owns the driver but does not poll it.
+//! Two rules keep I/O from waiting behind work:
+//!
+//! - **Hand-off.** Between batches, if it has been busy for
+//!   `hand_off_after` (1 ms by default, [`DEFAULT_HAND_OFF`]) since it last
+//!   looked at the kernel and there is more to run, it hands the driver to
+//!   the reactor thread, which polls while tasks run and queues the tasks
+//!   that events wake (remote queue). `hand_off_after = Duration::MAX`
+//!   turns this off; the executor then makes a non-blocking look every
+//!   `EVENT_INTERVAL` polls instead, as tokio does.
+//! - **A look at least every millisecond.** An executor woken before it
+//!   could sleep (work arrived) makes a non-blocking look anyway if its last
+//!   one is older than `LOOK_AT_LEAST_EVERY`, so a steady stream of task
+//!   wakes cannot starve I/O.
 //!
 //! While time is paused ([`crate::time::pause`]) and a timer is pending, the
-//! park moves the clock instead of sleeping until the timer: see
+//! executor moves the clock instead of sleeping until the timer: see
 //! `auto_advance.rs`.
 //!
 //! Futures spawned from other threads (through a runtime `Handle`) come in
@@ -78,18 +98,16 @@ pub(crate) mod spin;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::future::Future;
-use std::io;
 use std::mem::ManuallyDrop;
 use std::pin::pin;
 use std::ptr::{self, NonNull};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering, fence};
 use std::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::coop;
 use crate::loom::sync::atomic::AtomicPtr;
-use crate::poll::{self, Events, Token};
 use crate::reactor;
 use crate::task::JoinHandle;
 use crate::task::raw::{self, Header, NewTask, Ran, Schedule, TaskRef};
@@ -105,6 +123,16 @@ pub(crate) use remote::{Injected, Remote};
 /// (tokio's figure for its current-thread scheduler).
 const EVENT_INTERVAL: usize = 61;
 
+/// How long the executor may run tasks, holding the reactor's driver
+/// without polling it, before it hands the driver to the reactor thread
+/// (see "Parking" in the module docs).
+pub(crate) const DEFAULT_HAND_OFF: Duration = Duration::from_millis(1);
+
+/// The oldest the last look at the kernel may be when the executor finds
+/// work waiting instead of sleeping: it then looks (without blocking)
+/// anyway.
+const LOOK_AT_LEAST_EVERY: Duration = Duration::from_millis(1);
+
 /// The executor state other threads can reach: through task wakers (each
 /// task holds an `Arc<Shared>` as its `dyn Schedule`) and the root waker.
 #[derive(Debug)]
@@ -113,8 +141,9 @@ pub(crate) struct Shared {
     /// Futures spawned from other threads (`remote.rs`).
     inject: Inject<Injected>,
     park: ParkState,
-    /// Wakes the park `Poll`.
-    unparker: poll::Waker,
+    /// The reactor whose driver the executor sleeps in, and whose waker
+    /// wakes it there.
+    reactor: reactor::Handle,
     /// The `block_on` future was woken.
     root_woken: AtomicBool,
     /// The runtime is shutting down or gone; late wakes are dropped.
@@ -162,11 +191,7 @@ impl Shared {
     /// is news. At most one system call.
     fn unpark(&self) {
         if self.park.unpark() {
-            // A failing wake (the eventfd or port is broken) cannot be
-            // reported to the waking code; the executor also wakes for its
-            // next timer, so this only delays. Report it loudly in debug.
-            let result = self.unparker.wake();
-            debug_assert!(result.is_ok(), "unpark failed: {result:?}");
+            self.reactor.unpark_executor();
         }
     }
 
@@ -275,19 +300,17 @@ pub(crate) struct Core {
     shared: Arc<Shared>,
     local: RefCell<VecDeque<TaskRef>>,
     owned: OwnedTasks,
-    parker: RefCell<Parker>,
     spin: spin::Spin,
     timers: Driver,
-    /// Asked for a last look at the kernel before paused time jumps
-    /// (`auto_advance.rs`).
-    reactor: reactor::Handle,
-}
-
-/// What the executor sleeps in.
-#[derive(Debug)]
-struct Parker {
-    poll: poll::Poll,
-    events: Events,
+    /// When the executor last polled the reactor's driver (a turn, blocking
+    /// or not).
+    last_look: Cell<Instant>,
+    /// Busy this long since `last_look`, hand the driver off;
+    /// `Duration::MAX`: never.
+    hand_off_after: Duration,
+    /// Tasks polled since `last_look` (hand-off off: look every
+    /// `EVENT_INTERVAL`).
+    polls_since_look: Cell<usize>,
 }
 
 thread_local! {
@@ -327,32 +350,33 @@ impl Drop for RunningHere<'_> {
 }
 
 impl Core {
-    /// An executor that fires `timers` and spins up to `spin` before it
-    /// parks; `reactor` is the runtime's, for paused time's flushes.
+    /// An executor that fires `timers`, sleeps in `reactor`'s driver,
+    /// spins up to `spin` before it does, and hands the driver off after
+    /// `hand_off_after` of work.
     pub(crate) fn new(
         spin: Duration,
+        hand_off_after: Duration,
         timers: Driver,
         reactor: reactor::Handle,
-    ) -> io::Result<Core> {
-        let poll = poll::Poll::new()?;
-        let unparker = poll::Waker::new(poll.registry(), Token(0))?;
+    ) -> Core {
         let shared = Arc::new(Shared {
             remote: RemoteQueue::new(),
             inject: Inject::new(),
             park: ParkState::new(),
-            unparker,
+            reactor,
             root_woken: AtomicBool::new(false),
             closed: AtomicBool::new(false),
         });
-        Ok(Core {
+        Core {
             shared,
             local: RefCell::new(VecDeque::new()),
             owned: OwnedTasks::default(),
-            parker: RefCell::new(Parker { poll, events: Events::with_capacity(4) }),
             spin: spin::Spin::new(spin),
             timers,
-            reactor,
-        })
+            last_look: Cell::new(Instant::now()),
+            hand_off_after,
+            polls_since_look: Cell::new(0),
+        }
     }
 
     /// Spawns a task (see `groundup::spawn`). Executor thread only (the
@@ -397,20 +421,60 @@ impl Core {
             // local queue before it runs: a root future that yields must let
             // every task woken so far run before it is polled again.
             self.collect_remote();
-            self.run_local(EVENT_INTERVAL);
+            let ran = self.run_local(EVENT_INTERVAL);
             self.timers.fire_due();
             if self.local.borrow().is_empty() && !self.shared.root_woken.load(Ordering::Relaxed) {
                 self.wait_for_work();
+            } else {
+                self.between_batches(ran);
             }
         }
     }
 
-    /// Polls up to `limit` tasks from the local queue.
-    fn run_local(&self, limit: usize) {
-        for _ in 0..limit {
-            let Some(task) = self.local.borrow_mut().pop_front() else { return };
+    /// Polls up to `limit` tasks from the local queue; returns how many.
+    fn run_local(&self, limit: usize) -> usize {
+        for ran in 0..limit {
+            let Some(task) = self.local.borrow_mut().pop_front() else { return ran };
             self.run(task);
         }
+        limit
+    }
+
+    /// More work waits after a batch: keep I/O flowing meanwhile. Busy for
+    /// `hand_off_after` since the last look: give the driver to the
+    /// reactor thread. Hand-off off: look every `EVENT_INTERVAL` polls.
+    fn between_batches(&self, ran: usize) {
+        let reactor = &self.shared.reactor;
+        if reactor.thread_polls() {
+            return;
+        }
+        if self.hand_off_after == Duration::MAX {
+            let polls = self.polls_since_look.get() + ran;
+            self.polls_since_look.set(polls);
+            if polls >= EVENT_INTERVAL {
+                self.look();
+            }
+            return;
+        }
+        if self.last_look.get().elapsed() >= self.hand_off_after {
+            if let Some(turn) = reactor.try_drive() {
+                reactor.hand_off(turn);
+            }
+        }
+    }
+
+    /// A non-blocking look at the kernel: dispatches what is ready (the
+    /// woken tasks join the local queue).
+    fn look(&self) {
+        let mut turn = self.shared.reactor.drive();
+        while turn.look() {}
+        drop(turn);
+        self.looked();
+    }
+
+    fn looked(&self) {
+        self.last_look.set(Instant::now());
+        self.polls_since_look.set(0);
     }
 
     /// Moves every remotely woken task to the back of the local queue,
@@ -443,35 +507,43 @@ impl Core {
         }
     }
 
-    /// Parks until a wake or the next timer, unless there is news already.
+    /// Sleeps in the reactor's driver until an event, a wake or the next
+    /// timer, unless there is news already.
     fn wait_for_work(&self) {
         // Paused time: the clock moves here, instead of a sleep in real time
         // (the time driver decides; see `auto_advance.rs`).
         if self.timers.should_auto_advance() {
-            return self.park_then_auto_advance();
+            return self.look_then_auto_advance();
         }
         let timeout = self.timers.next_timeout();
         if timeout == Some(Duration::ZERO) {
             return;
         }
-        self.park_for(timeout);
+        self.sleep_in_driver(timeout);
     }
 
-    /// Parks until a wake, or until `timeout` passes, unless there is news
-    /// already.
-    fn park_for(&self, timeout: Option<Duration>) {
-        self.shared.park.park(|notified| self.spin.spin(timeout, notified), || self.sleep(timeout));
-    }
-
-    /// Blocks in the park `Poll` until its waker is woken or `timeout`.
-    fn sleep(&self, timeout: Option<Duration>) {
-        let mut parker = self.parker.borrow_mut();
-        let Parker { poll, events } = &mut *parker;
-        match poll.poll(events, timeout) {
-            Ok(()) => {}
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => panic!("groundup: the executor cannot sleep: its park poll failed: {e}"),
+    /// Takes the driver (while the park word still says `RUNNING`, so that
+    /// wakes meanwhile cost nothing), then parks in it: a spin first, if
+    /// configured, then a turn that blocks up to `timeout`. Woken before it
+    /// could sleep, it still looks if its last look is stale.
+    fn sleep_in_driver(&self, timeout: Option<Duration>) {
+        let mut turn = self.shared.reactor.drive();
+        let slept = Cell::new(false);
+        self.shared.park.park(
+            |notified| self.spin.spin(timeout, notified),
+            || {
+                slept.set(true);
+                turn.sleep(timeout);
+            },
+        );
+        if !slept.get() && self.last_look.get().elapsed() < LOOK_AT_LEAST_EVERY {
+            return;
         }
+        if !slept.get() {
+            while turn.look() {}
+        }
+        drop(turn);
+        self.looked();
     }
 
     /// Drops every task still alive, on this thread, and closes the

@@ -7,7 +7,7 @@
 //! |---|---|---|
 //! | `RUNNING` | the executor is working (or spinning) | set `NOTIFIED`: no syscall |
 //! | `NOTIFIED` | a wake is pending | nothing |
-//! | `PARKED` | asleep (or about to sleep) in its park `Poll` | set `NOTIFIED`, and the caller wakes it: one syscall |
+//! | `PARKED` | asleep (or about to sleep) in the reactor's driver | set `NOTIFIED`, and the caller wakes it: one syscall |
 //!
 //! A waker first publishes its news (a push on the remote queue, the root
 //! future's flag), then calls `unpark`; the executor, in [`ParkState::park`],
@@ -53,7 +53,7 @@ impl ParkState {
     }
 
     /// A waker's side, after it published its news. Returns `true` if the
-    /// executor is asleep: the caller must then wake its park `Poll` (the
+    /// executor is asleep: the caller must then wake it in the reactor's driver (the
     /// one system call).
     pub(crate) fn unpark(&self) -> bool {
         // AcqRel: Release publishes the news to the executor's Acquire swap
@@ -85,10 +85,15 @@ impl ParkState {
             self.consume();
             return;
         }
-        // Relaxed on both outcomes: writing PARKED publishes nothing (a
-        // waker that reads it only learns it must wake us), and a failure
-        // reads a NOTIFIED that `consume` below takes with Acquire.
-        if self.word.compare_exchange(RUNNING, PARKED, Ordering::Relaxed, Ordering::Relaxed).is_ok()
+        // Release on success: a waker that reads PARKED (its AcqRel swap in
+        // `unpark`) then wakes us through the reactor's driver, and must
+        // find us the driver's poller: the executor took the driver (the
+        // reactor thread's unlock, then our lock) before writing PARKED, so
+        // with Release everything before it, including the reactor thread
+        // having let go, happens before the waker's wake. Relaxed on
+        // failure: it reads a NOTIFIED that `consume` below takes with
+        // Acquire.
+        if self.word.compare_exchange(RUNNING, PARKED, Ordering::Release, Ordering::Relaxed).is_ok()
         {
             sleep();
         }

@@ -1,28 +1,41 @@
-//! Spinning briefly before parking, when it has been paying off.
+//! Spinning briefly before parking: an option, off by default.
 //!
-//! Parking costs more than the two system calls it takes: the thread that
+//! Parking costs more than the system calls it takes: the thread that
 //! wakes a parked executor must go through the kernel's scheduler, and on a
-//! virtual machine waking an idle CPU can take tens of microseconds (on the
-//! development machine, a `std` channel ping-pong between two threads takes
-//! about 70 µs per round trip; the same hand-off between two spinning
-//! threads takes under 0.1 µs). When work arrives in quick succession — a
-//! request-response conversation — an executor that waits a few
-//! microseconds in a spin loop before parking catches the next wake without
-//! any of that, and the reactor's wake costs no system call either (it finds
-//! the executor `RUNNING`).
+//! virtual machine waking an idle CPU can take tens of microseconds. When
+//! wakes from *other threads* arrive in quick succession (a thread feeding
+//! the runtime through a channel, `Handle::spawn` in a loop), an executor
+//! that waits a few microseconds in a spin loop before parking catches the
+//! next wake without any of that, and the waker makes no system call either
+//! (it finds the executor `RUNNING`).
 //!
-//! Spinning burns a CPU, so it is bounded (the budget, by default
-//! [`DEFAULT_SPIN`]) and adaptive: each spin that ends in work earns a
-//! credit, each that ends in a park spends one, and with no credit left the
-//! executor parks at once, trying a spin again only every
-//! [`PROBE_EVERY`]th park. An idle server therefore spins a handful of
-//! times and then not at all.
+//! ## Why it is off by default
+//!
+//! The executor spins *holding the reactor's driver* (it took it to sleep
+//! in it), and nobody polls the kernel while it spins: an I/O event, which
+//! is what a server waits for, is not seen until the spin gives up and the
+//! executor sleeps in the driver's poll, where the event is already
+//! waiting. So for I/O a spin is pure delay and pure CPU. Measured on the
+//! development machine (2 cores, shared with other builds at the time, so
+//! alternating runs): `benches/compare --workload 4 --only groundup
+//! --rounds 5` (one connection, ping-pong) made 100,000–105,000 round trips
+//! per second at 4.1–5.1 µs of CPU each with no spin, against
+//! 68,000–84,000 at 5.5–6.1 µs with a 50 µs spin (the old default, from
+//! the design in which the reactor thread always polled and a spin caught
+//! its wake). `Builder::spin_before_park` turns it on for a runtime fed
+//! mostly by other threads.
+//!
+//! When on, the spin is bounded (the budget) and adaptive: each spin that
+//! ends in work earns a credit, each that ends in a park spends one, and
+//! with no credit left the executor parks at once, trying a spin again only
+//! every [`PROBE_EVERY`]th park. An idle server therefore spins a handful
+//! of times and then not at all.
 
 use std::cell::Cell;
 use std::time::{Duration, Instant};
 
-/// The default spin budget.
-pub(crate) const DEFAULT_SPIN: Duration = Duration::from_micros(50);
+/// The default spin budget: none (see the module docs).
+pub(crate) const DEFAULT_SPIN: Duration = Duration::ZERO;
 
 /// Most credits that can be saved up.
 const MAX_CREDIT: u8 = 8;

@@ -1,35 +1,29 @@
-//! The reactor: a thread that owns the [`Poll`] and turns its events into
-//! task wakes.
+//! The reactor: the [`Poll`] and the slots it fills with readiness, polled
+//! by whichever thread is idle.
 //!
-//! ## Why a thread of its own
+//! ## Who polls
 //!
-//! A single-threaded runtime can poll the kernel itself whenever it has
-//! nothing else to do (tokio's `current_thread` does). groundup instead gives
-//! the `Poll` a thread of its own, which buys two things:
-//!
-//! - **Polling overlaps running.** While the executor runs tasks, the reactor
-//!   is already collecting the next events and queueing the tasks they wake;
-//!   the executor finds them in its queue instead of making an `epoll_wait`
-//!   between batches.
-//! - **Wakes coalesce.** One `epoll_wait` returns up to 1,024 events; the
-//!   reactor wakes all their tasks, and only the first wake that finds the
-//!   executor asleep costs a system call: the others find the executor's
-//!   park word already `NOTIFIED` (or the executor running), and write
-//!   nothing (see `executor/park.rs`).
-//!
-//! It costs a cross-thread hand-off when the executor is asleep: the kernel
-//! wakes the reactor, and the reactor wakes the executor.
+//! The reactor's `Poll` and events buffer (the *driver*, `driver.rs`) are
+//! polled by the executor itself while it has nothing to run: it sleeps in
+//! the kernel there, and an event wakes its task on the executor's own
+//! thread. While the executor is busy running tasks it hands the driver to
+//! the reactor's own thread, which polls meanwhile, so that events keep
+//! being collected and their tasks queued; the executor takes it back when
+//! it runs out of work. Which thread holds the driver, and how it changes
+//! hands without losing a wake, is `handoff.rs` (model-checked). Why this
+//! split, and what it was measured against, is in `driver.rs`.
 //!
 //! The reactor knows nothing of the executor. It wakes whatever `Waker` a
 //! future left in a slot; a groundup task's waker then hands the task to
-//! its executor, and a foreign waker does whatever it does. (An earlier
-//! version also held back every unpark until the end of each batch, which
-//! needed the reactor to name the executor. It did not pay: a burst of 200
+//! its executor, and a foreign waker does whatever it does. The executor
+//! knows the reactor only as a driver to turn and a sleep to be woken from
+//! ([`Handle::unpark_executor`]). (An earlier version also held back every
+//! unpark until the end of each batch. It did not pay: a burst of 200
 //! sockets, 200 rounds with the spin off, counted through
 //! `groundup::stats`, made 2,661–4,579 eventfd writes with it (mean 3,520
 //! over 8 runs) and 2,574–5,208 without (mean 3,603), in the same run
-//! times. The park word already coalesces: only a wake that finds the
-//! executor `PARKED` writes.)
+//! times. With the executor polling the kernel itself, its own wakes are
+//! local queue pushes and cost nothing to batch.)
 //!
 //! ## From event to wake
 //!
@@ -58,17 +52,18 @@
 //!
 //! [`reclaim`]: Slab::reclaim
 //!
-//! ## Flushes
+//! ## Paused time
 //!
 //! An executor about to move a paused clock (see [`crate::time::pause`])
-//! first asks for a *flush*: one more pass of this loop whose poll begins
-//! after the request and does not block, so that I/O already ready in the
-//! kernel wakes its task before the clock jumps (`flush.rs`).
+//! first takes the driver and makes a non-blocking turn, so that I/O
+//! already ready in the kernel wakes its task before the clock jumps
+//! (tokio's rule; `executor/auto_advance.rs`).
 //!
 //! ## Shutdown
 //!
-//! Dropping the runtime sets a flag and wakes the reactor through the
-//! `Poll`'s [`Waker`](crate::poll::Waker); the thread exits and is joined.
+//! Dropping the runtime sets a flag and wakes the reactor thread, on its
+//! idle site and through the `Poll`'s [`Waker`](crate::poll::Waker) (it
+//! may be sleeping in either); the thread exits and is joined.
 //! Every slot still in use is then marked shut down, so an I/O object that
 //! outlives its runtime fails its operations instead of waiting forever.
 //!
@@ -77,16 +72,19 @@
 //! `epoll_wait` (or `kevent`, or `GetQueuedCompletionStatusEx`) can fail
 //! for good: its descriptor closed from under it by a buggy neighbour in
 //! the process, a port handle gone. Nothing would ever wake the tasks
-//! waiting on I/O again, so the reactor does not just die: it records why
-//! ([`Inner::fail`]), marks every slot shut down (which wakes every
-//! waiter, whose operation then fails with that reason) and ends its
-//! thread. From then on a registration is refused with the same reason.
+//! waiting on I/O again, so whichever thread's turn failed does not just
+//! give up: it records why ([`Inner::fail`]), marks every slot shut down
+//! (which wakes every waiter, whose operation then fails with that reason),
+//! and the reactor thread ends. The executor then sleeps on its handback
+//! site instead of in the broken poll. From then on a registration is
+//! refused with the same reason.
 //! A registration racing with the failure is caught either way: it checks
 //! the flag after taking its slot, and the failure marks every slot handed
 //! out before it looked (both sides `SeqCst`, the store-buffering pattern).
 
 mod atomic_waker;
-mod flush;
+mod driver;
+mod handoff;
 mod registration;
 mod scheduled_io;
 mod slab;
@@ -96,12 +94,12 @@ use std::fmt;
 use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
-use std::task::Waker;
 use std::thread;
-use std::time::Duration;
 
-use crate::poll::{self, Events, Interest, Poll, Registry, Source, Token};
+use crate::poll::{self, Interest, Poll, Registry, Source, Token};
 
+use driver::{Driver, Site};
+use handoff::{Handoff, Sites};
 pub(crate) use registration::{Direction, ReadyEvent, Registration};
 use scheduled_io::ScheduledIo;
 pub(crate) use scheduled_io::ready;
@@ -110,25 +108,32 @@ use slab::Slab;
 /// The token of the reactor's own waker (slot index 0 is never handed out).
 const WAKER: Token = Token(0);
 
-/// Events collected per `epoll_wait`.
-const EVENTS_PER_POLL: usize = 1024;
-
-/// The reactor state shared by its thread and the runtime.
+/// The reactor state shared by its thread, the executor and every
+/// registration.
 struct Inner {
     registry: Registry,
+    /// Wakes the driver's poll, whoever is blocked in it.
     waker: poll::Waker,
+    /// The driver, and which thread is meant to poll it (`handoff.rs`).
+    handoff: Handoff<Driver>,
+    /// Where the reactor thread sleeps while the executor has the driver.
+    idle: Site,
+    /// Where the executor waits for the reactor thread to give the driver
+    /// back (and sleeps once the driver's poll has failed).
+    handback: Site,
     shutdown: AtomicBool,
-    /// The reactor's poll failed and its thread ended: I/O can no longer
-    /// be driven.
+    /// The driver's poll failed: I/O can no longer be driven.
     failed: AtomicBool,
     /// What the failed poll returned, for the errors operations report.
     failure: OnceLock<io::Error>,
+    /// The idle site's poll failed: the reactor thread has ended, and the
+    /// executor keeps the driver.
+    idle_broken: AtomicBool,
     slab: Slab,
-    /// Requests for one more non-blocking look at the kernel (paused time).
-    flushes: flush::Flushes,
 }
 
-/// A handle on the reactor, held by the runtime and by every registration.
+/// A handle on the reactor, held by the runtime, the executor and every
+/// registration.
 #[derive(Clone)]
 pub(crate) struct Handle {
     inner: Arc<Inner>,
@@ -141,65 +146,35 @@ pub(crate) struct Thread {
     join: Option<thread::JoinHandle<()>>,
 }
 
-/// Creates the `Poll` and starts the reactor thread.
+/// Creates the `Poll` (and the two sites) and starts the reactor thread,
+/// which sleeps until the executor hands it the driver.
 pub(crate) fn start() -> io::Result<Thread> {
     let poll = Poll::new()?;
     let inner = Arc::new(Inner {
         registry: poll.registry().try_clone()?,
         waker: poll::Waker::new(poll.registry(), WAKER)?,
+        handoff: Handoff::new(Driver::new(poll)),
+        idle: Site::new()?,
+        handback: Site::new()?,
         shutdown: AtomicBool::new(false),
         failed: AtomicBool::new(false),
         failure: OnceLock::new(),
+        idle_broken: AtomicBool::new(false),
         slab: Slab::new(),
-        flushes: flush::Flushes::new(),
     });
     let handle = Handle { inner };
     let thread_handle = handle.clone();
     let join = thread::Builder::new()
         .name("groundup-reactor".into())
-        .spawn(move || run(poll, thread_handle))?;
+        .spawn(move || run(&thread_handle.inner))?;
     Ok(Thread { handle, join: Some(join) })
 }
 
-/// The reactor loop: poll, dispatch, repeat, until shut down (or until its
-/// poll fails).
-fn run(mut poll: Poll, handle: Handle) {
-    let inner = &*handle.inner;
-    let mut events = Events::with_capacity(EVENTS_PER_POLL);
-    // Flush requests taken for the coming poll (see `flush.rs`).
-    let mut flushing = Vec::new();
-    loop {
-        inner.flushes.take(&mut flushing);
-        let timeout = if flushing.is_empty() { None } else { Some(Duration::ZERO) };
-        match poll.poll(&mut events, timeout) {
-            Ok(()) => {}
-            // A signal handler ran: nothing was lost, poll again.
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return inner.fail(e),
-        }
-        for event in events.iter() {
-            if event.token() != WAKER {
-                inner.dispatch(event);
-            }
-        }
-        if !flushing.is_empty() && events.iter().count() < EVENTS_PER_POLL {
-            complete_flushes(&mut flushing);
-        }
-        // Every event of the batch is dispatched and the next poll has not
-        // started: slots released so far can safely be reused.
-        inner.slab.reclaim();
-        if inner.shutdown.load(Ordering::Acquire) {
-            return;
-        }
-    }
-}
-
-/// Tells each requester that the poll it asked for is done and its wakes
-/// delivered (after the batch's unparks: see `flush.rs`).
-fn complete_flushes(flushing: &mut Vec<Waker>) {
-    for done in flushing.drain(..) {
-        crate::util::panic::survive_panic("a flush request's waker", || done.wake());
-    }
+/// The reactor thread: sleep until handed the driver, then poll it
+/// (blocking) until the executor takes it back; until shut down, or until
+/// the poll fails.
+fn run(inner: &Inner) {
+    inner.handoff.serve(inner, || inner.thread_should_stop(), |driver| inner.turn(driver, None));
 }
 
 impl Inner {
@@ -216,11 +191,13 @@ impl Inner {
         // out before the walk below, which marks it.
         self.failed.store(true, Ordering::SeqCst);
         self.slab.for_each_used(ScheduledIo::shut_down);
-        // Nobody will poll for a flush again: answer the waiting requests
-        // (see `Handle::flush`), so paused time does not wait for them.
-        let mut pending = Vec::new();
-        self.flushes.take(&mut pending);
-        complete_flushes(&mut pending);
+        // An executor that parked just before the flag was set, and a waker
+        // that looked just before it too, woke the driver's poll, where the
+        // executor no longer sleeps: this wake makes its handback sleep
+        // return (see `Turn::sleep`). The reactor thread stops too, and
+        // wakes its own idle sleep to see it.
+        self.handback.wake();
+        self.idle.wake();
     }
 
     /// Records one event in its slot and wakes the waiting directions.
@@ -229,8 +206,9 @@ impl Inner {
         let Some(slot) = self.slab.get(index) else { return };
         if let Some(wake) = slot.set_readiness(generation, readiness_of(event)) {
             // A waker is user code (a task's waker is ours, but a future may
-            // be polled with any). If one panics, the reactor thread must
-            // not die with it: every other task's I/O depends on it.
+            // be polled with any). If one panics, the polling thread (the
+            // reactor's, or the executor in a turn) must not die with it:
+            // every other task's I/O depends on it.
             crate::util::panic::survive_panic("a waker woken by the reactor", || slot.wake(wake));
         }
     }
@@ -309,28 +287,6 @@ impl Handle {
     pub(crate) fn release(&self, index: usize) {
         self.inner.slab.release(index);
     }
-
-    /// Asks the reactor thread for one more look at the kernel that begins
-    /// after this call and does not block, and to wake `done` once the
-    /// wakes it caused are delivered (paused time's auto-advance: see
-    /// `flush.rs`). Fails if the reactor is shut down, has failed, or
-    /// cannot be woken; `done` may then never be woken.
-    pub(crate) fn flush(&self, done: Waker) -> io::Result<()> {
-        let inner = &self.inner;
-        if inner.shutdown.load(Ordering::Acquire) {
-            return Err(io::Error::other("groundup reactor: shut down"));
-        }
-        inner.flushes.request(done);
-        // A reactor whose poll fails takes the pending requests and wakes
-        // them (`Inner::fail`), after setting `failed`. `request` and that
-        // `take` go through one lock, so either the failure's `take` came
-        // after our request (and wakes it), or this load, after the lock,
-        // sees the flag: the request cannot wait forever on a dead thread.
-        if inner.failed.load(Ordering::Relaxed) {
-            return Err(self.shut_down_error());
-        }
-        inner.waker.wake()
-    }
 }
 
 impl Thread {
@@ -343,9 +299,13 @@ impl Thread {
     pub(crate) fn shutdown(&mut self) {
         let Some(join) = self.join.take() else { return };
         let inner = &self.handle.inner;
+        // Release: pairs with the Acquire load in `thread_should_stop`.
         inner.shutdown.store(true, Ordering::Release);
+        // The thread sleeps on its idle site, or polls the driver: wake both.
+        inner.wake_idle();
         if let Err(e) = inner.waker.wake() {
-            // Without the wake the thread never notices; joining would hang.
+            // Without the wake a polling thread never notices; joining
+            // would hang.
             eprintln!("groundup: cannot stop the reactor thread ({e}); leaving it running");
             return;
         }

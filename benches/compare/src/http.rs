@@ -92,8 +92,23 @@ impl Drop for Running {
 /// Starts `binary` on a free loopback port and waits for the address it
 /// prints (`http://ADDR/` as its first line).
 fn start(binary: &Path) -> io::Result<Running> {
-    let mut child = Command::new(binary)
-        .arg("127.0.0.1:0")
+    let mut command = Command::new(binary);
+    command.arg("127.0.0.1:0");
+    if binary.ends_with("examples/http") {
+        // The harness's runtime knobs (`runtime.rs`), for groundup's server.
+        if let Some(spin) = crate::runtime::spin_override() {
+            command.args(["--spin-us", &spin.as_micros().to_string()]);
+        }
+        if let Some(hand_off) = crate::runtime::hand_off_override() {
+            let us = if hand_off == Duration::MAX {
+                "max".to_string()
+            } else {
+                hand_off.as_micros().to_string()
+            };
+            command.args(["--hand-off-us", &us]);
+        }
+    }
+    let mut child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()?;

@@ -19,8 +19,10 @@
 //! groundup's median to the contender's, oriented so that > 1 means groundup
 //! is ahead. The table is printed, and written to `results/latest.md` and
 //! `results/latest.csv`; a partial run (`--quick`, `--workload`, `--only`,
-//! or a non-default `GROUNDUP_BENCH_SPIN_US`) writes to `target/partial-results/`
-//! instead, so that only a full run replaces the committed figures.
+//! or a runtime knob set: `GROUNDUP_BENCH_SPIN_US`, `GROUNDUP_BENCH_HANDOFF_US`)
+//! writes to `target/partial-results/` instead, so that only a full run
+//! replaces the committed figures. The knobs reach the HTTP server too
+//! (`examples/http --spin-us/--hand-off-us`).
 
 mod channels;
 mod client;
@@ -444,7 +446,7 @@ fn main() -> io::Result<()> {
     let full = !args.quick
         && args.only_workloads.is_empty()
         && args.only_contender.is_none()
-        && runtime::spin_override().is_none();
+        && !runtime::tuned();
     write_results(&rows, args.rounds, &results_dir(full)?)?;
     Ok(())
 }
@@ -663,7 +665,7 @@ fn syscalls(quick: bool) -> io::Result<()> {
         }
     }
     println!("{out}");
-    let dir = results_dir(!quick && runtime::spin_override().is_none())?;
+    let dir = results_dir(!quick && !runtime::tuned())?;
     std::fs::write(dir.join("syscalls.md"), out)?;
     Ok(())
 }

@@ -71,17 +71,43 @@ impl Runtime {
 /// if set: a knob to explore how long the executor should spin before it
 /// parks (see `Builder::spin_before_park`). Published figures leave it unset.
 pub fn spin_override() -> Option<Duration> {
-    let us = std::env::var("GROUNDUP_BENCH_SPIN_US").ok()?.parse().ok()?;
+    micros_from_env("GROUNDUP_BENCH_SPIN_US")
+}
+
+/// The executor's hand-off time from `GROUNDUP_BENCH_HANDOFF_US`
+/// (microseconds; `max` for never), if set: how long it runs tasks before
+/// it hands polling to the reactor thread (see
+/// `Builder::hand_off_polling_after`). Published figures leave it unset.
+pub fn hand_off_override() -> Option<Duration> {
+    let value = std::env::var("GROUNDUP_BENCH_HANDOFF_US").ok()?;
+    if value == "max" {
+        return Some(Duration::MAX);
+    }
+    micros_from_env("GROUNDUP_BENCH_HANDOFF_US")
+}
+
+fn micros_from_env(name: &str) -> Option<Duration> {
+    let value = std::env::var(name).ok()?;
+    let us = value.parse().unwrap_or_else(|_| panic!("{name}={value:?}: not a whole number"));
     Some(Duration::from_micros(us))
 }
 
-/// A groundup runtime with the default settings, or with the spin budget
-/// from [`spin_override`].
+/// Whether a knob moved the runtime off its defaults (the run is then a
+/// partial one: see `main.rs`).
+pub fn tuned() -> bool {
+    spin_override().is_some() || hand_off_override().is_some()
+}
+
+/// A groundup runtime with the default settings, or with the knobs above.
 fn groundup_runtime() -> io::Result<groundup::Runtime> {
-    match spin_override() {
-        Some(spin) => groundup::runtime::Builder::new().spin_before_park(spin).build(),
-        None => groundup::Runtime::new(),
+    let mut builder = groundup::runtime::Builder::new();
+    if let Some(spin) = spin_override() {
+        builder.spin_before_park(spin);
     }
+    if let Some(hand_off) = hand_off_override() {
+        builder.hand_off_polling_after(hand_off);
+    }
+    builder.build()
 }
 
 // ---------------------------------------------------------------------------

@@ -43,8 +43,8 @@
 //!   change-then-`notify_waiters` pattern the channels build on;
 //! - `watch_broadcast.rs`: `src/sync/watch.rs` and `src/sync/broadcast.rs`
 //!   on `Notify`, sends and drops against receivers looking and waiting;
-//! - `flush_model.rs` (a unit test here): `src/reactor/flush.rs`, paused
-//!   time's last look at the kernel.
+//! - `handoff.rs`: `src/reactor/handoff.rs`, the executor handing the
+//!   reactor's driver to the reactor thread and taking it back.
 //!
 //! A protocol file's own unit tests are compiled out here
 //! (`#[cfg(all(test, not(groundup_loom)))]`; `build.rs` sets the cfg for
@@ -68,11 +68,3 @@ pub mod old_park;
 #[path = "../../../src/sync/oneshot/protocol.rs"]
 pub mod oneshot;
 
-/// The reactor's flush requests (paused time's last look at the kernel),
-/// and their model. The protocol's items are `pub(crate)`, so the model is a
-/// unit test of this crate rather than a file in `tests/`.
-#[cfg(test)]
-#[path = "../../../src/reactor/flush.rs"]
-mod flush;
-#[cfg(test)]
-mod flush_model;
