@@ -23,13 +23,25 @@
 //! and zero (the protocol's own "exit at once" branch, which takes no
 //! wait). Spurious wakes are covered by the protocol's loop, not here.
 //!
-//! Checked to catch a broken protocol: with `submit`'s `notified += 1`
-//! removed (a claim the woken worker cannot see), the first model fails
-//! with loom's deadlock report; with `wait_idle` checking the timeout
-//! before `notified`, none fails, which is right: a claimed worker that
-//! exits on a timeout still leaves `idle` and `threads` consistent for
-//! the next submit only if it did not take the claim — see the third
-//! model, which fails then because the claimed job waits for no worker.
+//! `no_job_is_left_behind_by_an_exiting_worker` has five threads at most
+//! and did not finish in 12 minutes unbounded: it runs with at most 3
+//! preemptions (2.5 s on this machine; `LOOM_MAX_PREEMPTIONS=4` passes
+//! too, in 18 s). The other two models run unbounded.
+//!
+//! Checked to catch a broken protocol, each break tried once and undone:
+//!
+//! - `submit` without `notified += 1` (it takes the worker off `idle` but
+//!   leaves no claim the woken worker can see, so the worker goes back to
+//!   sleep): `a_submit_claims_the_idle_worker` fails with loom's deadlock
+//!   report (the main thread and the worker blocked, the submitter done).
+//! - `work` releasing the lock between deciding to exit and `threads -= 1`
+//!   (a submit in that window sees the bound reached and no idle worker,
+//!   and only queues its job): `no_job_is_left_behind_by_an_exiting_worker`
+//!   fails, one job of two run.
+//! - `shutdown` without waking the idle workers (`work.notify_all()`
+//!   removed): `shutdown_racing_a_submit_runs_or_returns_the_job` fails
+//!   with loom's deadlock report (shutdown waits for a worker that waits
+//!   for work).
 
 use std::time::Duration;
 

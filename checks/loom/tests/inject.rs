@@ -8,10 +8,20 @@
 //! push the executor cannot see after its wake leaves it asleep with a
 //! future queued: loom reports the deadlock.
 //!
-//! Checked to catch a broken protocol: with `take_all` clearing the
-//! `pending` hint after releasing the lock instead of under it, a push
-//! landing between the two is hidden from the executor, and
-//! `two_spawners_and_a_parking_executor` fails with loom's deadlock report.
+//! Checked to catch a broken protocol, each break tried once and undone:
+//!
+//! - `take_all` clearing the `pending` hint after releasing the lock
+//!   instead of under it: a push landing between the two has its hint
+//!   overwritten, the executor's wake finds the queue "empty", and it
+//!   parks for good. `two_spawners_and_a_parking_executor` fails with
+//!   loom's deadlock report (the executor blocked, both spawners done).
+//! - `close` emptying the queue but leaving it open (`mem::take` instead
+//!   of `Option::take`): a push after the close is accepted into a queue
+//!   nobody will take again. `a_spawn_racing_shutdown_is_taken_or_refused_once`
+//!   fails, the future neither taken nor refused.
+//!
+//! Both models run unbounded (the first in about 90 s on this loaded
+//! machine).
 
 use groundup_loom::loom;
 use loom::sync::{Arc, Condvar, Mutex};
