@@ -43,6 +43,12 @@
 //!   change-then-`notify_waiters` pattern the channels build on;
 //! - `watch_broadcast.rs`: `src/sync/watch.rs` and `src/sync/broadcast.rs`
 //!   on `Notify`, sends and drops against receivers looking and waiting;
+//! - `blocking_pool.rs`: `src/blocking/pool.rs`, submits against a
+//!   worker going idle, a worker exiting on a zero keep-alive, and
+//!   shutdown;
+//! - `inject.rs`: `src/executor/inject.rs` with `src/executor/park.rs`,
+//!   `Handle::spawn` from other threads against a parking executor, and a
+//!   spawn racing the queue's close at shutdown;
 //! - `flush_model.rs` (a unit test here): `src/reactor/flush.rs`, paused
 //!   time's last look at the kernel.
 //!
