@@ -301,6 +301,21 @@ impl Builder {
     /// ran: timers then auto-advance the clock whenever the runtime is idle.
     /// For tests of timer-heavy code; `#[groundup::test(start_paused =
     /// true)]` sets it.
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// use groundup::time::{self, Duration, Instant};
+    ///
+    /// let rt = groundup::runtime::Builder::new().start_paused(true).build()?;
+    /// rt.block_on(async {
+    ///     let start = Instant::now();
+    ///     // A day of sleeps, in no time: the clock jumps to each deadline.
+    ///     time::sleep(Duration::from_secs(86_400)).await;
+    ///     assert_eq!(start.elapsed(), Duration::from_secs(86_400));
+    /// });
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn start_paused(&mut self, start_paused: bool) -> &mut Builder {
         self.start_paused = start_paused;
         self

@@ -302,8 +302,52 @@ fn zero_blocking_threads_is_refused() {
     Builder::new().max_blocking_threads(0);
 }
 
+/// Sends the time its thread's locals are destroyed, that is, when the
+/// thread exits (a blocking-pool worker leaves `work` only to exit).
+struct ExitSignal(mpsc::Sender<std::time::Instant>);
+
+impl Drop for ExitSignal {
+    fn drop(&mut self) {
+        let _ = self.0.send(std::time::Instant::now());
+    }
+}
+
+thread_local! {
+    static ON_EXIT: std::cell::RefCell<Option<ExitSignal>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Arms `ON_EXIT` on the calling (pool) thread.
+fn signal_exit(tx: mpsc::Sender<std::time::Instant>) {
+    ON_EXIT.with(|slot| *slot.borrow_mut() = Some(ExitSignal(tx)));
+}
+
 #[test]
-fn idle_threads_exit_after_the_keep_alive() {
+fn idle_threads_exit_after_the_keep_alive_and_not_before() {
+    // The worker that ran the job must exit on its own once the keep-alive
+    // has passed without a job (its thread-local destructor reports when),
+    // and not before: the keep-alive counts from the job's end.
+    const KEEP_ALIVE: Duration = Duration::from_millis(200);
+    let (exit_tx, exited) = mpsc::channel();
+    let rt = Builder::new().thread_keep_alive(KEEP_ALIVE).build().unwrap();
+    let job_end = rt.block_on(async {
+        spawn_blocking(move || {
+            signal_exit(exit_tx);
+            std::time::Instant::now()
+        })
+        .await
+        .unwrap()
+    });
+    let exit = exited.recv_timeout(PATIENCE).expect("an idle worker did not exit");
+    assert!(
+        exit.duration_since(job_end) >= KEEP_ALIVE,
+        "the worker exited {:?} after its job, before the keep-alive",
+        exit.duration_since(job_end)
+    );
+    drop(rt);
+}
+
+#[test]
+fn a_zero_keep_alive_still_runs_every_job() {
     // A zero keep-alive: a thread exits as soon as it finds no job. Later
     // jobs start new threads, and still all complete.
     let rt = Builder::new().thread_keep_alive(Duration::ZERO).build().unwrap();
@@ -312,4 +356,38 @@ fn idle_threads_exit_after_the_keep_alive() {
             assert_eq!(spawn_blocking(move || i).await.unwrap(), i);
         }
     });
+}
+
+#[test]
+fn a_job_outliving_its_runtime_ends_cleanly_on_its_thread() {
+    // After `shutdown_timeout` gave up on it, the job keeps running: it
+    // then asks the dead runtime for more (a task, a nested job), which is
+    // refused, and returns; its worker counts it out (waking an executor
+    // that is gone) and exits. The test waits for that exit, so the whole
+    // tail runs while the test can still see it (under ASan and Miri, a
+    // touch of freed state fails the run).
+    let (release, wait) = mpsc::channel::<()>();
+    let (started_tx, started) = mpsc::channel();
+    let (exit_tx, exited) = mpsc::channel();
+    let (late_tx, late) = mpsc::channel();
+    let rt = groundup::Runtime::new().unwrap();
+    let job = rt.handle().spawn_blocking(move || {
+        signal_exit(exit_tx);
+        started_tx.send(()).unwrap();
+        wait.recv().unwrap();
+        let handle = groundup::runtime::Handle::current();
+        let task = handle.spawn(async { "must not run" });
+        let nested = handle.spawn_blocking(|| "must not run");
+        let refused = (
+            handle.block_on(task).unwrap_err().is_cancelled(),
+            handle.block_on(nested).unwrap_err().is_cancelled(),
+        );
+        late_tx.send(refused).unwrap();
+    });
+    started.recv_timeout(PATIENCE).expect("the job started");
+    drop(job);
+    rt.shutdown_timeout(Duration::ZERO);
+    release.send(()).unwrap();
+    assert_eq!(late.recv_timeout(PATIENCE).unwrap(), (true, true), "a dead runtime took work");
+    exited.recv_timeout(PATIENCE).expect("the late worker did not exit");
 }

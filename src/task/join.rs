@@ -308,7 +308,30 @@ impl<T> fmt::Debug for JoinHandle<T> {
     }
 }
 
-/// Why a task did not produce its output.
+/// Why a task did not produce its output: it panicked, or it was
+/// cancelled (aborted, or dropped unfinished by its runtime's shutdown).
+///
+/// The same type reports on tasks and on
+/// [`spawn_blocking`](crate::task::spawn_blocking) closures, as in tokio:
+///
+/// ```
+/// #[groundup::main]
+/// async fn main() {
+///     # std::panic::set_hook(Box::new(|_| {})); // (keeps the doctest's output quiet)
+///     let err = groundup::task::spawn_blocking(|| -> u32 { panic!("disk on fire") })
+///         .await
+///         .unwrap_err();
+///     assert!(err.is_panic() && !err.is_cancelled());
+///     let payload = err.into_panic(); // for `std::panic::resume_unwind`
+///     assert_eq!(payload.downcast_ref::<&str>(), Some(&"disk on fire"));
+///
+///     let task = groundup::spawn(std::future::pending::<()>());
+///     task.abort();
+///     let err = task.await.unwrap_err();
+///     assert!(err.is_cancelled());
+///     assert_eq!(err.to_string(), "task was cancelled");
+/// }
+/// ```
 pub struct JoinError {
     repr: Repr,
 }

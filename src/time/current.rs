@@ -21,6 +21,22 @@ pub(crate) fn with_driver<R>(f: impl FnOnce(&Driver) -> R) -> Option<R> {
 impl Instant {
     /// The current instant of the current runtime's clock (which stands
     /// still while time is paused), or of the system clock outside a runtime.
+    ///
+    /// ```
+    /// use groundup::time::{self, Duration, Instant};
+    ///
+    /// # fn main() -> std::io::Result<()> {
+    /// let rt = groundup::runtime::Builder::new().start_paused(true).build()?;
+    /// rt.block_on(async {
+    ///     let before = Instant::now();
+    ///     std::thread::sleep(Duration::from_millis(2)); // real time passes...
+    ///     assert_eq!(Instant::now(), before); // ...the paused clock does not
+    ///     time::advance(Duration::from_secs(5)).await;
+    ///     assert_eq!(Instant::now(), before + Duration::from_secs(5));
+    /// });
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn now() -> Instant {
         with_driver(Driver::now).unwrap_or_else(|| Instant::from_std(std::time::Instant::now()))
     }
@@ -32,6 +48,17 @@ impl Instant {
 
     /// The time from `self` to [`Instant::now`] (zero if `self` is later).
     /// Follows paused time, like `now`.
+    ///
+    /// ```
+    /// use groundup::time::{self, Duration, Instant};
+    ///
+    /// #[groundup::main(start_paused = true)]
+    /// async fn main() {
+    ///     let start = Instant::now();
+    ///     time::sleep(Duration::from_secs(90)).await;
+    ///     assert_eq!(start.elapsed(), Duration::from_secs(90)); // exactly: the clock jumped
+    /// }
+    /// ```
     pub fn elapsed(&self) -> Duration {
         Instant::now().saturating_duration_since(*self)
     }

@@ -44,7 +44,13 @@
 //! - `watch_broadcast.rs`: `src/sync/watch.rs` and `src/sync/broadcast.rs`
 //!   on `Notify`, sends and drops against receivers looking and waiting;
 //! - `handoff.rs`: `src/reactor/handoff.rs`, the executor handing the
-//!   reactor's driver to the reactor thread and taking it back.
+//!   reactor's driver to the reactor thread and taking it back;
+//! - `blocking_pool.rs`: `src/blocking/pool.rs`, submits against a
+//!   worker going idle, a worker exiting on a zero keep-alive, and
+//!   shutdown;
+//! - `inject.rs`: `src/executor/inject.rs` with `src/executor/park.rs`,
+//!   `Handle::spawn` from other threads against a parking executor, and a
+//!   spawn racing the queue's close at shutdown.
 //!
 //! A protocol file's own unit tests are compiled out here
 //! (`#[cfg(all(test, not(groundup_loom)))]`; `build.rs` sets the cfg for
@@ -67,4 +73,3 @@ pub mod old_park;
 
 #[path = "../../../src/sync/oneshot/protocol.rs"]
 pub mod oneshot;
-

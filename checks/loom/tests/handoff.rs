@@ -30,10 +30,10 @@
 //! failed `try_lock` building a `Held` and unlocking on its drop) showed
 //! as a concurrent write too; see the fix in `handoff.rs`.
 
-use groundup_loom::loom;
 use ::loom::sync::atomic::{AtomicBool, Ordering};
 use ::loom::sync::{Arc, Condvar, Mutex};
 use ::loom::thread;
+use groundup_loom::loom;
 
 #[allow(dead_code)] // the model uses every part but `thread_polls`' callers
 #[path = "../../../src/reactor/handoff.rs"]
