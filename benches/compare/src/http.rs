@@ -108,10 +108,7 @@ fn start(binary: &Path) -> io::Result<Running> {
             command.args(["--hand-off-us", &us]);
         }
     }
-    let mut child = command
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()?;
+    let mut child = command.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn()?;
     let mut line = String::new();
     BufReader::new(child.stdout.take().expect("piped stdout")).read_line(&mut line)?;
     let addr = line
