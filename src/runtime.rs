@@ -349,7 +349,8 @@ impl Builder {
     /// fresher readiness during long batches at the price of more
     /// hand-overs (a few system calls each); `Duration::MAX` never hands
     /// off, and makes the executor look at the kernel (without blocking)
-    /// every 61 task polls instead, as tokio's `current_thread` does.
+    /// every 61 polls (the root future's included) instead, as tokio's
+    /// `current_thread` does.
     ///
     /// ```
     /// # fn main() -> std::io::Result<()> {

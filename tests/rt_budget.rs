@@ -141,3 +141,30 @@ fn consume_budget_makes_a_loop_without_leaves_yield() {
 
 /// The budget a task gets per poll (tokio's figure, and groundup's).
 const BUDGET: usize = 128;
+
+/// With hand-off off, the executor alone looks at the kernel between
+/// batches. A root future that only ever yields runs no task polls, so its
+/// own polls must count toward the next look, or the I/O that the spawned
+/// reader waits for is never seen (it used to hang here).
+#[test]
+fn a_yielding_root_future_does_not_keep_io_from_being_seen_with_hand_off_off() {
+    let rt =
+        groundup::runtime::Builder::new().hand_off_polling_after(Duration::MAX).build().unwrap();
+    let (mut client, server) = tcp_pair();
+    rt.block_on(async {
+        let server = Async::new(server).unwrap();
+        let reader = groundup::spawn(async move {
+            let mut buf = [0u8; 5];
+            server.read_with(|s| (&*s).read(&mut buf)).await.unwrap();
+            buf
+        });
+        task::yield_now().await; // the reader waits for its readiness now
+        client.write_all(b"hello").unwrap();
+        let deadline = Instant::now() + util::PATIENCE;
+        while !reader.is_finished() {
+            assert!(Instant::now() < deadline, "the reader's readiness was never seen");
+            task::yield_now().await;
+        }
+        assert_eq!(&reader.await.unwrap(), b"hello");
+    });
+}

@@ -79,11 +79,11 @@ impl Spawner {
     fn worker_failed(&self, error: &io::Error) {
         let orphans = self.pool.spawn_failed();
         if !orphans.is_empty() {
-            eprintln!(
+            crate::util::panic::warn(format_args!(
                 "groundup: cannot start a blocking-pool thread ({error}); {} blocking task(s) \
                  cancelled",
                 orphans.len()
-            );
+            ));
         }
         self.cancel(orphans);
     }

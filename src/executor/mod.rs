@@ -411,7 +411,8 @@ impl Core {
         self.shared.root_woken.store(true, Ordering::Relaxed);
         loop {
             // Acquire: pairs with the Release in `wake_root`.
-            if self.shared.root_woken.swap(false, Ordering::Acquire) {
+            let root_polled = self.shared.root_woken.swap(false, Ordering::Acquire);
+            if root_polled {
                 coop::reset();
                 if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
                     return output;
@@ -426,7 +427,9 @@ impl Core {
             if self.local.borrow().is_empty() && !self.shared.root_woken.load(Ordering::Relaxed) {
                 self.wait_for_work();
             } else {
-                self.between_batches(ran);
+                // The root's poll counts: a root that keeps waking itself
+                // (a `yield_now` loop) must not keep the kernel unlooked-at.
+                self.between_batches(ran + usize::from(root_polled));
             }
         }
     }
@@ -446,6 +449,9 @@ impl Core {
     fn between_batches(&self, ran: usize) {
         let reactor = &self.shared.reactor;
         if reactor.thread_polls() {
+            if reactor.thread_stopped() {
+                self.look(); // takes the driver back from a thread that left
+            }
             return;
         }
         if self.hand_off_after == Duration::MAX {
@@ -458,7 +464,9 @@ impl Core {
         }
         if self.last_look.get().elapsed() >= self.hand_off_after {
             if let Some(turn) = reactor.try_drive() {
-                reactor.hand_off(turn);
+                if !reactor.hand_off(turn) {
+                    self.look(); // the thread takes nothing: look ourselves
+                }
             }
         }
     }

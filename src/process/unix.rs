@@ -296,7 +296,9 @@ mod reaper {
     fn start() -> bool {
         let started = std::thread::Builder::new().name("groundup-reaper".into()).spawn(run);
         if let Err(e) = &started {
-            eprintln!("groundup: cannot start the reaper thread ({e}); orphans stay zombies");
+            crate::util::panic::warn(format_args!(
+                "groundup: cannot start the reaper thread ({e}); orphans stay zombies"
+            ));
         }
         started.is_ok()
     }
@@ -310,7 +312,9 @@ mod reaper {
         let runtime = match crate::Runtime::new() {
             Ok(runtime) => runtime,
             Err(e) => {
-                eprintln!("groundup: the reaper has no runtime ({e}); orphans stay zombies");
+                crate::util::panic::warn(format_args!(
+                    "groundup: the reaper has no runtime ({e}); orphans stay zombies"
+                ));
                 return;
             }
         };

@@ -170,7 +170,9 @@ impl Sites for Inner {
         if let Err(e) = self.idle.sleep(None) {
             // The reactor thread can no longer wait to be handed the
             // driver: it ends, and the executor keeps driving alone.
-            eprintln!("groundup reactor: its idle poll failed ({e}); the executor polls alone");
+            crate::util::panic::warn(format_args!(
+                "groundup reactor: its idle poll failed ({e}); the executor polls alone"
+            ));
             self.idle_broken.store(true, Ordering::Relaxed);
         }
     }
@@ -294,13 +296,22 @@ impl Handle {
 
     /// The executor gives the driver to the reactor thread, which polls it
     /// while tasks run. A reactor that failed, or whose thread is gone,
-    /// takes nothing: the executor keeps it.
-    pub(crate) fn hand_off(&self, turn: Turn<'_>) {
+    /// takes nothing: the executor keeps it, and gets `false` (it must then
+    /// look at the kernel itself).
+    pub(crate) fn hand_off(&self, turn: Turn<'_>) -> bool {
         let inner = &*self.inner;
         if inner.thread_should_stop() {
-            return;
+            return false;
         }
         inner.handoff.hand_off(turn.held, inner);
+        true
+    }
+
+    /// Whether the reactor thread is stopping or gone (shut down, failed,
+    /// or unable to wait): a driver handed to it may no longer be polled,
+    /// and the executor must take it back.
+    pub(crate) fn thread_stopped(&self) -> bool {
+        self.inner.thread_should_stop()
     }
 
     /// Whether the reactor thread holds the driver (handed off, not taken

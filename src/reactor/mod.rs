@@ -173,31 +173,53 @@ pub(crate) fn start() -> io::Result<Thread> {
 /// The reactor thread: sleep until handed the driver, then poll it
 /// (blocking) until the executor takes it back; until shut down, or until
 /// the poll fails.
+///
+/// If the thread panics (a bug: wakers' panics are contained in
+/// `dispatch`), the unwind has let go of the driver; the thread then counts
+/// as gone, as when its idle sleep fails: hand-offs are refused from then
+/// on, and an executor waiting in `drive` for the driver is woken to take
+/// it. The executor drives alone, and nothing waits for a dead thread.
 fn run(inner: &Inner) {
-    inner.handoff.serve(inner, || inner.thread_should_stop(), |driver| inner.turn(driver, None));
+    let serve = || {
+        inner.handoff.serve(inner, || inner.thread_should_stop(), |driver| inner.turn(driver, None))
+    };
+    // `AssertUnwindSafe`: after a panic this thread touches only the
+    // `idle_broken` flag and the handback site, both atomic, never the
+    // driver (the unwind unlocked it) or anything the panic may have left
+    // half-done.
+    if let Err(payload) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(serve)) {
+        inner.idle_broken.store(true, Ordering::Relaxed);
+        inner.handback.wake();
+        let message = crate::util::panic::message(&*payload);
+        crate::util::panic::warn(format_args!(
+            "groundup reactor: its thread panicked ({message}); the executor polls alone"
+        ));
+    }
 }
 
 impl Inner {
     /// The poll failed for good: fail every waiting operation and refuse
     /// new ones, with `error` as the reason.
     fn fail(&self, error: io::Error) {
-        eprintln!(
-            "groundup reactor: poll failed ({error}); I/O can no longer be driven, \
-             so waiting and later operations fail"
-        );
+        let reason = error.to_string();
         let _ = self.failure.set(error);
         // SeqCst: pairs with the load in `Handle::register` (see the module
         // docs): either a registration sees the flag, or its slot was handed
         // out before the walk below, which marks it.
         self.failed.store(true, Ordering::SeqCst);
         self.slab.for_each_used(ScheduledIo::shut_down);
-        // An executor that parked just before the flag was set, and a waker
-        // that looked just before it too, woke the driver's poll, where the
-        // executor no longer sleeps: this wake makes its handback sleep
-        // return (see `Turn::sleep`). The reactor thread stops too, and
-        // wakes its own idle sleep to see it.
+        // From now on the executor sleeps on the handback site, not in the
+        // broken poll (see `Turn::sleep`); an executor already waiting there
+        // in `drive`, for a reactor thread whose turn just failed, returns.
+        // The reactor thread stops too, and wakes its own idle sleep to see
+        // it. Logged last, and never with a panic (`warn`): everything a
+        // waiting task needs is done by then, whatever stderr is.
         self.handback.wake();
         self.idle.wake();
+        crate::util::panic::warn(format_args!(
+            "groundup reactor: poll failed ({reason}); I/O can no longer be driven, \
+             so waiting and later operations fail"
+        ));
     }
 
     /// Records one event in its slot and wakes the waiting directions.
@@ -306,11 +328,13 @@ impl Thread {
         if let Err(e) = inner.waker.wake() {
             // Without the wake a polling thread never notices; joining
             // would hang.
-            eprintln!("groundup: cannot stop the reactor thread ({e}); leaving it running");
+            crate::util::panic::warn(format_args!(
+                "groundup: cannot stop the reactor thread ({e}); leaving it running"
+            ));
             return;
         }
         if join.join().is_err() {
-            eprintln!("groundup: the reactor thread panicked");
+            crate::util::panic::warn(format_args!("groundup: the reactor thread panicked"));
         }
         inner.slab.for_each_used(ScheduledIo::shut_down);
     }

@@ -19,8 +19,19 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 /// ours half-updated.
 pub(crate) fn survive_panic(what: &str, f: impl FnOnce()) {
     if let Err(payload) = catch_unwind(AssertUnwindSafe(f)) {
-        eprintln!("groundup: {what} panicked: {}; the panic was contained", message(&*payload));
+        let message = message(&*payload);
+        warn(format_args!("groundup: {what} panicked: {message}; the panic was contained"));
     }
+}
+
+/// Writes one line of warning to stderr, ignoring failure. `eprintln!`
+/// panics when stderr is closed or a broken pipe (Rust ignores `SIGPIPE`,
+/// so a write to a closed pipe is an error, not a signal), and groundup's
+/// warnings come from places a panic must not escape: the reactor thread,
+/// a contained panic's own report, the reaper.
+pub(crate) fn warn(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{args}");
 }
 
 /// The text of a panic payload (`panic!` with a literal or with format
