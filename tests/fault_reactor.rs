@@ -1,5 +1,6 @@
-//! The reactor thread's own poll fails: the I/O futures waiting on it fail
-//! instead of waiting forever, and later operations say why.
+//! The reactor's poll fails (whichever thread is polling it: usually the
+//! executor, asleep in it): the I/O futures waiting on it fail instead of
+//! waiting forever, and later operations say why.
 //!
 //! The fault is real, not simulated: the test closes the reactor's epoll
 //! descriptor from under it (found through `/proc/self/fd`, so Linux
@@ -46,7 +47,7 @@ fn reactor_epolls() -> Vec<RawFd> {
 /// Closes `fd` and puts `/dev/null` in its place, so the number is not
 /// reused by the next socket: the reactor's `epoll_wait` on it now fails
 /// (`EINVAL`: not an epoll descriptor). The reactor's `Poll` still owns the
-/// number and closes it when the thread ends.
+/// number and closes it when the reactor is dropped.
 fn break_epoll(fd: RawFd) {
     // SAFETY: `close` on a descriptor number; the reactor's `Poll` owns it,
     // and breaking that is the point of this test.

@@ -188,7 +188,8 @@ impl Shared {
     }
 
     /// Wakes the executor if it is parked; otherwise only records that there
-    /// is news. At most one system call.
+    /// is news. At most one system call (two once the reactor has failed:
+    /// the kick, then the handback site).
     fn unpark(&self) {
         if self.park.unpark() {
             self.reactor.unpark_executor();

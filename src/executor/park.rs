@@ -7,7 +7,7 @@
 //! |---|---|---|
 //! | `RUNNING` | the executor is working (or spinning) | set `NOTIFIED`: no syscall |
 //! | `NOTIFIED` | a wake is pending | nothing |
-//! | `PARKED` | asleep (or about to sleep) in the reactor's driver | set `NOTIFIED`, and the caller wakes it: one syscall |
+//! | `PARKED` | asleep (or about to sleep) in the reactor's driver, or, once the reactor failed, on its handback site | set `NOTIFIED`, and the caller wakes it: one syscall (two once the reactor failed) |
 //!
 //! A waker first publishes its news (a push on the remote queue, the root
 //! future's flag), then calls `unpark`; the executor, in [`ParkState::park`],
@@ -57,9 +57,10 @@ impl ParkState {
     /// one system call).
     pub(crate) fn unpark(&self) -> bool {
         // AcqRel: Release publishes the news to the executor's Acquire swap
-        // in `park`; Acquire orders our read of PARKED after the executor's
-        // write of it (so the executor did go to sleep, or is about to, and
-        // the wake will reach it).
+        // in `park`. Acquire: reading PARKED synchronises with the
+        // executor's Release exchange, so the caller sees what the executor
+        // saw before it slept (a reactor failure, which decides where it
+        // sleeps; see `Turn::sleep`).
         self.word.swap(NOTIFIED, Ordering::AcqRel) == PARKED
     }
 
@@ -86,11 +87,11 @@ impl ParkState {
             return;
         }
         // Release on success: a waker that reads PARKED (its AcqRel swap in
-        // `unpark`) then wakes us through the reactor's driver, and must
-        // find us the driver's poller: the executor took the driver (the
-        // reactor thread's unlock, then our lock) before writing PARKED, so
-        // with Release everything before it, including the reactor thread
-        // having let go, happens before the waker's wake. Relaxed on
+        // `unpark`) must learn where we sleep: in the driver's poll, or on
+        // the handback site once the reactor failed. The failure, if any,
+        // came to us with the driver's lock; Release passes it on to that
+        // waker. (The wake itself needs no ordering: a kick is sticky, and
+        // we hold the driver, so the poll it ends is ours.) Relaxed on
         // failure: it reads a NOTIFIED that `consume` below takes with
         // Acquire.
         if self.word.compare_exchange(RUNNING, PARKED, Ordering::Release, Ordering::Relaxed).is_ok()

@@ -245,12 +245,15 @@ impl Turn<'_> {
     /// failed, on the handback site instead, which `unpark_executor` then
     /// wakes.
     pub(crate) fn sleep(&mut self, timeout: Option<Duration>) {
-        // SeqCst fence, paired with the one in `unpark_executor` (the
-        // store-buffering pattern, with the park word's `PARKED` written
-        // before this): either a waker sees `failed` and wakes the
-        // handback site, or we see no failure and sleep in the driver,
-        // whose waker it wakes. `Inner::fail` also wakes the handback site
-        // once, for a waker that looked just before the failure.
+        // `failed` is set only by `Inner::fail`, which runs only inside a
+        // turn, under the driver's lock, and we hold that lock. So either
+        // our own earlier turn failed (program order), or a reactor-thread
+        // turn failed before its unlock (Release), which our lock (Acquire)
+        // follows: the Relaxed load below sees it either way. A waker that
+        // reads `PARKED` (its AcqRel swap, after our Release exchange)
+        // sees it too, so it wakes the handback site whenever we sleep on
+        // it. The fence, and its twin in `unpark_executor`, are margin:
+        // the argument above does not rest on them.
         fence(Ordering::SeqCst);
         if self.inner.failed.load(Ordering::Relaxed) {
             return sleep_on_handback(self.inner, timeout);
@@ -326,7 +329,9 @@ impl Handle {
     pub(crate) fn unpark_executor(&self) {
         let inner = &*self.inner;
         inner.kick_poll();
-        // SeqCst fence: pairs with the one in `Turn::sleep` (see there).
+        // SeqCst fence: margin only; see `Turn::sleep` for why the Relaxed
+        // load sees a failure whenever the executor sleeps on the handback
+        // site (our caller's AcqRel swap read `PARKED`).
         fence(Ordering::SeqCst);
         if inner.failed.load(Ordering::Relaxed) {
             inner.handback.wake();
