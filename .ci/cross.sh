@@ -34,6 +34,11 @@ export CC="$gcc"
 if [ "$arch" = i686 ]; then
     cargo test --workspace --target "$triple" "$@"
 else
+    # An emulated process cannot exec a binary of its own CPU (this machine
+    # has no binfmt_misc entry for it): the tests that re-run their own
+    # binary as a child start it under the same emulator
+    # (tests/util/child.rs, this_binary).
+    GROUNDUP_TEST_EMULATOR="qemu-$arch -L /usr/$arch-linux-gnu" \
     GROUNDUP_STRESS_DIVISOR=${GROUNDUP_STRESS_DIVISOR:-10} \
         cargo test --workspace --release --target "$triple" "$@"
 fi

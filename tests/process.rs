@@ -290,7 +290,9 @@ fn every_test_passes_again_with_the_sigchld_fallback_forced() {
     if std::env::var_os("GROUNDUP_PROCESS_SIGCHLD").is_some() {
         return; // this is the run below
     }
-    let output = std::process::Command::new(std::env::current_exe().unwrap())
+    let (program, lead) = util::child::this_binary();
+    let output = std::process::Command::new(program)
+        .args(lead)
         .args(["--skip", "every_test_passes_again", "--skip", "child_helper"])
         .env("GROUNDUP_PROCESS_SIGCHLD", "1")
         .output()

@@ -75,7 +75,9 @@ fn the_same_with_the_sigchld_fallback_forced() {
     if std::env::var_os("GROUNDUP_PROCESS_SIGCHLD").is_some() {
         return; // this is the run below
     }
-    let output = std::process::Command::new(std::env::current_exe().unwrap())
+    let (program, lead) = util::child::this_binary();
+    let output = std::process::Command::new(program)
+        .args(lead)
         .args(["--exact", "a_thousand_children_dropped_unwaited_leave_no_zombie"])
         .env("GROUNDUP_PROCESS_SIGCHLD", "1")
         .output()

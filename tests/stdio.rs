@@ -9,6 +9,8 @@
 //! before the test runs) and ends with `std::process::exit` once its
 //! runtime is dropped.
 
+mod util;
+
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
@@ -137,7 +139,9 @@ fn o_nonblock() -> i32 {
 // ---------------------------------------------------------------------------
 
 fn child(mode: &str) -> Command {
-    let mut command = Command::new(std::env::current_exe().unwrap());
+    let (program, lead) = util::child::this_binary();
+    let mut command = Command::new(program);
+    command.args(lead);
     command.args(["--exact", "stdio_child", "--nocapture", "--test-threads=1"]);
     command.env(MODE, mode);
     command
@@ -264,8 +268,9 @@ fn stdin_and_stdout_on_a_terminal_are_readiness_driven() {
         eprintln!("no /usr/bin/script (util-linux) to make a terminal: not checked here");
         return;
     }
-    let exe = std::env::current_exe().unwrap();
-    let command = format!("'{}' --exact stdio_child --nocapture --test-threads=1", exe.display());
+    let (program, lead) = util::child::this_binary();
+    let words: String = std::iter::once(program).chain(lead).map(|w| format!("'{w}' ")).collect();
+    let command = format!("{words}--exact stdio_child --nocapture --test-threads=1");
     let mut script = Command::new("/usr/bin/script")
         .args(["-qec", &command, "/dev/null"])
         .env(MODE, "terminal")

@@ -25,9 +25,31 @@ pub const MODE: &str = "GROUNDUP_TEST_CHILD";
 /// What the helper prints first on stdout, after libtest's own lines.
 pub const MARKER: &[u8] = b"<<groundup child>>\n";
 
+/// The program and leading arguments that run this test binary again:
+/// the binary itself, or, for the qemu-user cross runs, the emulator with
+/// the binary as its argument. An emulated process cannot exec a binary of
+/// its own CPU without a binfmt_misc entry, which the machine lacks, so
+/// `.ci/cross.sh` names the emulator in `GROUNDUP_TEST_EMULATOR`.
+pub fn this_binary() -> (String, Vec<String>) {
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let exe = exe.to_str().expect("a UTF-8 path to the test binary").to_owned();
+    match std::env::var("GROUNDUP_TEST_EMULATOR") {
+        Ok(emulator) if !emulator.trim().is_empty() => {
+            let mut words = emulator.split_whitespace().map(String::from);
+            let program = words.next().expect("not empty");
+            let mut args: Vec<String> = words.collect();
+            args.push(exe);
+            (program, args)
+        }
+        _ => (exe, Vec::new()),
+    }
+}
+
 /// A command that runs this test binary as a child helper in `mode`.
 pub fn command(mode: &str) -> Command {
-    let mut command = Command::new(std::env::current_exe().expect("the test binary's path"));
+    let (program, lead) = this_binary();
+    let mut command = Command::new(program);
+    command.args(lead);
     command.args(["--exact", "child_helper", "--nocapture", "--test-threads=1"]);
     command.env(MODE, mode);
     command
