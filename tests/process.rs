@@ -234,6 +234,14 @@ fn a_dropped_child_without_kill_on_drop_keeps_running() {
 
 #[test]
 fn a_program_that_does_not_exist_is_not_found() {
+    if std::env::var_os("GROUNDUP_TEST_EMULATOR").is_some() {
+        // Seen under qemu-user (aarch64) here: std's spawn of a missing
+        // program returns `Ok` with a running child, because the emulator,
+        // not the kernel, runs the exec and does not report its failure
+        // back. Not groundup's to check there; it is checked natively.
+        eprintln!("under qemu-user a failed exec is not reported by spawn: not checked here");
+        return;
+    }
     groundup::block_on(async {
         let err = Command::new("groundup-no-such-program").spawn().unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::NotFound, "{err}");

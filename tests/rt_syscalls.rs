@@ -25,6 +25,16 @@ const HAND_OFF: u64 = 2;
 
 #[test]
 fn spawning_joining_and_remote_wakes_while_busy_make_no_syscalls() {
+    if std::env::var_os("GROUNDUP_TEST_EMULATOR").is_some() {
+        // Under qemu-user the CPU is some ten times slower, and the driver's
+        // hand-back after the busy stretch below outlasts the short sleep
+        // meant to settle it: its calls land in step 3's count (seen on
+        // aarch64: 4 `epoll_wait`s and 3 `write`s). A count of calls
+        // around timing, not an emulation target's to check; it runs
+        // natively (x86_64, i686, kqueue, Wine).
+        eprintln!("under qemu-user the hand-off timing this counts around is stretched: skipped");
+        return;
+    }
     // The reactor thread makes its first wait as it starts, at a time of its
     // choosing; wait for that call so it does not land in a count below.
     // (It then sleeps: no source here produces events.) On kqueue the
