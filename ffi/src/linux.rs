@@ -782,7 +782,7 @@ pub struct sigset_t {
 /// MIPS puts `sa_flags` first (glibc's `sysdeps/unix/sysv/linux/mips/bits/sigaction.h`,
 /// with an `int sa_resv[1]` after the restorer on 32-bit MIPS); that layout
 /// is declared below from the header and checked by no compiler here.
-#[cfg(not(any(target_arch = "mips", target_arch = "mips64")))]
+#[cfg(not(any(target_arch = "mips", target_arch = "mips64", target_arch = "s390x")))]
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sigaction {
@@ -794,6 +794,26 @@ pub struct sigaction {
     pub sa_flags: c_int,
     /// Set by the C library; callers leave it zero.
     pub sa_restorer: usize,
+}
+
+/// `struct sigaction` on s390x: `int __glibc_reserved0; int sa_flags;`
+/// after the handler, then the restorer, then `sa_mask` last (glibc's
+/// `sysdeps/unix/sysv/linux/s390/bits/sigaction.h`; found by the ABI test
+/// under qemu, which put `sa_mask` at 8 where the header has it at 24).
+#[cfg(target_arch = "s390x")]
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct sigaction {
+    /// The handler: `SIG_DFL`, `SIG_IGN`, or a function's address.
+    pub sa_sigaction: sighandler_t,
+    /// Reserved by glibc (padding to the 64-bit slot of 31-bit's `long`).
+    pub __glibc_reserved0: c_int,
+    /// `SA_*` flags.
+    pub sa_flags: c_int,
+    /// Set by the C library; callers leave it zero.
+    pub sa_restorer: usize,
+    /// Signals blocked while the handler runs (besides the signal itself).
+    pub sa_mask: sigset_t,
 }
 
 /// `struct sigaction` on MIPS: `sa_flags` first (see the generic one).
