@@ -54,7 +54,7 @@
 //!
 //! ## Paused time
 //!
-//! An executor about to move a paused clock (see [`crate::time::pause`])
+//! An executor about to move a paused clock (`groundup::time::pause`)
 //! first takes the driver and makes a non-blocking turn, so that I/O
 //! already ready in the kernel wakes its task before the clock jumps
 //! (tokio's rule; `executor/auto_advance.rs`).
