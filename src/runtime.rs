@@ -321,17 +321,18 @@ impl Builder {
         self
     }
 
-    /// How long an idle executor may spin, waiting for a wake from another
-    /// thread, before it sleeps in the kernel (default `Duration::ZERO`: no
-    /// spin).
+    /// How long an idle executor may spin, waiting for a wake, before it
+    /// sleeps in the kernel (default `Duration::ZERO`: no spin).
     ///
-    /// The executor spins holding the reactor's driver, so a spin never
-    /// sees I/O: for a server it only delays the sleep in which the event
-    /// is waiting, and burns CPU meanwhile (measured: see the executor's
-    /// `spin` module). It can pay for a runtime woken mostly by other
-    /// threads in quick succession (channels fed from threads,
-    /// `Handle::spawn`), whose wakes then find it awake and cost no system
-    /// call. Spinning is adaptive: it is only tried while recent spins
+    /// While it spins, the reactor thread polls the kernel for it, so an
+    /// I/O event, a timer or a wake from another thread that comes during
+    /// the spin finds the executor awake: no sleep and no wake-up through
+    /// the scheduler, and the waker makes no system call. The price is a
+    /// busy core while it waits, and a hand-back of the driver when the
+    /// spin runs out (see the executor's `spin` module; figures in
+    /// `BENCHMARKS.md`). With `hand_off_polling_after(Duration::MAX)` the
+    /// executor keeps the driver, and a spin sees only wakes from other
+    /// threads. Spinning is adaptive: it is only tried while recent spins
     /// found work.
     pub fn spin_before_park(&mut self, spin: Duration) -> &mut Builder {
         self.spin = spin;

@@ -524,22 +524,55 @@ impl Core {
         if self.timers.should_auto_advance() {
             return self.look_then_auto_advance();
         }
-        let timeout = self.timers.next_timeout();
-        if timeout == Some(Duration::ZERO) {
+        if self.timers.next_timeout() == Some(Duration::ZERO) {
+            return; // a timer is due: run it, leaving the driver where it is
+        }
+        if self.spin.is_on() && self.spin_while_the_thread_polls() {
             return;
         }
-        self.sleep_in_driver(timeout);
+        self.sleep_in_driver();
+    }
+
+    /// The configured spin (see `spin.rs`): hands the driver to the reactor
+    /// thread, if it can take it, and spins watching the park word while
+    /// the thread waits in the kernel. An event then wakes its task from
+    /// the reactor thread with a store the spin sees (the word says
+    /// `RUNNING`: no system call), and the executor runs it without ever
+    /// having slept. Returns whether a wake came; if not, the executor
+    /// goes on to take the driver back and sleep in it.
+    ///
+    /// With hand-off turned off, or a reactor thread that is gone, the
+    /// executor keeps the driver and the spin watches for wakes from other
+    /// threads only.
+    fn spin_while_the_thread_polls(&self) -> bool {
+        let reactor = &self.shared.reactor;
+        if !reactor.thread_polls() && self.hand_off_after != Duration::MAX {
+            if let Some(turn) = reactor.try_drive() {
+                // Refused (the thread is gone): the driver stays ours.
+                let _ = reactor.hand_off(turn);
+            }
+        }
+        let timeout = self.timers.next_timeout();
+        self.shared.park.spin(|notified| self.spin.spin(timeout, notified))
     }
 
     /// Takes the driver (while the park word still says `RUNNING`, so that
-    /// wakes meanwhile cost nothing), then parks in it: a spin first, if
-    /// configured, then a turn that blocks up to `timeout`. Woken before it
-    /// could sleep, it still looks if its last look is stale.
-    fn sleep_in_driver(&self, timeout: Option<Duration>) {
+    /// wakes meanwhile cost nothing), then parks in it: a turn that blocks
+    /// until the next timer is due. Woken before it could sleep, it still
+    /// looks if its last look is stale.
+    ///
+    /// The timeout is read only once the driver is in hand: taking it back
+    /// from the reactor thread waits for the thread's turn to end, and a
+    /// timeout read before that wait would fire the timer late by it.
+    fn sleep_in_driver(&self) {
         let mut turn = self.shared.reactor.drive();
+        let timeout = self.timers.next_timeout();
+        if timeout == Some(Duration::ZERO) {
+            return; // fell due while we took the driver back
+        }
         let slept = Cell::new(false);
         self.shared.park.park(
-            |notified| self.spin.spin(timeout, notified),
+            |_| false, // the spin, if any, is over (`spin_while_the_thread_polls`)
             || {
                 slept.set(true);
                 turn.sleep(timeout);

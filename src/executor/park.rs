@@ -82,8 +82,7 @@ impl ParkState {
     /// - `sleep()` blocks until a waker that saw `PARKED` wakes it (or a
     ///   timeout).
     pub(crate) fn park(&self, spin: impl FnOnce(&dyn Fn() -> bool) -> bool, sleep: impl FnOnce()) {
-        if spin(&|| self.is_notified()) {
-            self.consume();
+        if self.spin(spin) {
             return;
         }
         // Release on success: a waker that reads PARKED (its AcqRel swap in
@@ -101,6 +100,18 @@ impl ParkState {
         // NOTIFIED since the spin, or woken, or back on our own: in every
         // case back to RUNNING, taking whatever notification is there.
         self.consume();
+    }
+
+    /// The first half of [`park`](Self::park) alone: `spin(notified)` may
+    /// wait, watching `notified()`, with the word left `RUNNING` (a waker
+    /// only writes `NOTIFIED` and makes no system call). Returns whether it
+    /// saw a wake, which is then consumed; if not, nothing changed.
+    pub(crate) fn spin(&self, spin: impl FnOnce(&dyn Fn() -> bool) -> bool) -> bool {
+        let woken = spin(&|| self.is_notified());
+        if woken {
+            self.consume();
+        }
+        woken
     }
 
     /// Back to `RUNNING`, consuming a notification if there is one.

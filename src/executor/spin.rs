@@ -2,28 +2,34 @@
 //!
 //! Parking costs more than the system calls it takes: the thread that
 //! wakes a parked executor must go through the kernel's scheduler, and on a
-//! virtual machine waking an idle CPU can take tens of microseconds. When
-//! wakes from *other threads* arrive in quick succession (a thread feeding
-//! the runtime through a channel, `Handle::spawn` in a loop), an executor
-//! that waits a few microseconds in a spin loop before parking catches the
-//! next wake without any of that, and the waker makes no system call either
-//! (it finds the executor `RUNNING`).
+//! virtual machine waking an idle CPU can take tens of microseconds. An
+//! executor that waits a few microseconds in a spin loop before parking
+//! catches a wake that comes meanwhile without any of that, and the waker
+//! makes no system call either (it finds the executor `RUNNING`).
+//!
+//! ## How it sees I/O
+//!
+//! An executor that spun holding the reactor's driver would see no I/O
+//! while it spins: nobody would be polling the kernel. So before it spins,
+//! the executor hands the driver to the reactor thread
+//! (`Executor::spin_while_the_thread_polls`), which waits in the kernel
+//! meanwhile. An event then wakes its task from the reactor thread, a store
+//! into the park word that the spin sees, and the executor runs the task
+//! without having slept. A spin that runs out takes the driver back and
+//! sleeps in it, as an executor without a spin does at once. With hand-off
+//! turned off the executor keeps the driver, and the spin catches wakes
+//! from other threads only.
 //!
 //! ## Why it is off by default
 //!
-//! The executor spins *holding the reactor's driver* (it took it to sleep
-//! in it), and nobody polls the kernel while it spins: an I/O event, which
-//! is what a server waits for, is not seen until the spin gives up and the
-//! executor sleeps in the driver's poll, where the event is already
-//! waiting. So for I/O a spin is pure delay and pure CPU. Measured on the
-//! development machine (2 cores, shared with other builds at the time, so
-//! alternating runs): `benches/compare --workload 4 --only groundup
-//! --rounds 5` (one connection, ping-pong) made 100,000–105,000 round trips
-//! per second at 4.1–5.1 µs of CPU each with no spin, against
-//! 68,000–84,000 at 5.5–6.1 µs with a 50 µs spin (the old default, from
-//! the design in which the reactor thread always polled and a spin caught
-//! its wake). `Builder::spin_before_park` turns it on for a runtime fed
-//! mostly by other threads.
+//! A spin buys latency with CPU: while it waits, a core is busy doing
+//! nothing, and a spin that runs out costs a hand-back of the driver (a
+//! kick and a wait) on top. Without it the executor costs, per I/O wake,
+//! what tokio's `current_thread` costs: one `epoll_wait` returning on its
+//! own thread. Issue 14's goal is to beat tokio without burning a core, so
+//! the default does not spin; `Builder::spin_before_park` turns it on for
+//! a runtime that would rather spend CPU than wake-up latency. The figures
+//! of both are in `BENCHMARKS.md`.
 //!
 //! When on, the spin is bounded (the budget) and adaptive: each spin that
 //! ends in work earns a credit, each that ends in a park spends one, and
@@ -79,6 +85,11 @@ impl Spin {
                 return false;
             }
         }
+    }
+
+    /// Whether a spin is configured at all.
+    pub(crate) fn is_on(&self) -> bool {
+        !self.budget.is_zero()
     }
 
     fn worth_trying(&self) -> bool {
