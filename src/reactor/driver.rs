@@ -42,51 +42,52 @@
 //!
 //! ## Why it wins
 //!
-//! Before this design the reactor thread always polled, and woke a parked
-//! executor through a park queue of the executor's own: every I/O wake of
-//! an idle executor was a cross-thread hop (the kernel wakes the reactor
-//! thread, which writes an eventfd, which wakes the executor), two
-//! threads' scheduling and CPU for each request. That design bought its
-//! one-connection wins by spinning the executor for 50 µs before each
-//! park, so that the reactor's wake found it awake. Issue 14 measured it on
-//! this machine (2 cores, Intel Xeon under KVM, quiet), against tokio
-//! `current_thread` in the same runs: one connection's ping-pong (W4)
-//! 1.15× with the spin and 0.67× without; a hundred connections (W5) 0.89×
-//! and 0.75×; HTTP under wrk 1.13× at one connection with 24 µs of server
-//! CPU per request against tokio's 11, and 0.84× at a hundred (9.2 µs
-//! against 6.1).
+//! In the design before this one the reactor thread always polled, and
+//! woke a parked executor through a park queue of the executor's own:
+//! every I/O wake of an idle executor was a cross-thread hop (the kernel
+//! wakes the reactor thread, which writes an eventfd, which wakes the
+//! executor), two threads' scheduling and CPU for each request. It bought
+//! its one-connection wins by spinning the executor before each park, so
+//! that the reactor's wake found it awake, at about twice tokio's CPU per
+//! request; at a hundred connections it lost to tokio outright.
+//! `BENCHMARKS.md` (*History*) has those figures.
 //!
 //! With the executor sleeping in the driver, an I/O wake of an idle
 //! executor is what it is in tokio: one `epoll_wait` returning on the
 //! executor's own thread. The reactor thread costs nothing while the
 //! executor keeps up (it sleeps on its idle site); it polls only while a
 //! batch of tasks runs longer than `hand_off_after`, which is when a
-//! single-threaded design would leave I/O waiting. The spin lost its
-//! purpose (it would watch for wakes while the executor holds the driver
-//! nobody polls) and is off by default (`executor/spin.rs`).
+//! single-threaded design would leave I/O waiting.
+//!
+//! The optional spin (`executor/spin.rs`) uses the same hand-off: before
+//! it spins, the executor gives the driver to the reactor thread, which
+//! waits in the kernel while the executor watches its park word. That is
+//! the old design's fast path, kept for those who would rather spend a
+//! core than wake-up latency; the default does not spin.
 //!
 //! ## Measurements
 //!
-//! `just bench-goal` (`benches/compare/goal.sh`), 2026-12-02, 5
-//! interleaved rounds, medians, groundup over tokio `current_thread` from
-//! the same run; CPU is the server side's per operation (> 1 means
-//! groundup spends less). Intel Xeon (KVM), 2 cores, **loaded**: load
-//! average 6.6–7.1 throughout (other engineers' builds), so the spreads
-//! are wide and the ratios, not the absolute figures, are what to read.
+//! `just bench-goal` and `just bench-compare` (`benches/compare`),
+//! 2026-12-02, AMD EPYC under KVM, 2 cores, quiet (load average 1.2–2.3),
+//! 5 interleaved rounds each, medians, groundup over tokio
+//! `current_thread` within each run. Four runs:
 //!
-//! | workload | throughput | CPU per op | syscalls per op (perf) |
-//! |---|---:|---:|---:|
-//! | W4, 1 connection ping-pong | 1.37× | 0.95× (4.66 against 4.44 µs) | 3.05 against 3.04 |
-//! | W5, 100 connections | 1.15× | 0.92× (3.83 against 3.51 µs) | 2.05 against 2.06 |
-//! | W9, HTTP, 1 connection (wrk) | 1.08× | 1.09× (5.37 against 5.83 µs) | 3.00 against 3.00 |
-//! | W10, HTTP, 100 connections (wrk) | 1.14× | 1.00× (3.70 against 3.69 µs) | 2.10 against 2.08 |
+//! | workload | throughput, 4 runs | server CPU per op, 4 runs (> 1: groundup spends less) | syscalls per op (perf) |
+//! |---|---|---|---:|
+//! | W4, 1 connection ping-pong | 1.00×, 1.00×, 0.82×, 0.94× | 1.07×, 0.99×, 0.81×, 0.86× | 3.05 against 3.05 |
+//! | W5, 100 connections | 1.04×, 0.99×, 1.06×, 1.04× | 1.06×, 1.02×, 1.07×, 0.97× | 2.24 against 2.05 |
+//! | W9, HTTP, 1 connection (wrk) | 0.91×, 1.02×, 1.11×, 0.98× | 0.95×, 0.99×, 1.12×, 1.00× | 3.00 against 3.00 |
+//! | W10, HTTP, 100 connections (wrk) | 0.94×, 1.01×, 0.94×, 1.15× | 1.04×, 1.02×, 0.93×, 1.11× | 2.19 against 2.30 |
 //!
-//! The same run with a 50 µs spin (`GROUNDUP_BENCH_SPIN_US=50`): W4 1.13×,
-//! W5 1.04×, W9 0.96×, W10 0.85×, and more CPU per operation than tokio
-//! on every one: the spin now only delays. System calls are at parity
-//! with tokio: the same `epoll_wait`, `recv` and `send` per request, no
-//! eventfd write. `BENCHMARKS.md` has the other workloads and the
-//! commands.
+//! Parity, where the old design spent about twice tokio's CPU per request.
+//! The same system calls per request as tokio (the counts at 100
+//! connections vary from run to run, both ways, with how many events one
+//! wait returns), and user time at parity: 82–88 % of either server's CPU
+//! is kernel time (`benches/compare/user-sys.sh`), so a runtime that makes
+//! the same calls cannot pull far ahead here. With a 50 µs spin: W4 1.14×
+//! and W9 1.16× at about twice tokio's CPU, a remote wake 18.68×, and W5
+//! 0.75×, W10 0.80× (the spinning core is the one the load needs).
+//! `BENCHMARKS.md` has every row and the commands.
 
 use std::fmt;
 use std::io;

@@ -17,13 +17,10 @@
 //! future left in a slot; a groundup task's waker then hands the task to
 //! its executor, and a foreign waker does whatever it does. The executor
 //! knows the reactor only as a driver to turn and a sleep to be woken from
-//! ([`Handle::unpark_executor`]). (An earlier version also held back every
-//! unpark until the end of each batch. It did not pay: a burst of 200
-//! sockets, 200 rounds with the spin off, counted through
-//! `groundup::stats`, made 2,661–4,579 eventfd writes with it (mean 3,520
-//! over 8 runs) and 2,574–5,208 without (mean 3,603), in the same run
-//! times. With the executor polling the kernel itself, its own wakes are
-//! local queue pushes and cost nothing to batch.)
+//! ([`Handle::unpark_executor`]). Wakes are not batched: with the executor
+//! polling the kernel itself, its own wakes are local queue pushes, and a
+//! batching layer measured no fewer eventfd writes (`BENCHMARKS.md`,
+//! *History*).
 //!
 //! ## From event to wake
 //!
