@@ -115,14 +115,27 @@ struct Runtime {
     park: ParkState,
     /// The remote queue, reduced to "something was pushed".
     news: AtomicBool,
-    /// The driver's poll fails on this turn (1 = the first), and every
-    /// turn after it would too.
-    fail_on_turn: Option<usize>,
+    case: Case,
     coverage: std::sync::Arc<Coverage>,
 }
 
+/// What a model varies.
+#[derive(Clone, Copy, Default)]
+struct Case {
+    /// The executor hands the driver to a reactor thread first.
+    hand_off: bool,
+    /// The driver's poll fails on this turn (1 = the first), and every
+    /// turn after it would too.
+    fail_on_turn: Option<usize>,
+    /// A scheduling point (a `yield_now`) at the start of `Turn::sleep`,
+    /// between the park word's exchange and the fence. The library has no
+    /// atomic operation there, so loom would otherwise never run another
+    /// thread between the two; see the module docs for what this shows.
+    preempt_before_fence: bool,
+}
+
 impl Runtime {
-    fn new(fail_on_turn: Option<usize>, coverage: std::sync::Arc<Coverage>) -> Runtime {
+    fn new(case: Case, coverage: std::sync::Arc<Coverage>) -> Runtime {
         Runtime {
             handoff: Handoff::new(0),
             sites: Model::default(),
@@ -130,7 +143,7 @@ impl Runtime {
             shutdown: AtomicBool::new(false),
             park: ParkState::new(),
             news: AtomicBool::new(false),
-            fail_on_turn,
+            case,
             coverage,
         }
     }
@@ -143,7 +156,7 @@ impl Runtime {
             return false;
         }
         *turns += 1;
-        if Some(*turns) == self.fail_on_turn {
+        if Some(*turns) == self.case.fail_on_turn {
             Coverage::count(match who {
                 Who::Executor => &self.coverage.failed_in_executor,
                 Who::Reactor => &self.coverage.failed_in_reactor,
@@ -172,6 +185,9 @@ impl Runtime {
     /// `Turn::sleep` (driver.rs, lines 247-262): the fence, then the
     /// handback site once the reactor failed, else a blocking turn.
     fn turn_sleep(&self, held: &mut Held<'_, Driver>) {
+        if self.case.preempt_before_fence {
+            thread::yield_now();
+        }
         fence(Ordering::SeqCst);
         if self.failed.load(Ordering::Relaxed) {
             Coverage::count(&self.coverage.slept_on_handback);
@@ -259,21 +275,17 @@ fn stop_reactor(rt: &Runtime, reactor: thread::JoinHandle<()>) {
     reactor.join().unwrap();
 }
 
-/// The model: an executor (handing the driver off first if `hand_off`,
-/// with a reactor thread then) and one remote waker.
-fn sleep_and_wake(
-    hand_off: bool,
-    fail_on_turn: Option<usize>,
-    coverage: &std::sync::Arc<Coverage>,
-) {
-    let rt = Arc::new(Runtime::new(fail_on_turn, std::sync::Arc::clone(coverage)));
+/// The model: an executor (handing the driver off first if
+/// `case.hand_off`, with a reactor thread then) and one remote waker.
+fn sleep_and_wake(case: Case, coverage: &std::sync::Arc<Coverage>) {
+    let rt = Arc::new(Runtime::new(case, std::sync::Arc::clone(coverage)));
     Coverage::count(&coverage.executions);
-    let reactor = hand_off.then(|| start_reactor(&rt));
+    let reactor = case.hand_off.then(|| start_reactor(&rt));
     let waker = thread::spawn({
         let rt = Arc::clone(&rt);
         move || rt.wake()
     });
-    if hand_off {
+    if case.hand_off {
         rt.busy_then_hand_off();
     }
     rt.run_executor();
@@ -284,18 +296,14 @@ fn sleep_and_wake(
 }
 
 /// Runs the model under loom, preemptions bounded at `preemptions` unless
-/// `LOOM_MAX_PREEMPTIONS` says otherwise; returns what it explored.
-fn check(
-    name: &str,
-    preemptions: Option<usize>,
-    hand_off: bool,
-    fail_on_turn: Option<usize>,
-) -> std::sync::Arc<Coverage> {
+/// `LOOM_MAX_PREEMPTIONS` says otherwise; prints and returns what it
+/// explored (`--nocapture` shows it).
+fn check(name: &str, preemptions: Option<usize>, case: Case) -> std::sync::Arc<Coverage> {
     let coverage = std::sync::Arc::new(Coverage::default());
     let mut builder = ::loom::model::Builder::new();
     builder.preemption_bound = builder.preemption_bound.or(preemptions);
     let model_coverage = std::sync::Arc::clone(&coverage);
-    builder.check(move || sleep_and_wake(hand_off, fail_on_turn, &model_coverage));
+    builder.check(move || sleep_and_wake(case, &model_coverage));
     eprintln!(
         "{name}: {} executions: failed in the executor {}, in the reactor thread {}; \
          slept in the driver {}, on handback {}",
@@ -310,21 +318,23 @@ fn check(
 
 #[test]
 fn a_remote_wake_reaches_the_executor_asleep_in_the_driver() {
-    let c = check("a_remote_wake_reaches_the_executor_asleep_in_the_driver", None, false, None);
+    let name = "a_remote_wake_reaches_the_executor_asleep_in_the_driver";
+    let c = check(name, None, Case::default());
     assert!(Coverage::get(&c.slept_in_driver) > 0);
 }
 
 #[test]
 fn a_remote_wake_reaches_the_executor_after_its_own_turn_failed() {
-    let c =
-        check("a_remote_wake_reaches_the_executor_after_its_own_turn_failed", None, false, Some(1));
+    let name = "a_remote_wake_reaches_the_executor_after_its_own_turn_failed";
+    let c = check(name, None, Case { fail_on_turn: Some(1), ..Case::default() });
     assert!(Coverage::get(&c.failed_in_executor) > 0);
     assert!(Coverage::get(&c.slept_on_handback) > 0);
 }
 
 #[test]
 fn a_remote_wake_after_a_hand_off() {
-    let c = check("a_remote_wake_after_a_hand_off", Some(4), true, None);
+    let name = "a_remote_wake_after_a_hand_off";
+    let c = check(name, Some(4), Case { hand_off: true, ..Case::default() });
     assert!(Coverage::get(&c.slept_in_driver) > 0);
 }
 
@@ -333,8 +343,22 @@ fn a_remote_wake_after_a_hand_off() {
 /// the driver back before the thread turned it.
 #[test]
 fn a_remote_wake_after_a_hand_off_and_a_failed_turn() {
-    let c = check("a_remote_wake_after_a_hand_off_and_a_failed_turn", Some(3), true, Some(1));
+    let name = "a_remote_wake_after_a_hand_off_and_a_failed_turn";
+    let c = check(name, Some(3), Case { hand_off: true, fail_on_turn: Some(1), ..Case::default() });
     assert!(Coverage::get(&c.failed_in_executor) > 0);
+    assert!(Coverage::get(&c.failed_in_reactor) > 0);
+    assert!(Coverage::get(&c.slept_on_handback) > 0);
+}
+
+/// The same, with the executor descheduled between its `PARKED` exchange
+/// and the fence of `Turn::sleep`: only here does loom let the waker's
+/// fence come first, so only here is the park word's `Release` what tells
+/// the waker of a failure (see the module docs).
+#[test]
+fn a_remote_wake_after_a_hand_off_and_a_failed_turn_preempted_before_the_fence() {
+    let name = "a_remote_wake_after_a_hand_off_and_a_failed_turn_preempted_before_the_fence";
+    let case = Case { hand_off: true, fail_on_turn: Some(1), preempt_before_fence: true };
+    let c = check(name, Some(3), case);
     assert!(Coverage::get(&c.failed_in_reactor) > 0);
     assert!(Coverage::get(&c.slept_on_handback) > 0);
 }
@@ -344,7 +368,8 @@ fn a_remote_wake_after_a_hand_off_and_a_failed_turn() {
 /// after a turn by the thread or by itself.
 #[test]
 fn a_remote_wake_after_a_hand_off_and_a_later_failed_turn() {
-    let c = check("a_remote_wake_after_a_hand_off_and_a_later_failed_turn", Some(3), true, Some(2));
+    let name = "a_remote_wake_after_a_hand_off_and_a_later_failed_turn";
+    let c = check(name, Some(3), Case { hand_off: true, fail_on_turn: Some(2), ..Case::default() });
     assert!(Coverage::get(&c.failed_in_executor) > 0);
     assert!(Coverage::get(&c.slept_on_handback) > 0);
 }
