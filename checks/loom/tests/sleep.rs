@@ -2,7 +2,92 @@
 //! the hand-off and a remote waker together, with and without the
 //! driver's poll failing.
 //!
-//! (Work in progress: the breaks are not yet tried.)
+//! `park.rs` and `handoff.rs` model those two protocols one at a time.
+//! Here they run together, the way the executor uses them: it takes the
+//! driver (`Handoff::drive`), parks in it (`ParkState::park`, whose sleep
+//! is `Turn::sleep`: a blocking turn of the driver, or, once the reactor
+//! has failed, a sleep on the handback site), lets go and looks again; a
+//! remote waker publishes its news and, if it read `PARKED`, wakes the
+//! executor with `Handle::unpark_executor` (kick the driver's poll, and
+//! once failed also the handback site). The failure is the driver's
+//! poll returning an error inside a turn, under the driver's lock: the
+//! executor's own turn, or the reactor thread's after a hand-off.
+//!
+//! `src/executor/park.rs` and `src/reactor/handoff.rs` are included as they
+//! are (with `crate::loom` naming loom's types). `src/reactor/driver.rs`
+//! cannot be (it holds a real `Poll`), so the few lines of it the protocol
+//! rests on are mirrored in `Runtime`, each with the source lines it
+//! mirrors: `Turn::sleep`, `Handle::unpark_executor`, `Inner::turn`,
+//! `Inner::thread_should_stop`, `Handle::hand_off`, and of
+//! `src/reactor/mod.rs` the part of `Inner::fail` that touches the flag and
+//! the sites. The sites are binary semaphores, as in `handoff.rs`'s model
+//! (a sticky wake, consumed by the sleep); a turn that does not fail
+//! blocks until kicked (no events arrive). A lost wake leaves the
+//! executor asleep with the news published, which loom reports as a
+//! deadlock; the driver is a count of turns in loom's cell, so two
+//! threads turning it at once would be a reported data race. Each model
+//! also counts, over all its executions, where the failure happened and
+//! where the executor slept, and asserts that the paths it is about were
+//! explored at all.
+//!
+//! The models without a reactor thread run unbounded. With one (three
+//! threads), the unbounded search of the hand-off model ran over 10
+//! minutes here and was stopped, so those are bounded (3 or 4
+//! preemptions, overridden by `LOOM_MAX_PREEMPTIONS`): 4 costs about 10 s
+//! without a failure and 105 s with one, 3 about 10 s with one. The
+//! whole file takes about 30 s in `--release` on this loaded 2-core
+//! machine (2026-12-02).
+//!
+//! ## Loom and the fence after the `PARKED` exchange
+//!
+//! In the library nothing but a closure call separates the park word's
+//! `RUNNING → PARKED` exchange from the `SeqCst` fence at the top of
+//! `Turn::sleep`. loom switches threads only at its own operations, so it
+//! never runs the waker between the two; and it orders `SeqCst` fences by
+//! the schedule (each joins one global clock). So a waker whose swap reads
+//! that `PARKED` always has its fence after the executor's, and learns
+//! of the failure through the fences alone: the exchange's `Release`
+//! would be invisible to the model. The C++ model gives no such
+//! guarantee (the fences' order need not follow a relaxed write and the
+//! read of it), so that `Release` is what the protocol rests on, as
+//! `park.rs` and `Turn::sleep` say. One model therefore puts a
+//! `yield_now` there (`preempt_before_fence`), a scheduling point that
+//! lets the waker's fence come first.
+//!
+//! ## Broken once each, then restored
+//!
+//! 2026-12-02, `cargo test --release --test sleep -- --exact NAME`, each
+//! test alone:
+//!
+//! - `unpark_executor` without its handback wake when failed: every model
+//!   with a failure deadlocks (the executor blocked on the handback site,
+//!   the other threads done): `..._after_its_own_turn_failed`,
+//!   `..._and_a_failed_turn`, `..._preempted_before_the_fence` and
+//!   `..._and_a_later_failed_turn`. The two without a failure pass.
+//! - `Turn::sleep` without reading `failed` (always a turn): the executor's
+//!   turns return at once on a failed reactor and it loops, awake, for
+//!   ever; loom reports "Model exceeded maximum number of branches" in the
+//!   three failing models that have no `yield_now`. The preempted one
+//!   passes the search (loom accepts a loop that yields) and fails only
+//!   its coverage assertion (it never slept on handback). Not a lost wake
+//!   then, a busy loop; caught either way.
+//! - The park word's `Release` on `PARKED` made `Relaxed` (in
+//!   `src/executor/park.rs`): only
+//!   `..._and_a_failed_turn_preempted_before_the_fence` catches it, a
+//!   deadlock (executor on handback, the waker read `PARKED` but not the
+//!   reactor thread's failure). The five others pass, for the reason
+//!   above. With the two fences also removed it is caught everywhere a
+//!   failure is modelled (deadlocks in all four).
+//! - Both `SeqCst` fences removed (the `Release` kept): all six pass, which
+//!   agrees with the library's comments that the fences are margin only.
+//! - `unpark_executor` without its kick: `..._asleep_in_the_driver`,
+//!   `..._after_a_hand_off` and `..._and_a_later_failed_turn` deadlock
+//!   (the executor asleep in the driver's turn). The three where the first
+//!   turn fails pass: there the executor never sleeps in the driver.
+//! - `Inner::fail` without its handback wake: not caught, all six pass.
+//!   In the paths modelled it is redundant: `serve` wakes the handback
+//!   site anyway when it lets go of the driver after the failed turn, and
+//!   an executor whose own turn failed is not on the handback site.
 
 use std::sync::atomic::AtomicUsize as StdCounter;
 use std::sync::atomic::Ordering::Relaxed as CountOrder;
@@ -12,7 +97,6 @@ use ::loom::sync::{Arc, Condvar, Mutex};
 use ::loom::thread;
 use groundup_loom::loom;
 
-#[allow(dead_code)] // the model uses every part but `thread_polls`' callers
 #[path = "../../../src/reactor/handoff.rs"]
 mod handoff;
 #[path = "../../../src/executor/park.rs"]
