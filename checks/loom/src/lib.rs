@@ -45,6 +45,11 @@
 //!   on `Notify`, sends and drops against receivers looking and waiting;
 //! - `handoff.rs`: `src/reactor/handoff.rs`, the executor handing the
 //!   reactor's driver to the reactor thread and taking it back;
+//! - `sleep.rs`: `src/executor/park.rs` with `src/reactor/handoff.rs`, the
+//!   executor parking in the reactor's driver against a remote waker, with
+//!   and without a hand-off, and with the driver's poll failing in either
+//!   thread's turn (the few lines of `src/reactor/driver.rs` involved are
+//!   mirrored, since that file holds a real `Poll`);
 //! - `blocking_pool.rs`: `src/blocking/pool.rs`, submits against a
 //!   worker going idle, a worker exiting on a zero keep-alive, and
 //!   shutdown;
