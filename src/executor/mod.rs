@@ -524,10 +524,11 @@ impl Core {
         if self.timers.should_auto_advance() {
             return self.look_then_auto_advance();
         }
-        if self.timers.next_timeout() == Some(Duration::ZERO) {
+        let timeout = self.timers.next_timeout();
+        if timeout == Some(Duration::ZERO) {
             return; // a timer is due: run it, leaving the driver where it is
         }
-        if self.spin.is_on() && self.spin_while_the_thread_polls() {
+        if self.spin.is_on() && self.spin_while_the_thread_polls(timeout) {
             return;
         }
         self.sleep_in_driver();
@@ -538,13 +539,14 @@ impl Core {
     /// the thread waits in the kernel. An event then wakes its task from
     /// the reactor thread with a store the spin sees (the word says
     /// `RUNNING`: no system call), and the executor runs it without ever
-    /// having slept. Returns whether a wake came; if not, the executor
-    /// goes on to take the driver back and sleep in it.
+    /// having slept. The spin ends by `timeout`, the next timer. Returns
+    /// whether a wake came; if not, the executor goes on to take the
+    /// driver back and sleep in it.
     ///
     /// With hand-off turned off, or a reactor thread that is gone, the
     /// executor keeps the driver and the spin watches for wakes from other
     /// threads only.
-    fn spin_while_the_thread_polls(&self) -> bool {
+    fn spin_while_the_thread_polls(&self, timeout: Option<Duration>) -> bool {
         let reactor = &self.shared.reactor;
         if !reactor.thread_polls() && self.hand_off_after != Duration::MAX {
             if let Some(turn) = reactor.try_drive() {
@@ -552,7 +554,6 @@ impl Core {
                 let _ = reactor.hand_off(turn);
             }
         }
-        let timeout = self.timers.next_timeout();
         self.shared.park.spin(|notified| self.spin.spin(timeout, notified))
     }
 

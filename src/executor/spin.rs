@@ -93,7 +93,7 @@ impl Spin {
     }
 
     fn worth_trying(&self) -> bool {
-        if self.budget.is_zero() {
+        if !self.is_on() {
             return false;
         }
         if self.credit.get() > 0 {
