@@ -75,6 +75,7 @@
 
 pub mod loom;
 pub mod old_park;
+pub mod site;
 
 #[path = "../../../src/sync/oneshot/protocol.rs"]
 pub mod oneshot;

@@ -30,38 +30,17 @@
 //! failed `try_lock` building a `Held` and unlocking on its drop) showed
 //! as a concurrent write too; see the fix in `handoff.rs`.
 
+use ::loom::sync::Arc;
 use ::loom::sync::atomic::{AtomicBool, Ordering};
-use ::loom::sync::{Arc, Condvar, Mutex};
 use ::loom::thread;
 use groundup_loom::loom;
+use groundup_loom::site::Semaphore;
 
 #[allow(dead_code)] // the model uses every part but `thread_polls`' callers
 #[path = "../../../src/reactor/handoff.rs"]
 mod handoff;
 
 use handoff::{Handoff, Sites};
-
-/// A sticky wake: set by `wake`, consumed by `sleep`.
-#[derive(Default)]
-struct Semaphore {
-    set: Mutex<bool>,
-    changed: Condvar,
-}
-
-impl Semaphore {
-    fn wake(&self) {
-        *self.set.lock().unwrap() = true;
-        self.changed.notify_all();
-    }
-
-    fn sleep(&self) {
-        let mut set = self.set.lock().unwrap();
-        while !*set {
-            set = self.changed.wait(set).unwrap();
-        }
-        *set = false;
-    }
-}
 
 #[derive(Default)]
 struct Model {

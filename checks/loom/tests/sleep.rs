@@ -20,8 +20,8 @@
 //! mirrors: `Turn::sleep`, `Handle::unpark_executor`, `Inner::turn`,
 //! `Inner::thread_should_stop`, `Handle::hand_off`, and of
 //! `src/reactor/mod.rs` the part of `Inner::fail` that touches the flag and
-//! the sites. The sites are binary semaphores, as in `handoff.rs`'s model
-//! (a sticky wake, consumed by the sleep); a turn that does not fail
+//! the sites. The sites are binary semaphores (`src/site.rs`), as in
+//! `handoff.rs`'s model (a sticky wake, consumed by the sleep); a turn that does not fail
 //! blocks until kicked (no events arrive). A lost wake leaves the
 //! executor asleep with the news published, which loom reports as a
 //! deadlock; the driver is a count of turns in loom's cell, so two
@@ -92,10 +92,11 @@
 use std::sync::atomic::AtomicUsize as StdCounter;
 use std::sync::atomic::Ordering::Relaxed as CountOrder;
 
+use ::loom::sync::Arc;
 use ::loom::sync::atomic::{AtomicBool, Ordering, fence};
-use ::loom::sync::{Arc, Condvar, Mutex};
 use ::loom::thread;
 use groundup_loom::loom;
+use groundup_loom::site::Semaphore;
 
 #[path = "../../../src/reactor/handoff.rs"]
 mod handoff;
@@ -104,29 +105,6 @@ mod park;
 
 use handoff::{Handoff, Held, Sites};
 use park::ParkState;
-
-/// A sticky wake: set by `wake`, consumed by `sleep` (as in `handoff.rs`'s
-/// model: an eventfd read by one edge-triggered poll).
-#[derive(Default)]
-struct Semaphore {
-    set: Mutex<bool>,
-    changed: Condvar,
-}
-
-impl Semaphore {
-    fn wake(&self) {
-        *self.set.lock().unwrap() = true;
-        self.changed.notify_all();
-    }
-
-    fn sleep(&self) {
-        let mut set = self.set.lock().unwrap();
-        while !*set {
-            set = self.changed.wait(set).unwrap();
-        }
-        *set = false;
-    }
-}
 
 /// The reactor's sites (`Inner`'s `waker`, `handback`, `idle`).
 #[derive(Default)]
