@@ -572,13 +572,10 @@ impl Core {
             return; // fell due while we took the driver back
         }
         let slept = Cell::new(false);
-        self.shared.park.park(
-            |_| false, // the spin, if any, is over (`spin_while_the_thread_polls`)
-            || {
-                slept.set(true);
-                turn.sleep(timeout);
-            },
-        );
+        self.shared.park.park(|| {
+            slept.set(true);
+            turn.sleep(timeout);
+        });
         if !slept.get() && self.last_look.get().elapsed() < LOOK_AT_LEAST_EVERY {
             return;
         }

@@ -71,20 +71,13 @@ impl ParkState {
         self.word.load(Ordering::Relaxed) == NOTIFIED
     }
 
-    /// The executor's side, when it found nothing to do. Returns once a
-    /// wake has been seen (or `sleep` returned on its own, for a timer); the
-    /// caller then looks at its queues again.
-    ///
-    /// - `spin(notified)` may wait briefly, watching `notified()`, before
-    ///   the executor commits to sleeping; it returns whether a wake came.
-    ///   While it spins the word stays `RUNNING`, so a waker only writes
-    ///   `NOTIFIED` and makes no system call.
-    /// - `sleep()` blocks until a waker that saw `PARKED` wakes it (or a
-    ///   timeout).
-    pub(crate) fn park(&self, spin: impl FnOnce(&dyn Fn() -> bool) -> bool, sleep: impl FnOnce()) {
-        if self.spin(spin) {
-            return;
-        }
+    /// The executor's side, when it found nothing to do (and, if it spun,
+    /// [`spin`](Self::spin) saw no wake). `sleep()` blocks until a waker
+    /// that saw `PARKED` wakes it (or a timeout); it is skipped if a wake
+    /// came in first. Returns once a wake has been seen (or `sleep`
+    /// returned on its own, for a timer); the caller then looks at its
+    /// queues again.
+    pub(crate) fn park(&self, sleep: impl FnOnce()) {
         // Release on success: a waker that reads PARKED (its AcqRel swap in
         // `unpark`) must learn where we sleep: in the driver's poll, or on
         // the handback site once the reactor failed. The failure, if any,
@@ -97,15 +90,16 @@ impl ParkState {
         {
             sleep();
         }
-        // NOTIFIED since the spin, or woken, or back on our own: in every
+        // NOTIFIED before we could park, or woken, or back on our own: in every
         // case back to RUNNING, taking whatever notification is there.
         self.consume();
     }
 
-    /// The first half of [`park`](Self::park) alone: `spin(notified)` may
-    /// wait, watching `notified()`, with the word left `RUNNING` (a waker
-    /// only writes `NOTIFIED` and makes no system call). Returns whether it
-    /// saw a wake, which is then consumed; if not, nothing changed.
+    /// What the executor may do before it parks: `spin(notified)` waits
+    /// briefly, watching `notified()`, with the word left `RUNNING` (a
+    /// waker only writes `NOTIFIED` and makes no system call). Returns
+    /// whether it saw a wake, which is then consumed; if not, nothing
+    /// changed, and the caller goes on to [`park`](Self::park).
     pub(crate) fn spin(&self, spin: impl FnOnce(&dyn Fn() -> bool) -> bool) -> bool {
         let woken = spin(&|| self.is_notified());
         if woken {

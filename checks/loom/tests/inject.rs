@@ -29,6 +29,7 @@ use loom::sync::{Arc, Condvar, Mutex};
 #[path = "../../../src/executor/inject.rs"]
 mod inject;
 #[path = "../../../src/executor/park.rs"]
+#[allow(dead_code, reason = "the spin before a park is modelled in tests/park.rs")]
 mod park;
 
 use inject::Inject;
@@ -82,7 +83,7 @@ impl Executor {
             if seen.len() == expected {
                 return seen;
             }
-            self.park.park(|_| false, || self.sleep());
+            self.park.park(|| self.sleep());
         }
     }
 }

@@ -91,7 +91,10 @@ impl Executor {
             if seen == expected {
                 return;
             }
-            self.park.park(&spin, || self.sleep());
+            if self.park.spin(&spin) {
+                continue; // woken while spinning: look again
+            }
+            self.park.park(|| self.sleep());
         }
     }
 }

@@ -101,6 +101,7 @@ use groundup_loom::site::Semaphore;
 #[path = "../../../src/reactor/handoff.rs"]
 mod handoff;
 #[path = "../../../src/executor/park.rs"]
+#[allow(dead_code, reason = "the spin before a park is modelled in tests/park.rs")]
 mod park;
 
 use handoff::{Handoff, Held, Sites};
@@ -210,9 +211,8 @@ impl Runtime {
         }
     }
 
-    /// `Inner::turn` (driver.rs, `fn turn`, lines 190-214) with the poll
-    /// as a wait for the kick (no events arrive in the model), or, on the
-    /// failing turn, an error at once: then `Inner::fail`.
+    /// `Inner::turn` (driver.rs) with the poll as a wait for the kick (no
+    /// events arrive in the model), or, on the failing turn, an error at once: then `Inner::fail`.
     fn turn(&self, turns: &mut Driver, who: Who) -> bool {
         if self.failed.load(Ordering::Relaxed) {
             return false;
@@ -230,22 +230,22 @@ impl Runtime {
         true
     }
 
-    /// `Inner::fail` (reactor/mod.rs, lines 203-223), what it does with
-    /// the flag and the sites.
+    /// `Inner::fail` (reactor/mod.rs), what it does with the flag and the
+    /// sites.
     fn fail(&self) {
         self.failed.store(true, Ordering::SeqCst);
         self.sites.handback.wake();
         self.sites.idle.wake();
     }
 
-    /// `Inner::thread_should_stop` (driver.rs, lines 216-222), without
-    /// `idle_broken` (the idle site never fails here).
+    /// `Inner::thread_should_stop` (driver.rs), without `idle_broken` (the
+    /// idle site never fails here).
     fn thread_should_stop(&self) -> bool {
         self.shutdown.load(Ordering::Acquire) || self.failed.load(Ordering::Relaxed)
     }
 
-    /// `Turn::sleep` (driver.rs, lines 247-262): the fence, then the
-    /// handback site once the reactor failed, else a blocking turn.
+    /// `Turn::sleep` (driver.rs): the fence, then the handback site once
+    /// the reactor failed, else a blocking turn.
     fn turn_sleep(&self, held: &mut Held<'_, Driver>) {
         if self.case.preempt_before_fence {
             thread::yield_now();
@@ -260,8 +260,8 @@ impl Runtime {
         held.with(|turns| self.turn(turns, Who::Executor));
     }
 
-    /// `Handle::unpark_executor` (driver.rs, lines 329-339): kick the
-    /// driver's poll, the fence, then the handback site if failed.
+    /// `Handle::unpark_executor` (driver.rs): kick the driver's poll, the
+    /// fence, then the handback site if failed.
     fn unpark_executor(&self) {
         self.sites.kick_poll();
         fence(Ordering::SeqCst);
@@ -270,7 +270,7 @@ impl Runtime {
         }
     }
 
-    /// `Handle::hand_off` (driver.rs, lines 304-311).
+    /// `Handle::hand_off` (driver.rs).
     fn hand_off(&self, held: Held<'_, Driver>) -> bool {
         if self.thread_should_stop() {
             return false;
@@ -279,8 +279,7 @@ impl Runtime {
         true
     }
 
-    /// A remote wake: the push, then `Shared::unpark`
-    /// (executor/mod.rs, lines 193-197).
+    /// A remote wake: the push, then `Shared::unpark` (executor/mod.rs).
     fn wake(&self) {
         self.news.store(true, Ordering::Release);
         if self.park.unpark() {
@@ -291,18 +290,18 @@ impl Runtime {
     /// The executor, from `Core::block_on` with nothing to run until the
     /// remote wake: look at the queue (`collect_remote`'s Relaxed
     /// emptiness check; the park's Acquire swap made the push visible), and
-    /// if empty `sleep_in_driver` (executor/mod.rs, lines 538-556) with no
-    /// spin: take the driver, park in it, let go, look again.
+    /// if empty `sleep_in_driver` (executor/mod.rs) with no spin: take the
+    /// driver, park in it, let go, look again.
     fn run_executor(&self) {
         while !self.news.load(Ordering::Relaxed) {
             let mut held = self.handoff.drive(&self.sites);
-            self.park.park(no_spin, || self.turn_sleep(&mut held));
+            self.park.park(|| self.turn_sleep(&mut held));
             drop(held);
         }
     }
 
-    /// `between_batches` handing the driver off (executor/mod.rs, lines
-    /// 450-473): a batch ran long, the driver goes to the reactor thread.
+    /// `between_batches` handing the driver off (executor/mod.rs): a batch
+    /// ran long, the driver goes to the reactor thread.
     fn busy_then_hand_off(&self) {
         let held = self.handoff.try_drive().expect("the executor owns the driver at first");
         // Refused only once failed or shut down; neither can have happened
@@ -311,13 +310,8 @@ impl Runtime {
     }
 }
 
-/// No spin: the executor parks at once (the default, `executor/spin.rs`).
-fn no_spin(_notified: &dyn Fn() -> bool) -> bool {
-    false
-}
-
-/// Starts the reactor thread: `run` (reactor/mod.rs, line 184), `serve`
-/// with `thread_should_stop` and a turn that blocks until kicked.
+/// Starts the reactor thread: `run` (reactor/mod.rs), `serve` with
+/// `thread_should_stop` and a turn that blocks until kicked.
 fn start_reactor(rt: &Arc<Runtime>) -> thread::JoinHandle<()> {
     let rt = Arc::clone(rt);
     thread::spawn(move || {
