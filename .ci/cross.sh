@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # cross.sh ARCH [cargo test args]: the whole suite on Linux for another CPU,
-# on this x86_64 machine.
+# on this x86_64 machine. `cross.sh ARCH setup` only installs what is
+# missing (.ci/run does that early, in the background).
 #
 #   i686     32-bit x86, run natively (the x86_64 kernel runs it), in debug
 #            like the host's run, at full size;
@@ -18,7 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . .ci/apt.sh
 
-arch=${1:?usage: cross.sh i686|aarch64|s390x [cargo test args]}
+arch=${1:?usage: cross.sh i686|aarch64|s390x [setup | cargo test args]}
 shift
 triple="$arch-unknown-linux-gnu"
 gcc="$arch-linux-gnu-gcc"
@@ -29,6 +30,7 @@ case "$arch" in
     *) echo "cross.sh: unknown architecture $arch (i686, aarch64, s390x)" >&2; exit 2 ;;
 esac
 rustup target list --installed | grep -qx "$triple" || rustup target add "$triple"
+[ "${1:-}" = setup ] && exit 0
 
 export CC="$gcc"
 if [ "$arch" = i686 ]; then
