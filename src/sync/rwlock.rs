@@ -16,9 +16,9 @@
 //! be *mapped*, as in tokio: `RwLockReadGuard::map(guard, |data| &data.field)`
 //! keeps the one permit and points at the field. A mapped guard no longer
 //! names the lock's type (a `RwLockReadGuard<'_, Field>` for a lock of a
-//! struct), so it carries what it must give back: a read guard one permit,
-//! a mapped write guard the lock's whole count (`max_readers`), as
-//! `MappedMutexGuard` carries its mutex's one.
+//! struct), so it carries what it must give back: a read guard one permit
+//! (as a `MappedMutexGuard` gives back its mutex's one), a mapped write
+//! guard the lock's whole count, `max_readers`, which it stores.
 //!
 //! A write guard maps to a type of its own, [`RwLockMappedWriteGuard`],
 //! which has no `downgrade`: its closure was given `&mut T`, and `&mut`
