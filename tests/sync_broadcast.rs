@@ -1,8 +1,10 @@
 //! `sync::broadcast`: every receiver gets every value, a lagging receiver
 //! gets `Lagged(n)` and then the oldest value kept, close and drop
 //! (buffered values outlive the senders; values nobody needs are
-//! dropped), cancellation of a waiting `recv`, and senders on std threads
-//! and a second runtime (and `blocking_recv` on a std thread).
+//! dropped), cancellation of a waiting `recv`, weak senders (they do not
+//! keep the channel open, and cannot come back once it closed), and
+//! senders on std threads and a second runtime (and `blocking_recv` on a
+//! std thread).
 // miri: run (.ci/miri.sh runs every test file with this line; it needs no TCP)
 
 use std::pin::pin;
@@ -47,6 +49,7 @@ fn the_halves_are_send_and_sync() {
     fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<broadcast::Sender<String>>();
     assert_send_sync::<broadcast::Receiver<String>>();
+    assert_send_sync::<broadcast::WeakSender<String>>();
 }
 
 #[test]
@@ -152,6 +155,39 @@ fn a_waiting_recv_wakes_for_a_value_and_for_the_close() {
     drop(tx);
     assert_eq!(count.0.load(Ordering::SeqCst), 2);
     assert_eq!(poll(recv.as_mut(), &waker), Poll::Ready(Err(RecvError::Closed)));
+}
+
+#[test]
+fn weak_senders_are_counted_apart_and_upgrade_while_a_sender_lives() {
+    let (tx, mut rx) = broadcast::channel(4);
+    let weak = tx.downgrade();
+    let weak2 = weak.clone();
+    assert_eq!((tx.strong_count(), tx.weak_count()), (1, 2));
+    let upgraded = weak2.upgrade().expect("a sender is alive");
+    drop(weak2);
+    assert_eq!((weak.strong_count(), weak.weak_count()), (2, 1));
+    drop(tx);
+    upgraded.send(1).unwrap();
+    let again = weak.upgrade().expect("the upgraded sender keeps the channel open");
+    drop((upgraded, again));
+    assert_eq!(rx.try_recv(), Ok(1));
+    assert_eq!(rx.try_recv(), Err(TryRecvError::Closed));
+}
+
+#[test]
+fn the_last_strong_sender_closes_the_channel_though_a_weak_one_is_left() {
+    let (tx, mut rx) = broadcast::channel(2);
+    let weak = tx.downgrade();
+    tx.send(7).unwrap();
+    assert_eq!(rx.try_recv(), Ok(7));
+    let (count, waker) = counter();
+    let mut recv = pin!(rx.recv());
+    assert!(poll(recv.as_mut(), &waker).is_pending());
+    drop(tx);
+    assert_eq!(count.0.load(Ordering::SeqCst), 1, "the waiting receiver is told");
+    assert_eq!(poll(recv.as_mut(), &waker), Poll::Ready(Err(RecvError::Closed)));
+    assert!(weak.upgrade().is_none(), "no sender comes back to a closed channel");
+    assert_eq!((weak.strong_count(), weak.weak_count()), (0, 1));
 }
 
 #[test]

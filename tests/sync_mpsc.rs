@@ -1,7 +1,10 @@
 //! `sync::mpsc`: order (100,000 messages through a bounded(1) channel),
 //! close and drop semantics, senders waiting for room in FIFO order and
 //! giving up (a slot just handed to a dropped sender goes to the next),
-//! weak senders, and senders on std threads and in another runtime.
+//! weak senders, reserving many slots at once (`reserve_many`: it waits
+//! for them all, refuses more than the bound, and its iterator gives back
+//! what it did not hand out), and senders on std threads and in another
+//! runtime.
 // miri: run (.ci/miri.sh runs every test file with this line; it needs no TCP)
 
 use std::pin::pin;
@@ -38,6 +41,7 @@ fn the_types_are_send_and_sync() {
     send_sync::<mpsc::WeakSender<u8>>();
     send_sync::<mpsc::Permit<'_, u8>>();
     send_sync::<mpsc::OwnedPermit<u8>>();
+    send_sync::<mpsc::PermitIterator<'_, u8>>();
     send_sync::<mpsc::UnboundedSender<u8>>();
     send_sync::<mpsc::UnboundedReceiver<u8>>();
     send_sync::<mpsc::WeakUnboundedSender<u8>>();
@@ -45,6 +49,7 @@ fn the_types_are_send_and_sync() {
     let (tx, mut rx) = mpsc::channel::<u8>(1);
     send(&tx.send(1));
     send(&tx.reserve());
+    send(&tx.reserve_many(1));
     send(&tx.closed());
     send(&rx.recv());
 }
@@ -314,6 +319,74 @@ fn owned_permits_send_or_release_and_give_the_sender_back() {
         drop((tx, again));
         assert_eq!(rx.recv().await, None);
     });
+}
+
+#[test]
+fn reserve_many_waits_for_all_its_slots_and_no_later_send_overtakes_it() {
+    let (tx, mut rx) = mpsc::channel(3);
+    tx.try_send(0).unwrap();
+    tx.try_send(1).unwrap();
+    assert_eq!(tx.try_reserve_many(2).unwrap_err(), TrySendError::Full(()));
+    let (count, waker) = counter();
+    let mut many = pin!(tx.reserve_many(2));
+    assert!(poll(many.as_mut(), &waker).is_pending(), "one free slot of two");
+    assert_eq!(tx.try_send(9), Err(TrySendError::Full(9)), "the free slot is the waiter's");
+    assert_eq!(rx.try_recv(), Ok(0));
+    assert_eq!(wakes(&count), 1);
+    let Poll::Ready(Ok(mut permits)) = poll(many.as_mut(), &waker) else { panic!() };
+    assert_eq!((permits.len(), tx.capacity()), (2, 0));
+    permits.next().unwrap().send(2);
+    permits.next().unwrap().send(3);
+    assert!(permits.next().is_none());
+    assert_eq!(permits.size_hint(), (0, Some(0)));
+    for i in 1..=3 {
+        assert_eq!(rx.try_recv(), Ok(i));
+    }
+}
+
+#[test]
+fn reserve_many_over_the_bound_fails_at_once_and_zero_is_an_empty_iterator() {
+    let (tx, rx) = mpsc::channel::<u8>(2);
+    let mut over = pin!(tx.reserve_many(3));
+    assert!(matches!(poll(over.as_mut(), Waker::noop()), Poll::Ready(Err(_))), "no wait");
+    assert_eq!(tx.try_reserve_many(3).unwrap_err(), TrySendError::Full(()));
+    let held = tx.try_reserve_many(2).unwrap();
+    let mut zero = pin!(tx.reserve_many(0));
+    let Poll::Ready(Ok(none)) = poll(zero.as_mut(), Waker::noop()) else { panic!() };
+    assert_eq!(none.len(), 0, "ready on a full channel");
+    drop(none);
+    let (count, waker) = counter();
+    let mut waiting = pin!(tx.reserve_many(1));
+    assert!(poll(waiting.as_mut(), &waker).is_pending());
+    drop(rx);
+    assert_eq!(wakes(&count), 1, "the receiver's drop fails the waiting reserve_many");
+    assert!(matches!(poll(waiting.as_mut(), &waker), Poll::Ready(Err(_))));
+    assert_eq!(tx.try_reserve_many(0).unwrap_err(), TrySendError::Closed(()));
+    drop(held);
+}
+
+#[test]
+fn a_permit_iterator_dropped_half_used_gives_back_the_rest() {
+    let (tx, mut rx) = mpsc::channel(4);
+    let mut permits = tx.try_reserve_many(4).unwrap();
+    permits.next().unwrap().send(1);
+    let held = permits.next().unwrap();
+    assert_eq!((permits.len(), tx.capacity()), (2, 0));
+    drop(permits);
+    assert_eq!(tx.capacity(), 2, "one slot is a message, one a permit still held");
+    drop(held);
+    assert_eq!(tx.capacity(), 3);
+    // After a close, the receiver waits for reserved slots; an iterator
+    // dropped with some left ends that wait.
+    let permits = tx.try_reserve_many(2).unwrap();
+    rx.close();
+    assert_eq!(rx.try_recv(), Ok(1));
+    let (count, waker) = counter();
+    let mut recv = pin!(rx.recv());
+    assert!(poll(recv.as_mut(), &waker).is_pending());
+    drop(permits);
+    assert_eq!(wakes(&count), 1);
+    assert_eq!(poll(recv.as_mut(), &waker), Poll::Ready(None));
 }
 
 #[test]

@@ -30,6 +30,12 @@
 //! under a slot's lock): a `Clone` that waits on the channel would
 //! deadlock.
 //!
+//! Senders are counted under the same lock. A [`WeakSender`] is counted
+//! apart: it holds the shared part but not the channel open, and
+//! [`upgrade`](WeakSender::upgrade) adds a sender only while the count is
+//! above zero. So once the last sender has gone (and told the receivers,
+//! which then get `Closed` after what was sent), no sender can come back.
+//!
 //! This file takes its lock from `crate::loom` and waits only on
 //! `Notify`, so the model checker includes it as it is
 //! (`checks/loom/tests/watch_broadcast.rs`). `blocking_recv` is in
@@ -186,7 +192,10 @@ struct Ring<T> {
     /// The position of the next value to send (= values sent so far).
     tail: u64,
     receivers: usize,
+    /// `Sender`s: the channel is closed once this reaches zero.
     senders: usize,
+    /// `WeakSender`s, which do not keep the channel open.
+    weak_senders: usize,
 }
 
 struct Slot<T> {
@@ -282,7 +291,7 @@ pub fn channel<T: Clone>(capacity: usize) -> (Sender<T>, Receiver<T>) {
         .map(|_| Slot { pos: 0, remaining: 0, value: None })
         .collect();
     let shared = Arc::new(Shared {
-        ring: Mutex::new(Ring { slots, tail: 0, receivers: 1, senders: 1 }),
+        ring: Mutex::new(Ring { slots, tail: 0, receivers: 1, senders: 1, weak_senders: 0 }),
         sent: Notify::new(),
     });
     let receiver = Receiver { shared: Arc::clone(&shared), next: 0 };
@@ -293,6 +302,26 @@ pub fn channel<T: Clone>(capacity: usize) -> (Sender<T>, Receiver<T>) {
 /// senders. When the last sender is dropped, receivers get
 /// [`RecvError::Closed`] once they have received what was sent.
 pub struct Sender<T> {
+    shared: Arc<Shared<T>>,
+}
+
+/// A sender that does not keep the channel open: made by
+/// [`Sender::downgrade`], and [`upgrade`](WeakSender::upgrade)d to send.
+///
+/// Once every [`Sender`] is gone the channel is closed, whatever weak
+/// senders are left: receivers get [`RecvError::Closed`] once they have
+/// received what was sent, and `upgrade` gives `None` from then on.
+///
+/// ```
+/// use groundup::sync::broadcast;
+///
+/// let (tx, _rx) = broadcast::channel::<u8>(4);
+/// let weak = tx.downgrade();
+/// assert!(weak.upgrade().is_some(), "`tx` is alive");
+/// drop(tx);
+/// assert!(weak.clone().upgrade().is_none());
+/// ```
+pub struct WeakSender<T> {
     shared: Arc<Shared<T>>,
 }
 
@@ -382,6 +411,54 @@ impl<T> Sender<T> {
         (oldest..tail).filter(|&pos| ring.slot(pos).remaining > 0).count()
     }
 
+    /// A [`WeakSender`] for this channel, which does not keep it open: if
+    /// every `Sender` is dropped and only weak ones are left, the channel
+    /// is closed.
+    ///
+    /// ```
+    /// use groundup::sync::broadcast::{self, error::RecvError};
+    ///
+    /// # groundup::block_on(async {
+    /// let (tx, mut rx) = broadcast::channel(4);
+    /// let weak = tx.downgrade();
+    /// weak.upgrade().unwrap().send(1).unwrap();
+    /// drop(tx);
+    /// assert_eq!(rx.recv().await, Ok(1));
+    /// assert_eq!(rx.recv().await, Err(RecvError::Closed), "only a weak sender is left");
+    /// # drop(weak);
+    /// # });
+    /// ```
+    pub fn downgrade(&self) -> WeakSender<T> {
+        self.shared.lock().weak_senders += 1;
+        WeakSender { shared: Arc::clone(&self.shared) }
+    }
+
+    /// How many [`Sender`]s there are.
+    ///
+    /// ```
+    /// let (tx, _rx) = groundup::sync::broadcast::channel::<()>(1);
+    /// let tx2 = tx.clone();
+    /// assert_eq!(tx.strong_count(), 2);
+    /// drop(tx2);
+    /// assert_eq!(tx.strong_count(), 1);
+    /// ```
+    pub fn strong_count(&self) -> usize {
+        self.shared.lock().senders
+    }
+
+    /// How many [`WeakSender`]s there are.
+    ///
+    /// ```
+    /// let (tx, _rx) = groundup::sync::broadcast::channel::<()>(1);
+    /// let weak = tx.downgrade();
+    /// assert_eq!(tx.weak_count(), 1);
+    /// drop(weak);
+    /// assert_eq!(tx.weak_count(), 0);
+    /// ```
+    pub fn weak_count(&self) -> usize {
+        self.shared.lock().weak_senders
+    }
+
     /// Whether no value is queued (see [`len`](Sender::len)).
     ///
     /// ```
@@ -419,6 +496,71 @@ impl<T> Drop for Sender<T> {
         if last {
             self.shared.sent.notify_waiters();
         }
+    }
+}
+
+impl<T> WeakSender<T> {
+    /// A [`Sender`], if any is still alive (the channel is not closed);
+    /// `None` otherwise.
+    ///
+    /// ```
+    /// use groundup::sync::broadcast;
+    ///
+    /// let (tx, mut rx) = broadcast::channel(4);
+    /// let weak = tx.downgrade();
+    /// let again = weak.upgrade().unwrap();
+    /// drop(tx);
+    /// again.send(5).unwrap(); // an upgraded sender keeps the channel open
+    /// assert_eq!(rx.try_recv(), Ok(5));
+    /// drop(again);
+    /// assert!(weak.upgrade().is_none());
+    /// ```
+    pub fn upgrade(&self) -> Option<Sender<T>> {
+        let mut ring = self.shared.lock();
+        if ring.senders == 0 {
+            return None; // closed: no sender comes back
+        }
+        ring.senders += 1;
+        drop(ring);
+        Some(Sender { shared: Arc::clone(&self.shared) })
+    }
+
+    /// How many [`Sender`]s there are.
+    ///
+    /// ```
+    /// let (tx, _rx) = groundup::sync::broadcast::channel::<()>(1);
+    /// let weak = tx.downgrade();
+    /// assert_eq!(weak.strong_count(), 1);
+    /// drop(tx);
+    /// assert_eq!(weak.strong_count(), 0);
+    /// ```
+    pub fn strong_count(&self) -> usize {
+        self.shared.lock().senders
+    }
+
+    /// How many [`WeakSender`]s there are, this one included.
+    ///
+    /// ```
+    /// let (tx, _rx) = groundup::sync::broadcast::channel::<()>(1);
+    /// let weak = tx.downgrade();
+    /// let _weak2 = weak.clone();
+    /// assert_eq!(weak.weak_count(), 2);
+    /// ```
+    pub fn weak_count(&self) -> usize {
+        self.shared.lock().weak_senders
+    }
+}
+
+impl<T> Clone for WeakSender<T> {
+    fn clone(&self) -> WeakSender<T> {
+        self.shared.lock().weak_senders += 1;
+        WeakSender { shared: Arc::clone(&self.shared) }
+    }
+}
+
+impl<T> Drop for WeakSender<T> {
+    fn drop(&mut self) {
+        self.shared.lock().weak_senders -= 1;
     }
 }
 
@@ -547,6 +689,12 @@ impl<T> Drop for Receiver<T> {
 impl<T> fmt::Debug for Sender<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Sender").finish_non_exhaustive()
+    }
+}
+
+impl<T> fmt::Debug for WeakSender<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WeakSender").finish_non_exhaustive()
     }
 }
 

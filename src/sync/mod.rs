@@ -51,7 +51,8 @@ pub use once_cell::{OnceCell, SetError};
 pub mod oneshot;
 mod rwlock;
 pub use rwlock::{
-    OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock, RwLockReadGuard, RwLockWriteGuard,
+    OwnedRwLockMappedWriteGuard, OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock,
+    RwLockMappedWriteGuard, RwLockReadGuard, RwLockWriteGuard,
 };
 mod semaphore;
 pub use semaphore::{

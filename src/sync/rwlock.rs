@@ -8,15 +8,106 @@
 //! starvation), and readers that came before it go first. A `read` or
 //! `write` future dropped while it waits leaves the line, passing on the
 //! permits it was granted.
+//!
+//! ## Guards, and narrowing them
+//!
+//! A guard is the permits it holds and a pointer to what they protect; it
+//! gives the permits back when dropped. The pointer is what lets a guard
+//! be *mapped*, as in tokio: `RwLockReadGuard::map(guard, |data| &data.field)`
+//! keeps the one permit and points at the field. A mapped guard no longer
+//! names the lock's type (a `RwLockReadGuard<'_, Field>` for a lock of a
+//! struct), so it carries what it must give back: a read guard one permit
+//! (as a `MappedMutexGuard` gives back its mutex's one), a mapped write
+//! guard the lock's whole count, `max_readers`, which it stores.
+//!
+//! A write guard maps to a type of its own, [`RwLockMappedWriteGuard`],
+//! which has no `downgrade`: its closure was given `&mut T`, and `&mut`
+//! reaches past interior mutability without its lock (`Mutex::get_mut`),
+//! so a part reached that way must never be shared with readers who go
+//! through the inner lock. `downgrade_map` is the safe way round: its
+//! closure sees only `&T`.
+//!
+//! `guard.rs` has the guards of `read`/`write`, `owned.rs` those of
+//! `read_owned`/`write_owned`, which hold the `Arc` and name both the
+//! lock's type and the part's (`OwnedRwLockReadGuard<T, U = T>`).
 
 use std::cell::UnsafeCell;
 use std::fmt;
-use std::marker::PhantomData;
-use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
 
 use crate::sync::batch_semaphore::{self, Closed};
 use crate::sync::mutex::TryLockError;
+
+/// `Deref` (and `DerefMut` for the write guards), the `Drop` that gives the
+/// permits back, `Debug` and `Display`, for one guard type: `data` is the
+/// pointer the guard reads through, `release` what its drop runs.
+macro_rules! guard_impls {
+    (
+        [$($generics:tt)*] $guard:ty => $target:ident,
+        data: |$this:ident| $data:expr,
+        release: |$dropped:ident| $release:expr,
+        mutable: $mutable:tt
+    ) => {
+        impl<$($generics)*> std::ops::Deref for $guard {
+            type Target = $target;
+            fn deref(&self) -> &$target {
+                let $this = self;
+                // SAFETY: the guard holds its permits until it is dropped:
+                // a read guard's one keeps writers out, a write guard's
+                // every one keeps everybody out. `data` points into the
+                // lock's data, which outlives the guard (a borrow, or the
+                // `Arc` it holds), or at what a `map` closure returned,
+                // which is borrowed from that data or lives forever (see
+                // `guard.rs`).
+                unsafe { &*$data }
+            }
+        }
+
+        impl<$($generics)*> Drop for $guard {
+            fn drop(&mut self) {
+                let $dropped = &*self;
+                $release;
+            }
+        }
+
+        impl<$($generics)*> std::fmt::Debug for $guard
+        where
+            $target: std::fmt::Debug,
+        {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                std::fmt::Debug::fmt(&**self, f)
+            }
+        }
+
+        impl<$($generics)*> std::fmt::Display for $guard
+        where
+            $target: std::fmt::Display,
+        {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                std::fmt::Display::fmt(&**self, f)
+            }
+        }
+
+        guard_impls!(@mut $mutable [$($generics)*] $guard => $target, data: |$this| $data);
+    };
+    (@mut true [$($generics:tt)*] $guard:ty => $target:ident, data: |$this:ident| $data:expr) => {
+        impl<$($generics)*> std::ops::DerefMut for $guard {
+            fn deref_mut(&mut self) -> &mut $target {
+                let $this = &*self;
+                // SAFETY: a write guard holds every permit, so nobody else
+                // reaches the data (see `deref`), and `&mut self` makes
+                // this borrow the only one through the guard.
+                unsafe { &mut *$data }
+            }
+        }
+    };
+    (@mut false [$($generics:tt)*] $guard:ty => $target:ident, data: |$this:ident| $data:expr) => {};
+}
+
+mod guard;
+mod owned;
+pub use guard::{RwLockMappedWriteGuard, RwLockReadGuard, RwLockWriteGuard};
+pub use owned::{OwnedRwLockMappedWriteGuard, OwnedRwLockReadGuard, OwnedRwLockWriteGuard};
 
 /// The most readers an [`RwLock`] can admit at once (tokio's figure).
 const MAX_READS: u32 = u32::MAX >> 3;
@@ -48,52 +139,6 @@ pub struct RwLock<T: ?Sized> {
 unsafe impl<T: ?Sized + Send> Send for RwLock<T> {}
 // SAFETY: as above.
 unsafe impl<T: ?Sized + Send + Sync> Sync for RwLock<T> {}
-
-/// Shared access to an [`RwLock`]'s data, until dropped.
-#[must_use = "the read lock is released as soon as the guard is dropped"]
-pub struct RwLockReadGuard<'a, T: ?Sized> {
-    lock: &'a RwLock<T>,
-    _data: PhantomData<&'a T>,
-}
-
-/// Exclusive access to an [`RwLock`]'s data, until dropped.
-#[must_use = "the write lock is released as soon as the guard is dropped"]
-pub struct RwLockWriteGuard<'a, T: ?Sized> {
-    lock: &'a RwLock<T>,
-    _data: PhantomData<&'a mut T>,
-}
-
-/// As [`RwLockReadGuard`], holding the `Arc`.
-#[must_use = "the read lock is released as soon as the guard is dropped"]
-pub struct OwnedRwLockReadGuard<T: ?Sized> {
-    lock: Arc<RwLock<T>>,
-}
-
-/// As [`RwLockWriteGuard`], holding the `Arc`.
-#[must_use = "the write lock is released as soon as the guard is dropped"]
-pub struct OwnedRwLockWriteGuard<T: ?Sized> {
-    lock: Arc<RwLock<T>>,
-}
-
-// SAFETY: a read guard only hands out `&T` (sending or sharing it shares
-// `T`, hence `T: Sync`) and gives a permit back to the semaphore, which is
-// thread-safe; it never moves `T`, so `T: Send` is not needed (tokio's
-// bounds).
-unsafe impl<T: ?Sized + Sync> Send for RwLockReadGuard<'_, T> {}
-// SAFETY: as above.
-unsafe impl<T: ?Sized + Sync> Sync for RwLockReadGuard<'_, T> {}
-// SAFETY: the owned read guard shares `T` as above, and holds an
-// `Arc<RwLock<T>>`, which the last holder may drop (dropping `T`) on any
-// thread: `T: Send` too.
-unsafe impl<T: ?Sized + Send + Sync> Send for OwnedRwLockReadGuard<T> {}
-// SAFETY: as above.
-unsafe impl<T: ?Sized + Send + Sync> Sync for OwnedRwLockReadGuard<T> {}
-// SAFETY: a write guard hands out `&mut T` on the thread it is on (`Send`
-// needs `T: Send`) and `&T` through `&guard` (`Sync` needs `T: Sync`); the
-// `Arc` needs both.
-unsafe impl<T: ?Sized + Send + Sync> Send for OwnedRwLockWriteGuard<T> {}
-// SAFETY: as above.
-unsafe impl<T: ?Sized + Send + Sync> Sync for OwnedRwLockWriteGuard<T> {}
 
 impl<T> RwLock<T> {
     /// A lock around `value` that admits up to `u32::MAX >> 3` readers at
@@ -197,7 +242,7 @@ impl<T: ?Sized> RwLock<T> {
     /// ```
     pub async fn read(&self) -> RwLockReadGuard<'_, T> {
         self.acquire(1).await;
-        RwLockReadGuard { lock: self, _data: PhantomData }
+        RwLockReadGuard::new(self)
     }
 
     /// As [`read`](Self::read), with a guard that holds the `Arc`.
@@ -214,7 +259,7 @@ impl<T: ?Sized> RwLock<T> {
     /// ```
     pub async fn read_owned(self: Arc<Self>) -> OwnedRwLockReadGuard<T> {
         self.acquire(1).await;
-        OwnedRwLockReadGuard { lock: self }
+        OwnedRwLockReadGuard::new(self)
     }
 
     /// Shared access if it is free now.
@@ -227,7 +272,7 @@ impl<T: ?Sized> RwLock<T> {
     /// ```
     pub fn try_read(&self) -> Result<RwLockReadGuard<'_, T>, TryLockError> {
         self.semaphore.try_acquire(1).map_err(|_| TryLockError(()))?;
-        Ok(RwLockReadGuard { lock: self, _data: PhantomData })
+        Ok(RwLockReadGuard::new(self))
     }
 
     /// As [`try_read`](Self::try_read), with a guard that holds the `Arc`.
@@ -240,7 +285,7 @@ impl<T: ?Sized> RwLock<T> {
     /// ```
     pub fn try_read_owned(self: Arc<Self>) -> Result<OwnedRwLockReadGuard<T>, TryLockError> {
         self.semaphore.try_acquire(1).map_err(|_| TryLockError(()))?;
-        Ok(OwnedRwLockReadGuard { lock: self })
+        Ok(OwnedRwLockReadGuard::new(self))
     }
 
     /// Waits for exclusive access, in line.
@@ -259,7 +304,7 @@ impl<T: ?Sized> RwLock<T> {
     /// ```
     pub async fn write(&self) -> RwLockWriteGuard<'_, T> {
         self.acquire(self.max_readers).await;
-        RwLockWriteGuard { lock: self, _data: PhantomData }
+        RwLockWriteGuard::new(self)
     }
 
     /// As [`write`](Self::write), with a guard that holds the `Arc`.
@@ -277,7 +322,7 @@ impl<T: ?Sized> RwLock<T> {
     /// ```
     pub async fn write_owned(self: Arc<Self>) -> OwnedRwLockWriteGuard<T> {
         self.acquire(self.max_readers).await;
-        OwnedRwLockWriteGuard { lock: self }
+        OwnedRwLockWriteGuard::new(self)
     }
 
     /// Exclusive access if it is free now.
@@ -290,7 +335,7 @@ impl<T: ?Sized> RwLock<T> {
     /// ```
     pub fn try_write(&self) -> Result<RwLockWriteGuard<'_, T>, TryLockError> {
         self.semaphore.try_acquire(self.max_readers as usize).map_err(|_| TryLockError(()))?;
-        Ok(RwLockWriteGuard { lock: self, _data: PhantomData })
+        Ok(RwLockWriteGuard::new(self))
     }
 
     /// As [`try_write`](Self::try_write), with a guard that holds the `Arc`.
@@ -304,7 +349,7 @@ impl<T: ?Sized> RwLock<T> {
     /// ```
     pub fn try_write_owned(self: Arc<Self>) -> Result<OwnedRwLockWriteGuard<T>, TryLockError> {
         self.semaphore.try_acquire(self.max_readers as usize).map_err(|_| TryLockError(()))?;
-        Ok(OwnedRwLockWriteGuard { lock: self })
+        Ok(OwnedRwLockWriteGuard::new(self))
     }
 
     /// Reads on a thread outside any runtime, parking it until shared
@@ -377,97 +422,3 @@ impl<T: ?Sized + fmt::Debug> fmt::Debug for RwLock<T> {
         d.finish()
     }
 }
-
-impl<'a, T: ?Sized> RwLockWriteGuard<'a, T> {
-    /// Turns exclusive access into shared access without letting a writer
-    /// in between: the lock keeps one permit and gives the rest back (to
-    /// the readers waiting in front, first).
-    ///
-    /// ```
-    /// use groundup::sync::RwLock;
-    ///
-    /// # groundup::block_on(async {
-    /// let lock = RwLock::new(1);
-    /// let mut write = lock.write().await;
-    /// *write = 2;
-    /// let read = write.downgrade();
-    /// assert_eq!(*read, 2);
-    /// assert!(lock.try_read().is_ok(), "other readers may come in now");
-    /// # });
-    /// ```
-    pub fn downgrade(self) -> RwLockReadGuard<'a, T> {
-        let lock = self.lock;
-        std::mem::forget(self);
-        lock.semaphore.release(lock.max_readers as usize - 1);
-        RwLockReadGuard { lock, _data: PhantomData }
-    }
-}
-
-impl<T: ?Sized> OwnedRwLockWriteGuard<T> {
-    /// As [`RwLockWriteGuard::downgrade`].
-    ///
-    /// ```
-    /// use std::sync::Arc;
-    /// use groundup::sync::RwLock;
-    /// let lock = Arc::new(RwLock::new(1));
-    /// let read = Arc::clone(&lock).try_write_owned().unwrap().downgrade();
-    /// assert_eq!(*read, 1);
-    /// ```
-    pub fn downgrade(self) -> OwnedRwLockReadGuard<T> {
-        let this = std::mem::ManuallyDrop::new(self);
-        // SAFETY: `this` is never used or dropped again (`ManuallyDrop`):
-        // the `Arc` is moved out exactly once.
-        let lock = unsafe { std::ptr::read(&this.lock) };
-        lock.semaphore.release(lock.max_readers as usize - 1);
-        OwnedRwLockReadGuard { lock }
-    }
-}
-
-macro_rules! guard_impls {
-    ($guard:ident $(<$a:lifetime>)?, permits: |$lock:ident| $permits:expr, mutable: $mutable:tt) => {
-        impl<$($a,)? T: ?Sized> Deref for $guard<$($a,)? T> {
-            type Target = T;
-            fn deref(&self) -> &T {
-                // SAFETY: the guard holds its permits: a read guard's one
-                // keeps writers out, a write guard's all keep everyone out.
-                unsafe { &*self.lock.data.get() }
-            }
-        }
-
-        impl<$($a,)? T: ?Sized> Drop for $guard<$($a,)? T> {
-            fn drop(&mut self) {
-                let $lock = &self.lock;
-                $lock.semaphore.release($permits);
-            }
-        }
-
-        impl<$($a,)? T: ?Sized + fmt::Debug> fmt::Debug for $guard<$($a,)? T> {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                fmt::Debug::fmt(&**self, f)
-            }
-        }
-
-        impl<$($a,)? T: ?Sized + fmt::Display> fmt::Display for $guard<$($a,)? T> {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                fmt::Display::fmt(&**self, f)
-            }
-        }
-
-        guard_impls!(@mut $mutable $guard $(<$a>)?);
-    };
-    (@mut true $guard:ident $(<$a:lifetime>)?) => {
-        impl<$($a,)? T: ?Sized> DerefMut for $guard<$($a,)? T> {
-            fn deref_mut(&mut self) -> &mut T {
-                // SAFETY: a write guard holds every permit, and `&mut self`
-                // makes the borrow unique.
-                unsafe { &mut *self.lock.data.get() }
-            }
-        }
-    };
-    (@mut false $guard:ident $(<$a:lifetime>)?) => {};
-}
-
-guard_impls!(RwLockReadGuard<'a>, permits: |lock| 1, mutable: false);
-guard_impls!(RwLockWriteGuard<'a>, permits: |lock| lock.max_readers as usize, mutable: true);
-guard_impls!(OwnedRwLockReadGuard, permits: |lock| 1, mutable: false);
-guard_impls!(OwnedRwLockWriteGuard, permits: |lock| lock.max_readers as usize, mutable: true);

@@ -42,7 +42,8 @@
 //!   on), `notify_waiters` against futures linking, and the
 //!   change-then-`notify_waiters` pattern the channels build on;
 //! - `watch_broadcast.rs`: `src/sync/watch.rs` and `src/sync/broadcast.rs`
-//!   on `Notify`, sends and drops against receivers looking and waiting;
+//!   on `Notify`, sends and drops against receivers looking and waiting,
+//!   and a broadcast weak sender's upgrade against the last sender's drop;
 //! - `handoff.rs`: `src/reactor/handoff.rs`, the executor handing the
 //!   reactor's driver to the reactor thread and taking it back;
 //! - `sleep.rs`: `src/executor/park.rs` with `src/reactor/handoff.rs`, the

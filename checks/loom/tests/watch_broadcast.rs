@@ -4,9 +4,10 @@
 //!
 //! Both channels change their state, then call `notify_waiters`; a
 //! receiver creates its `Notified` future, then looks at the state. The
-//! models race a send, or the sender's drop, against a receiver's look and
-//! wait (and the last receiver's drop against `watch::Sender::closed`); a
-//! receiver that looked too early and waited too late shows as a deadlock.
+//! models race a send, or the sender's drop (and a weak sender's upgrade
+//! against it), against a receiver's look and wait (and the last
+//! receiver's drop against `watch::Sender::closed`); a receiver that
+//! looked too early and waited too late shows as a deadlock.
 
 #![allow(dead_code)] // the included files are the library's, not all used here
 
@@ -145,6 +146,35 @@ fn broadcast_recv_against_the_last_senders_drop() {
         let (tx, mut rx) = broadcast::channel::<u8>(1);
         let dropper = ::loom::thread::spawn(move || drop(tx));
         assert_eq!(block_on(rx.recv()), Err(broadcast::error::RecvError::Closed));
+        dropper.join().unwrap();
+    });
+}
+
+/// A weak sender's upgrade against the last strong sender's drop, with the
+/// receiver waiting: either the upgrade wins, and its value arrives before
+/// `Closed` (the upgraded sender's drop closes the channel), or it finds
+/// the channel closed and gives `None`. The receiver never waits forever.
+#[test]
+fn broadcast_weak_upgrade_against_the_last_senders_drop() {
+    use broadcast::error::RecvError;
+    model(|| {
+        let (tx, mut rx) = broadcast::channel::<u8>(1);
+        let weak = tx.downgrade();
+        let dropper = ::loom::thread::spawn(move || drop(tx));
+        let upgrader = ::loom::thread::spawn(move || {
+            let upgraded = weak.upgrade();
+            if let Some(tx) = &upgraded {
+                tx.send(1).unwrap();
+            }
+            upgraded.is_some()
+        });
+        let first = block_on(rx.recv());
+        if first == Ok(1) {
+            assert_eq!(block_on(rx.recv()), Err(RecvError::Closed));
+        } else {
+            assert_eq!(first, Err(RecvError::Closed));
+        }
+        assert_eq!(upgrader.join().unwrap(), first == Ok(1));
         dropper.join().unwrap();
     });
 }

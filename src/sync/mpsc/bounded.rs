@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::future::poll_fn;
+use std::iter::FusedIterator;
 use std::mem::ManuallyDrop;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -61,6 +62,32 @@ pub struct WeakSender<T> {
 #[must_use = "the slot is given back as soon as the permit is dropped"]
 pub struct Permit<'a, T> {
     chan: &'a Chan<T>,
+}
+
+/// Slots reserved together (by [`Sender::reserve_many`] or
+/// [`Sender::try_reserve_many`]), handed out one [`Permit`] at a time: an
+/// [`Iterator`] of exactly as many permits as were reserved. The slots not
+/// taken out yet go back to the channel when it is dropped.
+///
+/// ```
+/// use groundup::sync::mpsc;
+///
+/// # groundup::block_on(async {
+/// let (tx, mut rx) = mpsc::channel(4);
+/// let mut permits = tx.reserve_many(3).await.unwrap();
+/// assert_eq!((permits.len(), tx.capacity()), (3, 1));
+/// permits.next().unwrap().send("one");
+/// permits.next().unwrap().send("two");
+/// drop(permits);
+/// assert_eq!(tx.capacity(), 2, "the third slot came back with the iterator");
+/// assert_eq!(rx.recv().await, Some("one"));
+/// # });
+/// ```
+#[must_use = "the slots are given back as soon as the iterator is dropped"]
+pub struct PermitIterator<'a, T> {
+    chan: &'a Chan<T>,
+    /// The slots still reserved and not yet handed out.
+    n: usize,
 }
 
 /// A reserved slot that owns its sender (from [`Sender::reserve_owned`]),
@@ -203,8 +230,48 @@ impl<T> Sender<T> {
     /// # });
     /// ```
     pub async fn reserve(&self) -> Result<Permit<'_, T>, SendError<()>> {
-        crate::sync::semaphore::acquire(self.chan.slots(), 1).await.map_err(|_| SendError(()))?;
+        self.reserve_slots(1).await?;
         Ok(Permit { chan: &self.chan })
+    }
+
+    /// Waits for room for `n` messages and reserves it all at once: the
+    /// [`PermitIterator`] then hands out `n` [`Permit`]s, each of which
+    /// sends without waiting. `n` may be 0 (an empty iterator, at once,
+    /// unless the channel is closed).
+    ///
+    /// `Err(SendError(()))` if the channel is closed, and also, at once,
+    /// if `n` is more than the bound ([`max_capacity`](Self::max_capacity)):
+    /// that much room can never be free, and tokio fails rather than wait
+    /// forever. Dropping the iterator gives back the slots it has not
+    /// handed out.
+    ///
+    /// Cancel safety: the request waits in the same first-come line as
+    /// `send` and `reserve`, as one request for `n` slots (slots freed
+    /// meanwhile collect in it, so a stream of single sends cannot starve
+    /// it); dropping the future gives up its place, and passes on what it
+    /// had collected.
+    ///
+    /// ```
+    /// use groundup::sync::mpsc;
+    ///
+    /// # groundup::block_on(async {
+    /// let (tx, mut rx) = mpsc::channel(2);
+    /// let mut permits = tx.reserve_many(2).await.unwrap();
+    /// assert!(tx.try_send(0).is_err(), "both slots are reserved");
+    /// permits.next().unwrap().send(1);
+    /// permits.next().unwrap().send(2);
+    /// assert!(permits.next().is_none());
+    /// assert_eq!(rx.recv().await, Some(1));
+    /// assert_eq!(rx.recv().await, Some(2));
+    /// assert!(tx.reserve_many(3).await.is_err(), "more than the bound");
+    /// # });
+    /// ```
+    pub async fn reserve_many(&self, n: usize) -> Result<PermitIterator<'_, T>, SendError<()>> {
+        if n > self.max_capacity() {
+            return Err(SendError(()));
+        }
+        self.reserve_slots(n).await?;
+        Ok(PermitIterator { chan: &self.chan, n })
     }
 
     /// As [`reserve`](Self::reserve), with a permit that owns this sender.
@@ -220,8 +287,14 @@ impl<T> Sender<T> {
     /// # });
     /// ```
     pub async fn reserve_owned(self) -> Result<OwnedPermit<T>, SendError<()>> {
-        crate::sync::semaphore::acquire(self.chan.slots(), 1).await.map_err(|_| SendError(()))?;
+        self.reserve_slots(1).await?;
         Ok(OwnedPermit { sender: Some(self) })
+    }
+
+    /// Waits in line for `n` slots (at most the bound): the reserves'
+    /// common part.
+    async fn reserve_slots(&self, n: usize) -> Result<(), SendError<()>> {
+        crate::sync::semaphore::acquire(self.chan.slots(), n).await.map_err(|_| SendError(()))
     }
 
     /// Reserves a slot if there is one now.
@@ -236,6 +309,37 @@ impl<T> Sender<T> {
     pub fn try_reserve(&self) -> Result<Permit<'_, T>, TrySendError<()>> {
         match self.chan.slots().try_acquire(1) {
             Ok(()) => Ok(Permit { chan: &self.chan }),
+            Err(TryAcquireError::NoPermits) => Err(TrySendError::Full(())),
+            Err(TryAcquireError::Closed) => Err(TrySendError::Closed(())),
+        }
+    }
+
+    /// Reserves room for `n` messages if it is all free now, as
+    /// [`reserve_many`](Self::reserve_many) without the wait.
+    ///
+    /// `Err(TrySendError::Full(()))` if fewer than `n` slots are free, and
+    /// also if `n` is more than the bound (as tokio);
+    /// `Err(TrySendError::Closed(()))` if the channel is closed, even for
+    /// `n == 0`.
+    ///
+    /// ```
+    /// use groundup::sync::mpsc::{self, error::TrySendError};
+    ///
+    /// let (tx, rx) = mpsc::channel::<u8>(2);
+    /// let permits = tx.try_reserve_many(2).unwrap();
+    /// assert_eq!(tx.try_reserve_many(1).unwrap_err(), TrySendError::Full(()));
+    /// drop(permits);
+    /// assert_eq!(tx.try_reserve_many(3).unwrap_err(), TrySendError::Full(()), "over the bound");
+    /// assert_eq!(tx.try_reserve_many(0).unwrap().len(), 0);
+    /// drop(rx);
+    /// assert_eq!(tx.try_reserve_many(0).unwrap_err(), TrySendError::Closed(()));
+    /// ```
+    pub fn try_reserve_many(&self, n: usize) -> Result<PermitIterator<'_, T>, TrySendError<()>> {
+        if n > self.max_capacity() {
+            return Err(TrySendError::Full(()));
+        }
+        match self.chan.slots().try_acquire(n) {
+            Ok(()) => Ok(PermitIterator { chan: &self.chan, n }),
             Err(TryAcquireError::NoPermits) => Err(TrySendError::Full(())),
             Err(TryAcquireError::Closed) => Err(TrySendError::Closed(())),
         }
@@ -461,13 +565,46 @@ impl<T> Permit<'_, T> {
 
 impl<T> Drop for Permit<'_, T> {
     fn drop(&mut self) {
-        self.chan.unreserve();
+        self.chan.unreserve(1);
     }
 }
 
 impl<T> fmt::Debug for Permit<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Permit").finish_non_exhaustive()
+    }
+}
+
+impl<'a, T> Iterator for PermitIterator<'a, T> {
+    type Item = Permit<'a, T>;
+
+    /// The next reserved slot, as a [`Permit`] of its own (which gives the
+    /// slot back if dropped unused); `None` once all are handed out.
+    fn next(&mut self) -> Option<Permit<'a, T>> {
+        self.n = self.n.checked_sub(1)?;
+        Some(Permit { chan: self.chan })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.n, Some(self.n))
+    }
+}
+
+impl<T> ExactSizeIterator for PermitIterator<'_, T> {}
+
+impl<T> FusedIterator for PermitIterator<'_, T> {}
+
+impl<T> Drop for PermitIterator<'_, T> {
+    fn drop(&mut self) {
+        if self.n > 0 {
+            self.chan.unreserve(self.n);
+        }
+    }
+}
+
+impl<T> fmt::Debug for PermitIterator<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PermitIterator").field("remaining", &self.n).finish_non_exhaustive()
     }
 }
 
@@ -503,7 +640,7 @@ impl<T> OwnedPermit<T> {
     /// ```
     pub fn release(mut self) -> Sender<T> {
         let sender = self.sender.take().expect("an OwnedPermit holds its sender until used");
-        sender.chan.unreserve();
+        sender.chan.unreserve(1);
         sender
     }
 }
@@ -511,7 +648,7 @@ impl<T> OwnedPermit<T> {
 impl<T> Drop for OwnedPermit<T> {
     fn drop(&mut self) {
         if let Some(sender) = self.sender.take() {
-            sender.chan.unreserve();
+            sender.chan.unreserve(1);
         }
     }
 }

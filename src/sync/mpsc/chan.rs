@@ -222,10 +222,11 @@ impl<T> Chan<T> {
         }
     }
 
-    /// A reserved slot was given back unused: frees it, and wakes the
-    /// receiver if it waits for the last outstanding slot after a close.
-    pub(crate) fn unreserve(&self) {
-        self.free_slots(1);
+    /// `n` reserved slots were given back unused (a `Permit`, or what was
+    /// left of a `PermitIterator`): frees them, and wakes the receiver if
+    /// it waits for the last outstanding slots after a close.
+    pub(crate) fn unreserve(&self, n: usize) {
+        self.free_slots(n);
         let mut inner = self.lock();
         let waker = if inner.rx_closed { inner.rx_waker.take() } else { None };
         drop(inner);

@@ -27,7 +27,9 @@
 //! Cancel safety as tokio documents it: `recv` and `recv_many` are cancel
 //! safe (a message is only taken in the poll that returns it); `send` is
 //! not, in that dropping it drops the value (but it does give up its place
-//! in line); `reserve` is, and a [`Permit`] then sends without waiting.
+//! in line); `reserve` is, and a [`Permit`] then sends without waiting
+//! (`reserve_many` reserves several at once, as one request in the line,
+//! and hands them out through a [`PermitIterator`]).
 //!
 //! # Examples
 //!
@@ -55,7 +57,9 @@ mod chan;
 pub mod error;
 mod unbounded;
 
-pub use self::bounded::{OwnedPermit, Permit, Receiver, Sender, WeakSender, channel};
+pub use self::bounded::{
+    OwnedPermit, Permit, PermitIterator, Receiver, Sender, WeakSender, channel,
+};
 pub use self::unbounded::{
     UnboundedReceiver, UnboundedSender, WeakUnboundedSender, unbounded_channel,
 };
