@@ -19,7 +19,10 @@
 //!
 //! (The executor keeps one private thread-local of its own, which
 //! executor's loop runs here, so that a wake on this thread can use the
-//! local run queue. Nothing outside the executor reads it.)
+//! local run queue. Nothing outside the executor reads it. And the id of
+//! the task whose code runs on this thread, behind `task::id()`, lives in
+//! `task/id.rs`: the task layer sets it, around each poll and drop, and
+//! that layer is below this one.)
 
 use std::cell::Cell;
 use std::fmt;

@@ -23,7 +23,10 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("poll", &["poll/"]),
     ("reactor", &["reactor/"]),
     ("blocking pool", &["blocking/pool.rs", "blocking/spawner.rs"]),
-    ("tasks (the internals)", &["task/state.rs", "task/raw.rs", "task/join.rs", "task/slot.rs"]),
+    (
+        "tasks (the internals)",
+        &["task/state.rs", "task/id.rs", "task/raw.rs", "task/join.rs", "task/slot.rs"],
+    ),
     (
         "executor and timer driver",
         &["executor/", "time/driver.rs", "time/wheel.rs", "time/clock.rs", "time/instant.rs"],

@@ -110,6 +110,7 @@ use crate::coop;
 use crate::loom::sync::atomic::AtomicPtr;
 use crate::reactor;
 use crate::task::JoinHandle;
+use crate::task::id::Id;
 use crate::task::raw::{self, Header, NewTask, Ran, Schedule, TaskRef};
 use crate::time::driver::Driver;
 
@@ -380,15 +381,26 @@ impl Core {
         }
     }
 
-    /// Spawns a task (see `groundup::spawn`). Executor thread only (the
-    /// runtime is `!Send`).
+    /// Spawns a task (see `groundup::spawn`) with a fresh id. Executor
+    /// thread only (the runtime is `!Send`).
     pub(crate) fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
     where
         F: Future + 'static,
         F::Output: 'static,
     {
+        self.spawn_as(Id::next(), future)
+    }
+
+    /// Spawns a task under `id`, drawn already: a future handed over from
+    /// another thread, or from a `LocalSet` that had no runtime yet, keeps
+    /// the id its `JoinHandle` has reported since it was spawned there.
+    pub(crate) fn spawn_as<F>(&self, id: Id, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
         let scheduler: Arc<dyn Schedule> = self.shared.clone();
-        let NewTask { owned, queued, join } = raw::new_task(future, scheduler);
+        let NewTask { owned, queued, join } = raw::new_task(id, future, scheduler);
         if self.shared.closed.load(Ordering::Relaxed) {
             // During shutdown (a future's `Drop` may spawn): cancelled
             // before it starts.

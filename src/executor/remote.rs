@@ -9,9 +9,15 @@ use std::ptr;
 use std::sync::Arc;
 
 use super::{Core, Shared};
+use crate::task::id::Id;
 
 /// A future spawned from another thread, waiting to become a task.
-pub(crate) type Injected = Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
+pub(crate) struct Injected {
+    /// The id its `JoinHandle` reports, drawn at the spawn: the task is
+    /// made under it.
+    pub(crate) id: Id,
+    pub(crate) future: Pin<Box<dyn Future<Output = ()> + Send + 'static>>,
+}
 
 /// A `Send + Sync` handle on an executor; clones share it.
 #[derive(Clone)]
@@ -53,11 +59,17 @@ impl Core {
         if self.shared.inject.is_empty() {
             return;
         }
-        for future in self.shared.inject.take_all() {
+        for Injected { id, future } in self.shared.inject.take_all() {
             // Detached: the future reports to its own `JoinHandle` (a slot;
             // see `runtime/handle.rs`).
-            drop(self.spawn(future));
+            drop(self.spawn_as(id, future));
         }
+    }
+}
+
+impl fmt::Debug for Injected {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Injected").field("id", &self.id).finish_non_exhaustive()
     }
 }
 

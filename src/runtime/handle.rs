@@ -19,14 +19,18 @@
 //! unparks the executor, which spawns it at its next turn. The
 //! `JoinHandle` returned waits on the slot, so it works on the spawning
 //! thread; abort reaches the task through the slot, which wakes it to
-//! stop. On the runtime's own thread, `Handle::spawn` is
+//! stop. The task's id is drawn here, at the spawn, for the `JoinHandle`
+//! to report at once, and travels with the box: the executor makes the
+//! task under it. On the runtime's own thread, `Handle::spawn` is
 //! [`crate::spawn`]: no box, no slot.
 //!
 //! ## Blocking work
 //!
 //! [`Handle::spawn_blocking`] wraps the closure in a job that catches its
 //! panic, completes the slot, and makes this handle current on the pool
-//! thread meanwhile (so [`Handle::current`] works inside it, as in tokio).
+//! thread meanwhile (so [`Handle::current`] works inside it, as in tokio),
+//! and the job's task id too (so `task::id()` does, as in tokio, where a
+//! blocking closure is a task).
 //!
 //! ## Lifetime
 //!
@@ -45,7 +49,8 @@ use std::task::{Context, Poll};
 
 use crate::blocking::spawner::Spawner;
 use crate::context::{self, RuntimeContext};
-use crate::executor::Remote;
+use crate::executor::{self, Remote};
+use crate::task::id::{Current, Id};
 use crate::task::slot::{self, Completer};
 use crate::task::{JoinError, JoinHandle};
 
@@ -213,7 +218,8 @@ impl Handle {
         }
         let Some(future) = future else { unreachable!("the future was spawned or is still here") };
         let (task, join) = Injected::new(future);
-        if let Err(task) = self.remote.spawn(Box::pin(task)) {
+        let task = executor::Injected { id: join.id(), future: Box::pin(task) };
+        if let Err(task) = self.remote.spawn(task) {
             drop(task); // the runtime is gone: the handle reports a cancellation
         }
         join
@@ -237,13 +243,14 @@ impl Handle {
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
-        let (slot, completer) = slot::pair(cancelled);
+        let (slot, completer) = slot::pair();
+        let id = Id::next();
         let handle = self.clone();
-        let job = Box::new(move || run_blocking(handle, f, completer));
+        let job = Box::new(move || run_blocking(handle, id, f, completer));
         if let Err(job) = self.blocking.spawn(job) {
             drop(job); // the pool is shut down: the handle reports a cancellation
         }
-        JoinHandle::from_slot(slot)
+        JoinHandle::from_slot(slot, id)
     }
 
     /// Runs `future` to completion on this thread, which must not be
@@ -302,25 +309,25 @@ impl Handle {
     }
 }
 
-/// What a slot holds when its work was dropped unfinished.
-fn cancelled<T>() -> Result<T, JoinError> {
-    Err(JoinError::cancelled())
-}
-
-/// A blocking job: `f` on a pool thread, with `handle` current, its panic
-/// caught, its result sent to the `JoinHandle`. Aborted before it started,
-/// it does not run (dropping the completer reports the cancellation).
-fn run_blocking<F, R>(handle: Handle, f: F, completer: Completer<Result<R, JoinError>>)
+/// Blocking task `id`: `f` on a pool thread, with `handle` and the id
+/// current, its panic caught, its result sent to the `JoinHandle`. Aborted
+/// before it started, it does not run (dropping the completer reports the
+/// cancellation).
+fn run_blocking<F, R>(handle: Handle, id: Id, f: F, completer: Completer<Result<R, JoinError>>)
 where
     F: FnOnce() -> R,
 {
+    let _current = Current::enter(id);
     if completer.is_aborted() {
+        // Dropped here, under the id, as an aborted task's future is (a
+        // parameter would drop after `_current`).
+        drop(f);
         return;
     }
     let _entered = Entered::new(handle);
     // `AssertUnwindSafe`: after a panic nothing of `f`'s is used again; the
     // payload goes to the JoinHandle, as a task's panic does.
-    let result = panic::catch_unwind(AssertUnwindSafe(f)).map_err(JoinError::panic);
+    let result = panic::catch_unwind(AssertUnwindSafe(f)).map_err(|p| JoinError::panic(id, p));
     completer.complete(result);
 }
 
@@ -332,16 +339,20 @@ pub(crate) struct Injected<F: Future> {
     /// Boxed so that this wrapper is `Unpin`; `None` once it finished.
     future: Option<Pin<Box<F>>>,
     completer: Option<Completer<Result<F::Output, JoinError>>>,
+    /// The task's id, drawn here; the caller spawns the task under it
+    /// (`Core::spawn_as`), so the `JoinHandle` and the task agree.
+    id: Id,
 }
 
 impl<F: Future> Injected<F> {
     /// `future`, wrapped to report to the returned `JoinHandle` once some
-    /// executor runs it: for `Handle::spawn`, and for a `LocalSet`'s tasks
-    /// spawned before the set runs in a runtime.
+    /// executor runs it as task `join.id()`: for `Handle::spawn`, and for
+    /// a `LocalSet`'s tasks spawned before the set runs in a runtime.
     pub(crate) fn new(future: F) -> (Injected<F>, JoinHandle<F::Output>) {
-        let (slot, completer) = slot::pair(cancelled);
-        let injected = Injected { future: Some(Box::pin(future)), completer: Some(completer) };
-        (injected, JoinHandle::from_slot(slot))
+        let (slot, completer) = slot::pair();
+        let id = Id::next();
+        let injected = Injected { future: Some(Box::pin(future)), completer: Some(completer), id };
+        (injected, JoinHandle::from_slot(slot, id))
     }
 }
 
@@ -364,7 +375,7 @@ impl<F: Future> Future for Injected<F> {
         let result = match panic::catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))) {
             Ok(Poll::Pending) => return Poll::Pending,
             Ok(Poll::Ready(output)) => Ok(output),
-            Err(payload) => Err(JoinError::panic(payload)),
+            Err(payload) => Err(JoinError::panic(this.id, payload)),
         };
         this.future = None;
         if let Some(completer) = this.completer.take() {

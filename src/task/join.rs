@@ -6,6 +6,7 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 
+use super::id::Id;
 use super::raw::{self, TaskRef};
 use super::slot::Slot;
 use super::state::JoinDropped;
@@ -45,8 +46,9 @@ enum Waits<T> {
     /// A task of this thread's executor (`spawn`).
     Task(TaskRef),
     /// Work running elsewhere: a blocking job, or a future spawned from
-    /// another thread through a `Handle` (see `slot.rs`).
-    Slot(Arc<Slot<Result<T, JoinError>>>),
+    /// another thread through a `Handle` (see `slot.rs`); the id was drawn
+    /// when it was spawned (see `id.rs`).
+    Slot { slot: Arc<Slot<Result<T, JoinError>>>, id: Id },
 }
 
 impl<T> JoinHandle<T> {
@@ -55,9 +57,32 @@ impl<T> JoinHandle<T> {
         JoinHandle { waits: Waits::Task(task), _marker: PhantomData }
     }
 
-    /// A handle on work that completes `slot` (see `slot.rs`).
-    pub(crate) fn from_slot(slot: Arc<Slot<Result<T, JoinError>>>) -> JoinHandle<T> {
-        JoinHandle { waits: Waits::Slot(slot), _marker: PhantomData }
+    /// A handle on the work of task `id`, which completes `slot` (see
+    /// `slot.rs`).
+    pub(crate) fn from_slot(slot: Arc<Slot<Result<T, JoinError>>>, id: Id) -> JoinHandle<T> {
+        JoinHandle { waits: Waits::Slot { slot, id }, _marker: PhantomData }
+    }
+
+    /// The [`Id`] of the task this handle joins: unique among the tasks of
+    /// the process (see [`Id`]), and the same as
+    /// [`task::id()`](crate::task::id) returns inside the task.
+    ///
+    /// A task spawned on the executor keeps its id in its header, which is
+    /// where this reads it; a handle on a blocking closure, or on a future
+    /// spawned from another thread, keeps the id it drew at the spawn.
+    ///
+    /// ```
+    /// groundup::block_on(async {
+    ///     let task = groundup::spawn(async { groundup::task::id() });
+    ///     let id = task.id();
+    ///     assert_eq!(task.await.unwrap(), id);
+    /// });
+    /// ```
+    pub fn id(&self) -> Id {
+        match &self.waits {
+            Waits::Task(task) => task.header().id,
+            Waits::Slot { id, .. } => *id,
+        }
     }
 
     /// Cancels the task. If it has not finished, its future is dropped at the
@@ -81,7 +106,7 @@ impl<T> JoinHandle<T> {
     pub fn abort(&self) {
         match &self.waits {
             Waits::Task(task) => raw::abort(task),
-            Waits::Slot(slot) => slot.abort(),
+            Waits::Slot { slot, .. } => slot.abort(),
         }
     }
 
@@ -99,7 +124,7 @@ impl<T> JoinHandle<T> {
     pub fn is_finished(&self) -> bool {
         match &self.waits {
             Waits::Task(task) => task.header().state.load().is_complete(),
-            Waits::Slot(slot) => slot.is_done(),
+            Waits::Slot { slot, .. } => slot.is_done(),
         }
     }
 
@@ -126,7 +151,7 @@ impl<T> JoinHandle<T> {
                 // task is alive (our own reference).
                 Abort::Task(unsafe { TaskRef::from_raw(task.ptr()) })
             }
-            Waits::Slot(slot) => Abort::Slot(slot.clone()),
+            Waits::Slot { slot, id } => Abort::Slot { slot: slot.clone(), id: *id },
         };
         AbortHandle { inner }
     }
@@ -136,7 +161,11 @@ impl<T> JoinHandle<T> {
     pub(crate) fn poll_unbudgeted(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, JoinError>> {
         match &self.waits {
             Waits::Task(task) => poll_task(task, cx),
-            Waits::Slot(slot) => slot.poll(cx),
+            // A slot whose work was dropped unfinished holds nothing: the
+            // handle, which knows the task's id, reports the cancellation.
+            Waits::Slot { slot, id } => {
+                slot.poll(cx).map(|result| result.unwrap_or_else(|| Err(JoinError::cancelled(*id))))
+            }
         }
     }
 
@@ -156,7 +185,7 @@ impl<T> JoinHandle<T> {
                 unsafe { *task.header().join_waker.get() = Some(waker.clone()) };
                 false
             }
-            Waits::Slot(slot) => slot.set_joiner(waker),
+            Waits::Slot { slot, .. } => slot.set_joiner(waker),
         }
     }
 }
@@ -185,8 +214,9 @@ pub struct AbortHandle {
 enum Abort {
     /// A reference to the task (counted like a waker's).
     Task(TaskRef),
-    /// The slot of work that runs elsewhere, its type erased.
-    Slot(Arc<dyn SlotAbort>),
+    /// The slot of work that runs elsewhere, its type erased, and the
+    /// work's id.
+    Slot { slot: Arc<dyn SlotAbort>, id: Id },
 }
 
 /// What an `AbortHandle` needs of a slot, whatever it carries.
@@ -210,7 +240,7 @@ impl AbortHandle {
     pub fn abort(&self) {
         match &self.inner {
             Abort::Task(task) => raw::abort(task),
-            Abort::Slot(slot) => slot.abort(),
+            Abort::Slot { slot, .. } => slot.abort(),
         }
     }
 
@@ -218,14 +248,36 @@ impl AbortHandle {
     pub fn is_finished(&self) -> bool {
         match &self.inner {
             Abort::Task(task) => task.header().state.load().is_complete(),
-            Abort::Slot(slot) => slot.is_done(),
+            Abort::Slot { slot, .. } => slot.is_done(),
+        }
+    }
+
+    /// The [`Id`] of the task this handle aborts, the same as its
+    /// [`JoinHandle::id`].
+    ///
+    /// ```
+    /// groundup::block_on(async {
+    ///     let mut set = groundup::task::JoinSet::new();
+    ///     let abort = set.spawn(std::future::pending::<()>());
+    ///     abort.abort();
+    ///     let err = set.join_next().await.unwrap().unwrap_err();
+    ///     assert_eq!(err.id(), abort.id());
+    /// });
+    /// ```
+    pub fn id(&self) -> Id {
+        match &self.inner {
+            Abort::Task(task) => task.header().id,
+            Abort::Slot { id, .. } => *id,
         }
     }
 }
 
 impl fmt::Debug for AbortHandle {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AbortHandle").field("finished", &self.is_finished()).finish()
+        f.debug_struct("AbortHandle")
+            .field("id", &self.id())
+            .field("finished", &self.is_finished())
+            .finish()
     }
 }
 
@@ -300,10 +352,14 @@ impl<T> Drop for JoinHandle<T> {
 impl<T> fmt::Debug for JoinHandle<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.waits {
-            Waits::Task(task) => {
-                f.debug_struct("JoinHandle").field("state", &task.header().state).finish()
+            Waits::Task(task) => f
+                .debug_struct("JoinHandle")
+                .field("id", &task.header().id)
+                .field("state", &task.header().state)
+                .finish(),
+            Waits::Slot { slot, id } => {
+                f.debug_struct("JoinHandle").field("id", id).field("slot", slot).finish()
             }
-            Waits::Slot(slot) => f.debug_struct("JoinHandle").field("slot", slot).finish(),
         }
     }
 }
@@ -334,6 +390,7 @@ impl<T> fmt::Debug for JoinHandle<T> {
 /// ```
 pub struct JoinError {
     repr: Repr,
+    id: Id,
 }
 
 enum Repr {
@@ -342,12 +399,31 @@ enum Repr {
 }
 
 impl JoinError {
-    pub(crate) fn cancelled() -> JoinError {
-        JoinError { repr: Repr::Cancelled }
+    /// Task `id` was cancelled.
+    pub(crate) fn cancelled(id: Id) -> JoinError {
+        JoinError { repr: Repr::Cancelled, id }
     }
 
-    pub(crate) fn panic(payload: Box<dyn Any + Send + 'static>) -> JoinError {
-        JoinError { repr: Repr::Panic(payload) }
+    /// Task `id` panicked with `payload`.
+    pub(crate) fn panic(id: Id, payload: Box<dyn Any + Send + 'static>) -> JoinError {
+        JoinError { repr: Repr::Panic(payload), id }
+    }
+
+    /// The [`Id`] of the task that failed, the same as its
+    /// [`JoinHandle::id`]: with
+    /// [`JoinSet::join_next_with_id`](crate::task::JoinSet::join_next_with_id),
+    /// this is how a failure is told apart from the set's other tasks.
+    ///
+    /// ```
+    /// groundup::block_on(async {
+    ///     let task = groundup::spawn(std::future::pending::<()>());
+    ///     let id = task.id();
+    ///     task.abort();
+    ///     assert_eq!(task.await.unwrap_err().id(), id);
+    /// });
+    /// ```
+    pub fn id(&self) -> Id {
+        self.id
     }
 
     /// The task was aborted, or its runtime dropped it unfinished.
@@ -394,9 +470,10 @@ impl fmt::Display for JoinError {
 impl fmt::Debug for JoinError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.repr {
-            Repr::Cancelled => f.write_str("JoinError::Cancelled"),
+            Repr::Cancelled => write!(f, "JoinError::Cancelled({:?})", self.id),
             Repr::Panic(p) => {
-                write!(f, "JoinError::Panic({:?})", crate::util::panic::message(p.as_ref()))
+                let message = crate::util::panic::message(p.as_ref());
+                write!(f, "JoinError::Panic({:?}, {message:?})", self.id)
             }
         }
     }

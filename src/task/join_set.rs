@@ -1,7 +1,8 @@
 //! [`JoinSet`]: a group of tasks, joined in the order they finish.
 //!
 //! Each member is a `JoinHandle` with a waker of its own, registered at
-//! spawn: when the task finishes, that waker appends the member's id to
+//! spawn: when the task finishes, that waker appends the member's task
+//! [`Id`] (which also keys the members: ids are unique in the process) to
 //! the set's *notified* queue and wakes whoever awaits the set. So
 //! [`join_next`](JoinSet::join_next) looks only at members that finished
 //! (or may have), in the order they did, instead of polling every member
@@ -20,7 +21,7 @@ use std::future::{Future, poll_fn};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Wake, Waker};
 
-use super::{AbortHandle, JoinError, JoinHandle};
+use super::{AbortHandle, Id, JoinError, JoinHandle};
 
 /// A set of tasks spawned on the current runtime, awaited in the order
 /// they complete.
@@ -52,9 +53,9 @@ use super::{AbortHandle, JoinError, JoinHandle};
 /// }
 /// ```
 pub struct JoinSet<T> {
-    members: HashMap<u64, Member<T>>,
+    /// Keyed by task id.
+    members: HashMap<Id, Member<T>>,
     notified: Arc<Notified>,
-    next_id: u64,
 }
 
 struct Member<T> {
@@ -71,13 +72,13 @@ struct Notified {
 
 #[derive(Default)]
 struct NotifiedState {
-    ids: VecDeque<u64>,
+    ids: VecDeque<Id>,
     parent: Option<Waker>,
 }
 
-/// A member's waker: appends its id to the notified queue.
+/// A member's waker: appends its task id to the notified queue.
 struct MemberWaker {
-    id: u64,
+    id: Id,
     notified: Arc<Notified>,
 }
 
@@ -103,7 +104,7 @@ impl Notified {
         self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn pop(&self) -> Option<u64> {
+    fn pop(&self) -> Option<Id> {
         self.lock().ids.pop_front()
     }
 }
@@ -116,7 +117,7 @@ impl<T> JoinSet<T> {
     /// assert!(set.is_empty());
     /// ```
     pub fn new() -> JoinSet<T> {
-        JoinSet { members: HashMap::new(), notified: Arc::default(), next_id: 0 }
+        JoinSet { members: HashMap::new(), notified: Arc::default() }
     }
 
     /// Tasks in the set: spawned, and not yet returned by `join_next` (a
@@ -219,8 +220,7 @@ impl<T> JoinSet<T> {
     where
         T: 'static,
     {
-        let id = self.next_id;
-        self.next_id += 1;
+        let id = handle.id();
         let waker = Waker::from(Arc::new(MemberWaker { id, notified: Arc::clone(&self.notified) }));
         if handle.set_join_waker(&waker) {
             waker.wake_by_ref(); // finished already: it is notified now
@@ -249,6 +249,27 @@ impl<T> JoinSet<T> {
         poll_fn(|cx| self.poll_join_next(cx)).await
     }
 
+    /// [`join_next`](JoinSet::join_next), with the [`Id`] of the task that
+    /// finished: `Ok((id, output))`. A failed task's id is its error's
+    /// [`JoinError::id`]. Cancel safe, as `join_next`.
+    ///
+    /// ```
+    /// groundup::block_on(async {
+    ///     let mut set = groundup::task::JoinSet::new();
+    ///     let ok = set.spawn(async { "fine" }).id();
+    ///     let failed = set.spawn(async { panic!("not fine") }).id();
+    ///     while let Some(result) = set.join_next_with_id().await {
+    ///         match result {
+    ///             Ok((id, output)) => assert_eq!((id, output), (ok, "fine")),
+    ///             Err(err) => assert_eq!(err.id(), failed),
+    ///         }
+    ///     }
+    /// });
+    /// ```
+    pub async fn join_next_with_id(&mut self) -> Option<Result<(Id, T), JoinError>> {
+        poll_fn(|cx| self.poll_join_next_with_id(cx)).await
+    }
+
     /// Polls for the next finished task (see [`join_next`](JoinSet::join_next)):
     /// `Ready(None)` if the set is empty, `Pending` (with `cx`'s waker
     /// stored) if no task has finished.
@@ -263,6 +284,26 @@ impl<T> JoinSet<T> {
     /// });
     /// ```
     pub fn poll_join_next(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<T, JoinError>>> {
+        self.poll_join_next_with_id(cx).map(without_ids)
+    }
+
+    /// [`poll_join_next`](JoinSet::poll_join_next), with the [`Id`] of the
+    /// task that finished (see [`join_next_with_id`](JoinSet::join_next_with_id)).
+    ///
+    /// ```
+    /// use std::task::Poll;
+    ///
+    /// groundup::block_on(async {
+    ///     let mut set = groundup::task::JoinSet::new();
+    ///     let id = set.spawn(async { 7 }).id();
+    ///     let joined = std::future::poll_fn(|cx| set.poll_join_next_with_id(cx)).await;
+    ///     assert_eq!(joined.unwrap().unwrap(), (id, 7));
+    /// });
+    /// ```
+    pub fn poll_join_next_with_id(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<(Id, T), JoinError>>> {
         if self.members.is_empty() {
             return Poll::Ready(None);
         }
@@ -290,11 +331,27 @@ impl<T> JoinSet<T> {
     /// });
     /// ```
     pub fn try_join_next(&mut self) -> Option<Result<T, JoinError>> {
+        without_ids(self.next_finished())
+    }
+
+    /// [`try_join_next`](JoinSet::try_join_next), with the [`Id`] of the
+    /// task that finished (see [`join_next_with_id`](JoinSet::join_next_with_id)).
+    ///
+    /// ```
+    /// groundup::block_on(async {
+    ///     let mut set = groundup::task::JoinSet::new();
+    ///     let id = set.spawn(async { 5 }).id();
+    ///     assert!(set.try_join_next_with_id().is_none()); // not run yet
+    ///     groundup::task::yield_now().await;
+    ///     assert_eq!(set.try_join_next_with_id().unwrap().unwrap(), (id, 5));
+    /// });
+    /// ```
+    pub fn try_join_next_with_id(&mut self) -> Option<Result<(Id, T), JoinError>> {
         self.next_finished()
     }
 
     /// Takes notified members in order until one is finished.
-    fn next_finished(&mut self) -> Option<Result<T, JoinError>> {
+    fn next_finished(&mut self) -> Option<Result<(Id, T), JoinError>> {
         // Each id is looked at once per call: a member that is not finished
         // (a spurious or stale wake) is re-armed and left for its next wake.
         while let Some(id) = self.notified.pop() {
@@ -302,7 +359,7 @@ impl<T> JoinSet<T> {
             let mut cx = Context::from_waker(&member.waker);
             if let Poll::Ready(result) = member.handle.poll_unbudgeted(&mut cx) {
                 self.members.remove(&id);
-                return Some(result);
+                return Some(result.map(|output| (id, output)));
             }
         }
         None
@@ -357,6 +414,11 @@ impl<T> JoinSet<T> {
     pub fn detach_all(&mut self) {
         self.members.clear();
     }
+}
+
+/// A joined result without its task's id.
+fn without_ids<T>(joined: Option<Result<(Id, T), JoinError>>) -> Option<Result<T, JoinError>> {
+    joined.map(|result| result.map(|(_, output)| output))
 }
 
 impl<T> Default for JoinSet<T> {

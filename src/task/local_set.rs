@@ -30,7 +30,7 @@ use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
 use crate::runtime::Injected;
-use crate::task::{AbortHandle, JoinHandle};
+use crate::task::{AbortHandle, Id, JoinHandle};
 
 /// A set of tasks that run on this thread; see the module docs above for
 /// what it means in groundup, where every task already does.
@@ -60,7 +60,7 @@ pub struct LocalSet {
 #[derive(Default)]
 struct Shared {
     /// Tasks spawned before the set ran in a runtime, to start then.
-    pending: RefCell<Vec<Pin<Box<dyn Future<Output = ()>>>>>,
+    pending: RefCell<Vec<Waiting>>,
     /// The set's tasks whose futures are still alive.
     live: Cell<usize>,
     /// The waker of the task awaiting the set, woken when `live` is 0.
@@ -68,6 +68,10 @@ struct Shared {
     /// The set's tasks, to cancel when the set is dropped.
     aborts: RefCell<Vec<AbortHandle>>,
 }
+
+/// A task spawned before the set ran in a runtime, with the id its
+/// `JoinHandle` has reported since: it starts under that id.
+type Waiting = (Id, Pin<Box<dyn Future<Output = ()>>>);
 
 /// Held inside each of the set's futures: counts it live until the future
 /// is dropped (finished, aborted, or cancelled at shutdown).
@@ -119,7 +123,7 @@ impl LocalSet {
             join
         } else {
             let (task, join) = Injected::new(future);
-            self.shared.pending.borrow_mut().push(Box::pin(task));
+            self.shared.pending.borrow_mut().push((join.id(), Box::pin(task)));
             join
         }
     }
@@ -165,8 +169,8 @@ impl LocalSet {
     /// Spawns the futures that waited for a runtime.
     fn start_pending(&self) {
         let pending = std::mem::take(&mut *self.shared.pending.borrow_mut());
-        for task in pending {
-            let join = crate::spawn(task);
+        for (id, task) in pending {
+            let join = crate::task::spawn_as(id, task);
             self.track(join.abort_handle());
         }
     }

@@ -8,8 +8,14 @@
 //! Tasks need not be `Send`: groundup runs them all on the runtime's own
 //! thread, so a task may hold an `Rc` or a `RefCell` borrow across `.await`.
 //! Only their wakers cross threads.
+//!
+//! Every task has an [`Id`], drawn when it is spawned (`id.rs`): its
+//! handles report it ([`JoinHandle::id`], [`AbortHandle::id`],
+//! [`JoinError::id`]), and its own code reads it with [`id()`] or
+//! [`try_id()`].
 
 mod budget;
+pub(crate) mod id;
 mod join;
 mod join_set;
 mod local_set;
@@ -23,6 +29,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 pub use budget::{Unconstrained, consume_budget, unconstrained};
+pub use id::{Id, id, try_id};
 pub use join::{AbortHandle, JoinError, JoinHandle};
 pub use join_set::JoinSet;
 pub use local_set::LocalSet;
@@ -64,9 +71,20 @@ where
     F: Future + 'static,
     F::Output: 'static,
 {
+    spawn_as(Id::next(), future)
+}
+
+/// [`spawn`] under `id`, drawn already (a `LocalSet`'s task spawned before
+/// the set had a runtime keeps the id its `JoinHandle` has reported).
+#[track_caller]
+pub(crate) fn spawn_as<F>(id: Id, future: F) -> JoinHandle<F::Output>
+where
+    F: Future + 'static,
+    F::Output: 'static,
+{
     // A `match`, not `unwrap_or_else`: `#[track_caller]` does not reach into
     // a closure, and the panic must name the caller's line.
-    match crate::context::with_current(|cx| cx.executor.spawn(future)) {
+    match crate::context::with_current(|cx| cx.executor.spawn_as(id, future)) {
         Some(handle) => handle,
         None => panic!(
             "groundup::spawn called outside a groundup runtime: spawn from inside \

@@ -6,6 +6,7 @@
 //!  ┌──────────────────────────── Header ──────────────────────────────┐
 //!  │ state: State               flags + reference count (state.rs)    │
 //!  │ vtable: &TaskVTable        poll / cancel / output / dealloc for F │
+//!  │ id: Id                     the task's id, for good (id.rs)       │
 //!  │ queue_next                 link in the cross-thread run queue    │
 //!  │ owned_prev, owned_next     links in the executor's list of tasks │
 //!  │ join_waker                 who awaits the JoinHandle             │
@@ -21,6 +22,13 @@
 //! `NonNull<Header>`); the `TaskVTable` stored in the header knows the
 //! concrete `F`.
 //!
+//! The header is nine words and the task's [`Id`] (a `u64`), 80 bytes on
+//! a 64-bit target; an assert below keeps it there. Every piece of the
+//! task's own code that this file runs — a poll, the drop of the future,
+//! the drop of an output nobody reads — runs with the id marked current
+//! ([`Current`]), so that `task::id()` works inside it, destructors
+//! included, as in tokio.
+//!
 //! ## What a task knows of its executor
 //!
 //! Only the [`Schedule`] trait: "here is a task a wake made runnable". The
@@ -34,7 +42,7 @@
 //!
 //! A task's future and output are only touched on the executor thread. A
 //! `Waker` may travel anywhere, so what it touches — `state`, `queue_next`,
-//! `vtable`, `scheduler` — is atomic or immutable; `owned_*`, `join_waker`
+//! `vtable`, `scheduler` — is atomic or immutable (as is `id`); `owned_*`, `join_waker`
 //! and the stage are plain cells that only the executor thread (which also
 //! owns every `JoinHandle`, as they are `!Send`) reads or writes. When the
 //! last reference goes away on another thread, the stage is already `Taken`
@@ -51,6 +59,7 @@ use std::ptr::{self, NonNull};
 use std::sync::Arc;
 use std::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
 
+use super::id::{Current, Id};
 use super::join::{JoinError, JoinHandle};
 use super::state::{Abort, Completed, Idle, Notified, Shutdown, Start, State};
 use crate::loom::sync::atomic::AtomicPtr;
@@ -69,6 +78,8 @@ pub(crate) trait Schedule: Send + Sync + 'static {
 pub(crate) struct Header {
     pub(crate) state: State,
     pub(crate) vtable: &'static TaskVTable,
+    /// The task's id (immutable: read from any thread).
+    pub(crate) id: Id,
     /// Next task in the cross-thread run queue; only the queue touches it.
     pub(crate) queue_next: AtomicPtr<Header>,
     /// Neighbours in the executor's list of live tasks (executor thread only).
@@ -80,6 +91,13 @@ pub(crate) struct Header {
     /// run queue alive for wakers that outlive the runtime.
     scheduler: Arc<dyn Schedule>,
 }
+
+// Keep the header small: it is paid once per task. Nine words (the state,
+// four pointers, a `Waker`'s two and an `Arc<dyn>`'s two) and the id.
+const _: () = assert!(
+    mem::size_of::<Header>() <= 9 * mem::size_of::<usize>() + mem::size_of::<u64>(),
+    "the task header grew"
+);
 
 /// The operations that depend on the future's type, one table per `F`.
 pub(crate) struct TaskVTable {
@@ -141,6 +159,9 @@ impl<F: Future> TaskCell<F> {
     ///
     /// As for [`stage`](Self::stage), and the stage must be `Running`.
     unsafe fn poll(ptr: NonNull<Header>, cx: &mut Context<'_>) -> Poll<()> {
+        // SAFETY: forwarded contract (a live task); the header is only
+        // ever borrowed shared.
+        let id = unsafe { ptr.as_ref() }.id;
         // SAFETY: forwarded contract.
         let stage = unsafe { Self::stage(ptr) };
         let Stage::Running(future) = stage else {
@@ -153,18 +174,19 @@ impl<F: Future> TaskCell<F> {
         let result = match panic::catch_unwind(AssertUnwindSafe(|| future.poll(cx))) {
             Ok(Poll::Pending) => return Poll::Pending,
             Ok(Poll::Ready(output)) => Ok(output),
-            Err(payload) => Err(JoinError::panic(payload)),
+            Err(payload) => Err(JoinError::panic(id, payload)),
         };
-        Self::finish(stage, result);
+        Self::finish(stage, result, id);
         Poll::Ready(())
     }
 
-    /// Replaces the future by its result. The future is dropped first, in
-    /// place; a panic in its `Drop` is caught and becomes the result.
-    fn finish(stage: &mut Stage<F>, result: Result<F::Output, JoinError>) {
+    /// Replaces the future of task `id` by its result. The future is
+    /// dropped first, in place; a panic in its `Drop` is caught and becomes
+    /// the result.
+    fn finish(stage: &mut Stage<F>, result: Result<F::Output, JoinError>, id: Id) {
         let result = match Self::drop_future_in_place(stage) {
             Ok(()) => result,
-            Err(payload) => Err(JoinError::panic(payload)),
+            Err(payload) => Err(JoinError::panic(id, payload)),
         };
         *stage = Stage::Finished(result);
     }
@@ -196,10 +218,13 @@ impl<F: Future> TaskCell<F> {
     ///
     /// As for [`stage`](Self::stage), and the stage must be `Running`.
     unsafe fn cancel(ptr: NonNull<Header>) {
+        // SAFETY: forwarded contract (a live task); the header is only
+        // ever borrowed shared.
+        let id = unsafe { ptr.as_ref() }.id;
         // SAFETY: forwarded contract.
         let stage = unsafe { Self::stage(ptr) };
         debug_assert!(matches!(stage, Stage::Running(_)));
-        Self::finish(stage, Err(JoinError::cancelled()));
+        Self::finish(stage, Err(JoinError::cancelled(id)), id);
     }
 
     /// # Safety
@@ -273,9 +298,9 @@ pub(crate) struct NewTask<T> {
     pub(crate) join: JoinHandle<T>,
 }
 
-/// Allocates a task for `future`, scheduled on `scheduler`, with a
+/// Allocates task `id` for `future`, scheduled on `scheduler`, with a
 /// `JoinHandle`.
-pub(crate) fn new_task<F>(future: F, scheduler: Arc<dyn Schedule>) -> NewTask<F::Output>
+pub(crate) fn new_task<F>(id: Id, future: F, scheduler: Arc<dyn Schedule>) -> NewTask<F::Output>
 where
     F: Future + 'static,
     F::Output: 'static,
@@ -284,6 +309,7 @@ where
         header: Header {
             state: State::new_spawned(3),
             vtable: &TaskCell::<F>::VTABLE,
+            id,
             queue_next: AtomicPtr::new(ptr::null_mut()),
             owned_prev: StdCell::new(None),
             owned_next: StdCell::new(None),
@@ -441,6 +467,7 @@ impl TaskRef {
         // as long as this borrowed waker can be used (the poll below).
         let waker = ManuallyDrop::new(unsafe { Waker::from_raw(raw) });
         let mut cx = Context::from_waker(&waker);
+        let _current = Current::enter(self.header().id);
         // SAFETY: forwarded contract (executor thread, future present).
         unsafe { (self.header().vtable.poll)(self.ptr, &mut cx) }
     }
@@ -451,6 +478,8 @@ impl TaskRef {
     ///
     /// Executor thread only, and the future must still be present.
     unsafe fn cancel(&self) {
+        // The future's `Drop` is the task's code too.
+        let _current = Current::enter(self.header().id);
         // SAFETY: forwarded contract.
         unsafe { (self.header().vtable.cancel)(self.ptr) }
     }
@@ -461,6 +490,9 @@ impl TaskRef {
     ///
     /// Executor thread only, and the future must be gone.
     pub(crate) unsafe fn drop_output(&self) {
+        // The output's `Drop` runs as the task's code, as in tokio (also
+        // when a `JoinHandle` dropped outside any task drops it).
+        let _current = Current::enter(self.header().id);
         // SAFETY: forwarded contract.
         unsafe { (self.header().vtable.drop_output)(self.ptr) }
     }

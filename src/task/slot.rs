@@ -14,9 +14,11 @@
 //!
 //! The producing side is a [`Completer`]: [`Completer::complete`] stores
 //! the value and wakes the joiner; dropping a completer that never
-//! completed stores the value its `on_drop` makes (a cancellation), so a
-//! job dropped unrun or a future dropped by a runtime shutdown still ends
-//! its handle's wait.
+//! completed marks the slot done with nothing in it, so a job dropped
+//! unrun or a future dropped by a runtime shutdown still ends its handle's
+//! wait. What "nothing" means is the joiner's to say: a `JoinHandle`
+//! reports a cancellation, naming the task's id, which it keeps itself
+//! (the slot need not know it).
 //!
 //! This file names nothing else in groundup (the slot is generic in what it
 //! carries) and takes its lock from `crate::loom`, so the model checker
@@ -33,8 +35,11 @@ pub(crate) struct Slot<T> {
 }
 
 struct State<T> {
+    /// What the work produced; `None` once `done` if the completer was
+    /// dropped without completing (or once taken).
     value: Option<T>,
-    /// A value was stored (it may have been taken since).
+    /// The work is over: a value was stored (it may have been taken
+    /// since), or the completer was dropped without one.
     done: bool,
     /// The joiner took the value.
     taken: bool,
@@ -47,12 +52,10 @@ struct State<T> {
 /// The producing side; see the module docs.
 pub(crate) struct Completer<T> {
     slot: Option<Arc<Slot<T>>>,
-    on_drop: fn() -> T,
 }
 
-/// A new slot and its completer; `on_drop` makes the value stored if the
-/// completer is dropped without completing.
-pub(crate) fn pair<T>(on_drop: fn() -> T) -> (Arc<Slot<T>>, Completer<T>) {
+/// A new slot and its completer.
+pub(crate) fn pair<T>() -> (Arc<Slot<T>>, Completer<T>) {
     let slot = Arc::new(Slot {
         state: Mutex::new(State {
             value: None,
@@ -63,7 +66,7 @@ pub(crate) fn pair<T>(on_drop: fn() -> T) -> (Arc<Slot<T>>, Completer<T>) {
             runner: None,
         }),
     });
-    let completer = Completer { slot: Some(Arc::clone(&slot)), on_drop };
+    let completer = Completer { slot: Some(Arc::clone(&slot)) };
     (slot, completer)
 }
 
@@ -74,19 +77,20 @@ impl<T> Slot<T> {
         self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// The joiner's poll: the value if it is there, or `Pending` with the
-    /// joiner's waker stored.
+    /// The joiner's poll: once the work is over, its value, or `None` if
+    /// the completer was dropped without one; until then `Pending`, with
+    /// the joiner's waker stored.
     ///
     /// # Panics
     ///
     /// If the value was already taken (a `JoinHandle` polled after it
     /// returned).
-    pub(crate) fn poll(&self, cx: &Context<'_>) -> Poll<T> {
+    pub(crate) fn poll(&self, cx: &Context<'_>) -> Poll<Option<T>> {
         let mut state = self.lock();
         assert!(!state.taken, "JoinHandle polled after it returned its output");
-        if let Some(value) = state.value.take() {
+        if state.done {
             state.taken = true;
-            return Poll::Ready(value);
+            return Poll::Ready(state.value.take());
         }
         match &state.joiner {
             Some(waker) if waker.will_wake(cx.waker()) => {}
@@ -106,7 +110,8 @@ impl<T> Slot<T> {
         false
     }
 
-    /// Whether the value was stored (taken or not).
+    /// Whether the work is over (its value stored, taken or not, or its
+    /// completer dropped).
     pub(crate) fn is_done(&self) -> bool {
         self.lock().done
     }
@@ -126,12 +131,13 @@ impl<T> Slot<T> {
         }
     }
 
-    fn store(&self, value: T) {
+    /// Ends the work with `value` (`None`: the completer was dropped).
+    fn store(&self, value: Option<T>) {
         let mut state = self.lock();
         if state.done {
             return;
         }
-        state.value = Some(value);
+        state.value = value;
         state.done = true;
         state.runner = None;
         let joiner = state.joiner.take();
@@ -150,7 +156,7 @@ impl<T> Completer<T> {
     /// Stores `value` and wakes the joiner.
     pub(crate) fn complete(mut self, value: T) {
         if let Some(slot) = self.slot.take() {
-            slot.store(value);
+            slot.store(Some(value));
         }
     }
 
@@ -177,7 +183,7 @@ impl<T> Completer<T> {
 impl<T> Drop for Completer<T> {
     fn drop(&mut self) {
         if let Some(slot) = self.slot.take() {
-            slot.store((self.on_drop)());
+            slot.store(None);
         }
     }
 }
