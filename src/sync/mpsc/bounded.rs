@@ -307,11 +307,17 @@ impl<T> Sender<T> {
     /// assert_eq!(tx.try_reserve().unwrap_err(), TrySendError::Full(()));
     /// ```
     pub fn try_reserve(&self) -> Result<Permit<'_, T>, TrySendError<()>> {
-        match self.chan.slots().try_acquire(1) {
-            Ok(()) => Ok(Permit { chan: &self.chan }),
-            Err(TryAcquireError::NoPermits) => Err(TrySendError::Full(())),
-            Err(TryAcquireError::Closed) => Err(TrySendError::Closed(())),
-        }
+        self.try_reserve_slots(1)?;
+        Ok(Permit { chan: &self.chan })
+    }
+
+    /// `n` slots if they are free now: [`reserve_slots`](Self::reserve_slots)
+    /// without the wait.
+    fn try_reserve_slots(&self, n: usize) -> Result<(), TrySendError<()>> {
+        self.chan.slots().try_acquire(n).map_err(|e| match e {
+            TryAcquireError::NoPermits => TrySendError::Full(()),
+            TryAcquireError::Closed => TrySendError::Closed(()),
+        })
     }
 
     /// Reserves room for `n` messages if it is all free now, as
@@ -338,11 +344,8 @@ impl<T> Sender<T> {
         if n > self.max_capacity() {
             return Err(TrySendError::Full(()));
         }
-        match self.chan.slots().try_acquire(n) {
-            Ok(()) => Ok(PermitIterator { chan: &self.chan, n }),
-            Err(TryAcquireError::NoPermits) => Err(TrySendError::Full(())),
-            Err(TryAcquireError::Closed) => Err(TrySendError::Closed(())),
-        }
+        self.try_reserve_slots(n)?;
+        Ok(PermitIterator { chan: &self.chan, n })
     }
 
     /// As [`try_reserve`](Self::try_reserve), with a permit that owns this
