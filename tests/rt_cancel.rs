@@ -95,12 +95,41 @@ fn a_panicking_task_gives_is_panic_and_the_runtime_goes_on() {
         });
         let err = h.await.unwrap_err();
         assert!(err.is_panic() && !err.is_cancelled());
-        assert_eq!(err.to_string(), "task panicked: boom in a task");
+        let id = err.id();
+        assert_eq!(err.to_string(), format!("task {id} panicked with message \"boom in a task\""));
+        assert_eq!(
+            format!("{err:?}"),
+            format!("JoinError::Panic({id:?}, \"boom in a task\", ...)")
+        );
         let payload = err.into_panic();
         assert_eq!(*payload.downcast::<&str>().unwrap(), "boom in a task");
 
         // Still running tasks afterwards.
         assert_eq!(groundup::spawn(async { 1 }).await.unwrap(), 1);
+    });
+}
+
+#[test]
+fn a_join_error_names_its_task_as_tokio_does_whatever_the_payload() {
+    groundup::block_on(async {
+        let formatted = groundup::spawn(async { panic!("disk {} on fire", 3) });
+        let err = formatted.await.unwrap_err();
+        let id = err.id();
+        assert_eq!(err.to_string(), format!("task {id} panicked with message \"disk 3 on fire\""));
+
+        let opaque = groundup::spawn(async { std::panic::panic_any(42_u32) });
+        let err = opaque.await.unwrap_err();
+        let id = err.id();
+        assert_eq!(err.to_string(), format!("task {id} panicked"));
+        assert_eq!(format!("{err:?}"), format!("JoinError::Panic({id:?}, ...)"));
+        assert_eq!(*err.into_panic().downcast::<u32>().unwrap(), 42);
+
+        let cancelled = groundup::spawn(std::future::pending::<()>());
+        cancelled.abort();
+        let err = cancelled.await.unwrap_err();
+        let id = err.id();
+        assert_eq!(err.to_string(), format!("task {id} was cancelled"));
+        assert_eq!(format!("{err:?}"), format!("JoinError::Cancelled({id:?})"));
     });
 }
 

@@ -385,7 +385,7 @@ impl<T> fmt::Debug for JoinHandle<T> {
 ///     task.abort();
 ///     let err = task.await.unwrap_err();
 ///     assert!(err.is_cancelled());
-///     assert_eq!(err.to_string(), "task was cancelled");
+///     assert_eq!(err.to_string(), format!("task {} was cancelled", err.id()));
 /// }
 /// ```
 pub struct JoinError {
@@ -457,12 +457,16 @@ impl JoinError {
 }
 
 impl fmt::Display for JoinError {
+    /// tokio's wording: `task 7 was cancelled`, `task 7 panicked with
+    /// message "boom"`, or `task 7 panicked` for a payload that is not a
+    /// string.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.repr {
-            Repr::Cancelled => f.write_str("task was cancelled"),
-            Repr::Panic(p) => {
-                write!(f, "task panicked: {}", crate::util::panic::message(p.as_ref()))
-            }
+            Repr::Cancelled => write!(f, "task {} was cancelled", self.id),
+            Repr::Panic(p) => match crate::util::panic::text(p.as_ref()) {
+                Some(message) => write!(f, "task {} panicked with message {message:?}", self.id),
+                None => write!(f, "task {} panicked", self.id),
+            },
         }
     }
 }
@@ -471,10 +475,10 @@ impl fmt::Debug for JoinError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.repr {
             Repr::Cancelled => write!(f, "JoinError::Cancelled({:?})", self.id),
-            Repr::Panic(p) => {
-                let message = crate::util::panic::message(p.as_ref());
-                write!(f, "JoinError::Panic({:?}, {message:?})", self.id)
-            }
+            Repr::Panic(p) => match crate::util::panic::text(p.as_ref()) {
+                Some(message) => write!(f, "JoinError::Panic({:?}, {message:?}, ...)", self.id),
+                None => write!(f, "JoinError::Panic({:?}, ...)", self.id),
+            },
         }
     }
 }

@@ -37,9 +37,14 @@ pub(crate) fn warn(args: std::fmt::Arguments<'_>) {
 /// The text of a panic payload (`panic!` with a literal or with format
 /// arguments), or a placeholder for any other payload.
 pub(crate) fn message(payload: &(dyn std::any::Any + Send)) -> &str {
+    text(payload).unwrap_or("(a non-string payload)")
+}
+
+/// The text of a panic payload, if it is one: `panic!` with a literal
+/// makes a `&'static str`, with format arguments a `String`.
+pub(crate) fn text(payload: &(dyn std::any::Any + Send)) -> Option<&str> {
     payload
         .downcast_ref::<&str>()
         .copied()
         .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
-        .unwrap_or("(a non-string payload)")
 }
