@@ -31,7 +31,11 @@ use crate::runtime::Handle;
 /// finishes; dropping the set aborts every task still in it. As with
 /// [`spawn`](crate::spawn), tasks need not be `Send` (tokio's
 /// `JoinSet::spawn` asks for `Send`; its `spawn_local` is the same as
-/// `spawn` here).
+/// `spawn` here, outside an entered [`LocalSet`]). Besides the current
+/// runtime, members may be spawned through a [`Handle`]
+/// ([`spawn_on`](JoinSet::spawn_on),
+/// [`spawn_blocking_on`](JoinSet::spawn_blocking_on)) or onto a
+/// `LocalSet` ([`spawn_local_on`](JoinSet::spawn_local_on)).
 ///
 /// ```
 /// use std::time::Duration;
@@ -174,8 +178,10 @@ impl<T> JoinSet<T> {
         self.insert(crate::spawn(future))
     }
 
-    /// The same as [`spawn`](JoinSet::spawn), under tokio's name for
-    /// spawning a `!Send` future (every groundup task is local).
+    /// [`task::spawn_local`](crate::task::spawn_local) as a member of the
+    /// set: the same as [`spawn`](JoinSet::spawn) (every groundup task is
+    /// local), unless a [`LocalSet::enter`] guard lives on this thread,
+    /// which makes the task the entered set's.
     ///
     /// ```
     /// groundup::block_on(async {
@@ -191,7 +197,7 @@ impl<T> JoinSet<T> {
         F: Future<Output = T> + 'static,
         T: 'static,
     {
-        self.spawn(future)
+        self.insert(crate::task::spawn_local(future))
     }
 
     /// Runs `f` on the runtime's blocking pool as a member of the set (see
