@@ -484,7 +484,11 @@ impl<T> Drop for Sender<T> {
         // last one's close (Acquire), so their version bumps come before
         // `CLOSED` in the state word's order, and a receiver that sees
         // `CLOSED` sees their values too (`changed` reports the unseen one
-        // before the error). `checks/loom` models this.
+        // before the error). `checks/loom` models the race of two senders
+        // (no lost wake, the value before the error); it passes with
+        // Relaxed here too, so it is this argument, not the model, that
+        // asks for AcqRel: without it nothing orders another sender's
+        // bump before this `CLOSED` in the state word.
         if self.shared.senders.fetch_sub(1, Ordering::AcqRel) != 1 {
             return;
         }
