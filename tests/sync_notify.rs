@@ -338,8 +338,7 @@ fn a_const_new_static_notify_wakes_a_task_from_a_std_thread() {
 
 #[test]
 fn const_new_starts_like_new_with_no_permit() {
-    const FRESH: Notify = Notify::const_new();
-    let fresh = FRESH;
+    let fresh = const { Notify::const_new() };
     let mut notified = pin!(fresh.notified());
     assert!(!notified.as_mut().enable(), "no permit stored");
     fresh.notify_one();
