@@ -237,3 +237,173 @@ fn join_next_waits_then_wakes() {
         assert!(next.await.unwrap().is_ok());
     });
 }
+
+#[test]
+fn join_all_returns_every_output_in_completion_order() {
+    groundup::block_on(async {
+        let mut set = JoinSet::new();
+        let mut gates = gated(&mut set, 3);
+        let joined = groundup::spawn(set.join_all());
+        for i in [1, 2, 0] {
+            gates[i].take().unwrap().send(()).unwrap();
+            yield_now().await;
+        }
+        assert_eq!(joined.await.unwrap(), [1, 2, 0]);
+    });
+}
+
+#[test]
+fn join_all_of_an_empty_set_is_empty() {
+    groundup::block_on(async {
+        assert!(JoinSet::<u8>::new().join_all().await.is_empty());
+    });
+}
+
+#[test]
+fn a_panic_in_a_member_resumes_in_join_all_and_aborts_the_rest() {
+    groundup::block_on(async {
+        let drops = Rc::new(Cell::new(0));
+        let mut set = JoinSet::new();
+        let guard = DropCount(drops.clone());
+        set.spawn(async move {
+            let _guard = guard;
+            pending::<()>().await
+        });
+        set.spawn(async { std::panic::panic_any(42u32) });
+        let err = groundup::spawn(set.join_all()).await.unwrap_err();
+        // The member's own payload, not a message about it.
+        assert_eq!(*err.into_panic().downcast::<u32>().unwrap(), 42);
+        // The set was dropped by the unwind: its pending member is aborted,
+        // and its future dropped at the executor's next turn.
+        for _ in 0..3 {
+            yield_now().await;
+        }
+        assert_eq!(drops.get(), 1);
+    });
+}
+
+#[test]
+fn a_cancelled_member_makes_join_all_panic_with_its_error() {
+    groundup::block_on(async {
+        let mut set = JoinSet::new();
+        set.spawn(pending::<()>()).abort();
+        let err = groundup::spawn(set.join_all()).await.unwrap_err();
+        let message = *err.into_panic().downcast::<String>().unwrap();
+        assert!(message.ends_with("was cancelled"), "{message}");
+    });
+}
+
+#[test]
+fn collect_spawns_every_future_into_the_set() {
+    groundup::block_on(async {
+        let local = Rc::new(10); // !Send: groundup's bounds allow it
+        let set: JoinSet<usize> = (0..4)
+            .map(|i| {
+                let local = local.clone();
+                async move { *local + i }
+            })
+            .collect();
+        assert_eq!(set.len(), 4);
+        let mut outputs = set.join_all().await;
+        outputs.sort();
+        assert_eq!(outputs, [10, 11, 12, 13]);
+    });
+}
+
+#[test]
+fn extend_adds_to_the_members_already_there() {
+    groundup::block_on(async {
+        let mut set = JoinSet::new();
+        set.spawn(async { 0 });
+        set.extend((1..3).map(|i| async move { i }));
+        assert_eq!(set.len(), 3);
+        let mut outputs = set.join_all().await;
+        outputs.sort();
+        assert_eq!(outputs, [0, 1, 2]);
+    });
+}
+
+#[test]
+fn spawn_on_from_another_thread_runs_the_task_on_the_runtime_thread() {
+    let rt = groundup::Runtime::new().unwrap();
+    let handle = rt.handle().clone();
+    let runtime_thread = std::thread::current().id();
+    let other = std::thread::spawn(move || {
+        let mut set = JoinSet::new();
+        for _ in 0..2 {
+            set.spawn_on(async { std::thread::current().id() }, &handle);
+        }
+        handle.block_on(set.join_all())
+    });
+    rt.block_on(async {
+        while !other.is_finished() {
+            yield_now().await;
+        }
+    });
+    assert_eq!(other.join().unwrap(), [runtime_thread, runtime_thread]);
+}
+
+#[test]
+fn spawn_on_the_current_handle_joins_like_spawn() {
+    groundup::block_on(async {
+        let handle = groundup::runtime::Handle::current();
+        let mut set = JoinSet::new();
+        let (tx, rx) = oneshot::channel::<()>();
+        set.spawn_on(
+            async move {
+                rx.await.unwrap();
+                "second"
+            },
+            &handle,
+        );
+        set.spawn_on(async { "first" }, &handle);
+        let first = set.join_next().await.unwrap().unwrap();
+        tx.send(()).unwrap();
+        assert_eq!((first, set.join_next().await.unwrap().unwrap()), ("first", "second"));
+    });
+}
+
+#[test]
+fn spawn_local_on_before_a_runtime_starts_when_the_local_set_runs() {
+    let rt = groundup::Runtime::new().unwrap();
+    let local = groundup::task::LocalSet::new();
+    let mut set = JoinSet::new();
+    let not_send = Rc::new(Cell::new(0));
+    for i in 1..=3 {
+        let not_send = not_send.clone();
+        set.spawn_local_on(async move { not_send.set(not_send.get() + i) }, &local);
+    }
+    assert_eq!(not_send.get(), 0, "nothing runs before the LocalSet is driven");
+    assert_eq!(local.block_on(&rt, set.join_all()).len(), 3);
+    assert_eq!(not_send.get(), 6);
+}
+
+#[test]
+fn a_spawn_local_on_member_is_cancelled_with_its_local_set() {
+    groundup::block_on(async {
+        let local = groundup::task::LocalSet::new();
+        let mut set = JoinSet::new();
+        set.spawn_local_on(pending::<()>(), &local);
+        yield_now().await;
+        drop(local);
+        assert!(set.join_next().await.unwrap().unwrap_err().is_cancelled());
+    });
+}
+
+#[test]
+fn spawn_blocking_on_runs_on_the_handles_pool() {
+    let rt = groundup::Runtime::new().unwrap();
+    let mut set = JoinSet::new();
+    set.spawn_blocking_on(|| std::thread::current().name().map(String::from), rt.handle());
+    set.spawn_blocking_on(|| panic!("blocking member fails"), rt.handle());
+    let mut results: Vec<_> = rt.block_on(async {
+        let mut results = Vec::new();
+        while let Some(result) = set.join_next().await {
+            results.push(result);
+        }
+        results
+    });
+    results.sort_by_key(|result| result.is_err());
+    assert_eq!(results[0].as_ref().unwrap().as_deref(), Some("groundup-blocking"));
+    assert!(results[1].as_ref().unwrap_err().is_panic());
+}

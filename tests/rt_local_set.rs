@@ -1,6 +1,7 @@
 //! `LocalSet`, tokio's shape on groundup: `!Send` tasks spawned before the
 //! runtime runs, the set awaited until its tasks finish, `run_until` and
-//! `block_on`, and the set's drop cancelling what it still holds.
+//! `block_on`, the set's drop cancelling what it still holds, and
+//! `enter`: `task::spawn_local` onto the entered set while its guard lives.
 // miri: run (.ci/miri.sh runs every test file with this line; it needs no TCP)
 
 use std::cell::{Cell, RefCell};
@@ -115,5 +116,106 @@ fn an_empty_set_is_ready_at_once() {
     groundup::block_on(async {
         LocalSet::new().await;
         LocalSet::default().run_until(async {}).await;
+    });
+}
+
+#[test]
+fn spawn_local_under_an_enter_guard_belongs_to_the_set() {
+    groundup::block_on(async {
+        let local = LocalSet::new();
+        let ours = {
+            let _guard = local.enter();
+            task::spawn_local(std::future::pending::<()>())
+        };
+        let runtimes = task::spawn_local(std::future::pending::<()>()); // guard gone
+        yield_now().await; // both run, and wait
+        drop(local);
+        assert!(ours.await.unwrap_err().is_cancelled(), "cancelled with the set");
+        assert!(!runtimes.is_finished(), "the runtime's own task goes on");
+        runtimes.abort();
+    });
+}
+
+#[test]
+fn the_entered_set_waits_for_what_spawn_local_put_in_it() {
+    groundup::block_on(async {
+        let local = LocalSet::new();
+        let (release, gate) = groundup::sync::oneshot::channel::<()>();
+        let finished = Rc::new(Cell::new(false));
+        {
+            let _guard = local.enter();
+            let finished = Rc::clone(&finished);
+            drop(task::spawn_local(async move {
+                gate.await.unwrap();
+                finished.set(true);
+            }));
+        }
+        release.send(()).unwrap();
+        local.await; // ready only once the entered task has finished
+        assert!(finished.get());
+    });
+}
+
+#[test]
+fn spawn_local_under_an_enter_guard_outside_a_runtime_waits_in_the_set() {
+    let rt = Runtime::new().unwrap();
+    let local = LocalSet::new();
+    let ran = Rc::new(Cell::new(false));
+    let handle = {
+        let _guard = local.enter();
+        let ran = Rc::clone(&ran);
+        // No runtime here: without the guard this would panic.
+        task::spawn_local(async move { ran.set(true) })
+    };
+    assert!(!ran.get(), "nothing runs before the set is driven");
+    rt.block_on(local);
+    assert!(ran.get());
+    assert!(rt.block_on(handle).is_ok());
+}
+
+#[test]
+fn nested_enter_guards_restore_the_outer_set() {
+    groundup::block_on(async {
+        let outer = LocalSet::new();
+        let inner = LocalSet::new();
+        let _outer_guard = outer.enter();
+        let in_inner = {
+            let _inner_guard = inner.enter();
+            task::spawn_local(std::future::pending::<()>())
+        };
+        let in_outer = task::spawn_local(std::future::pending::<()>());
+        yield_now().await;
+        drop(inner);
+        assert!(in_inner.await.unwrap_err().is_cancelled());
+        assert!(!in_outer.is_finished(), "the outer set is entered again, and alive");
+        drop(outer);
+        assert!(in_outer.await.unwrap_err().is_cancelled());
+    });
+}
+
+#[test]
+fn a_guard_that_outlives_its_set_cancels_what_it_spawns() {
+    groundup::block_on(async {
+        let local = LocalSet::new();
+        let guard = local.enter();
+        drop(local);
+        let late = task::spawn_local(async { "never runs" });
+        assert!(late.await.unwrap_err().is_cancelled());
+        drop(guard);
+    });
+}
+
+#[test]
+fn join_set_spawn_local_follows_the_entered_set() {
+    groundup::block_on(async {
+        let local = LocalSet::new();
+        let mut set = task::JoinSet::new();
+        {
+            let _guard = local.enter();
+            set.spawn_local(std::future::pending::<()>());
+        }
+        yield_now().await;
+        drop(local);
+        assert!(set.join_next().await.unwrap().unwrap_err().is_cancelled());
     });
 }

@@ -266,3 +266,47 @@ fn interval_delay_keeps_the_schedule_when_no_tick_was_missed() {
         );
     });
 }
+
+#[test]
+fn a_timeout_error_is_the_same_type_at_tokios_path_and_the_short_one() {
+    let elapsed: time::error::Elapsed = paused(async {
+        time::timeout(Duration::from_secs(1), std::future::pending::<()>()).await.unwrap_err()
+    });
+    let short: time::Elapsed = elapsed; // one type, two paths
+    assert_eq!(short.to_string(), "deadline has elapsed");
+    assert_eq!(std::io::Error::from(short).kind(), std::io::ErrorKind::TimedOut);
+}
+
+#[test]
+fn each_timer_error_kind_answers_only_its_own_question() {
+    use time::error::Error;
+    let kinds = [
+        (Error::shutdown(), [true, false, false]),
+        (Error::at_capacity(), [false, true, false]),
+        (Error::invalid(), [false, false, true]),
+    ];
+    for (err, [shutdown, at_capacity, invalid]) in kinds {
+        assert_eq!(err.is_shutdown(), shutdown, "{err:?}");
+        assert_eq!(err.is_at_capacity(), at_capacity, "{err:?}");
+        assert_eq!(err.is_invalid(), invalid, "{err:?}");
+    }
+    assert_ne!(Error::shutdown(), Error::invalid());
+    assert_eq!(Error::invalid(), Error::invalid());
+}
+
+#[test]
+fn timer_errors_display_tokios_messages() {
+    use time::error::Error;
+    assert_eq!(
+        Error::at_capacity().to_string(),
+        "timer is at capacity and cannot create a new entry"
+    );
+    assert_eq!(Error::invalid().to_string(), "timer duration exceeds maximum duration");
+    // tokio's words, with groundup's name for the runtime.
+    assert_eq!(
+        Error::shutdown().to_string(),
+        "the timer is shutdown, must be called from the context of a groundup runtime"
+    );
+    let source: Box<dyn std::error::Error + Send + Sync> = Error::invalid().into();
+    assert!(source.source().is_none());
+}

@@ -352,3 +352,71 @@ fn a_receiver_that_always_finds_a_value_still_yields() {
         assert!(first < 1000, "{first}");
     });
 }
+
+#[test]
+fn sender_new_has_no_receiver_until_one_subscribes() {
+    let tx = broadcast::Sender::new(2);
+    assert_eq!(tx.receiver_count(), 0);
+    assert_eq!(tx.send(1).unwrap_err().0, 1);
+    let mut rx = tx.subscribe();
+    assert_eq!(tx.send(2).unwrap(), 1);
+    assert_eq!(rx.try_recv(), Ok(2));
+}
+
+#[test]
+fn closed_waits_for_the_last_receiver_and_a_subscribe_reopens() {
+    let (tx, rx) = broadcast::channel::<u8>(2);
+    let rx2 = rx.resubscribe();
+    let (count, waker) = counter();
+    let mut closed = Box::pin(tx.closed());
+    assert!(poll(closed.as_mut(), &waker).is_pending());
+    drop(rx);
+    assert!(poll(closed.as_mut(), &waker).is_pending(), "one receiver left");
+    drop(rx2);
+    assert!(count.0.load(Ordering::SeqCst) >= 1, "the last drop wakes it");
+    assert!(poll(closed.as_mut(), &waker).is_ready());
+    drop(closed);
+    let again = tx.subscribe();
+    assert!(poll(pin!(tx.closed()), &waker).is_pending(), "open again");
+    drop(again);
+}
+
+#[test]
+fn closed_returns_at_once_without_receivers() {
+    let tx = broadcast::Sender::<u8>::new(1);
+    assert!(poll(pin!(tx.closed()), Waker::noop()).is_ready());
+}
+
+#[test]
+fn a_std_thread_drops_the_last_receiver_while_a_task_waits_for_closed() {
+    for _ in 0..ROUNDS {
+        let (tx, rx) = broadcast::channel::<u8>(1);
+        let dropper = thread::spawn(move || drop(rx));
+        groundup::block_on(tx.closed());
+        dropper.join().unwrap();
+    }
+}
+
+#[test]
+fn senders_are_compared_by_channel() {
+    let (tx, _rx) = broadcast::channel::<()>(1);
+    let (other, _other_rx) = broadcast::channel::<()>(1);
+    assert!(tx.same_channel(&tx.clone()));
+    assert!(!tx.same_channel(&other));
+    assert!(tx.same_channel(&tx.downgrade().upgrade().unwrap()));
+}
+
+#[test]
+fn a_receiver_counts_the_senders_and_sees_the_close() {
+    let (tx, rx) = broadcast::channel::<()>(1);
+    let tx2 = tx.clone();
+    let weak = tx.downgrade();
+    assert_eq!((rx.sender_strong_count(), rx.sender_weak_count()), (2, 1));
+    drop(tx);
+    assert!(!rx.is_closed());
+    drop(tx2);
+    assert!(rx.is_closed(), "a weak sender does not keep it open");
+    assert_eq!((rx.sender_strong_count(), rx.sender_weak_count()), (0, 1));
+    drop(weak);
+    assert_eq!(rx.sender_weak_count(), 0);
+}

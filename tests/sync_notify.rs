@@ -321,3 +321,26 @@ fn notifications_and_drops_racing_from_threads_lose_no_permit() {
         assert!(poll_noop(pin!(notify.notified())).is_ready(), "the second notification survived");
     }
 }
+
+/// A `static`, so its `const_new` is evaluated at compile time: the line
+/// below fails to build if `Notify::const_new` is not a `const fn`.
+static STATIC_NOTIFY: Notify = Notify::const_new();
+
+#[test]
+fn a_const_new_static_notify_wakes_a_task_from_a_std_thread() {
+    groundup::block_on(async {
+        let notified = STATIC_NOTIFY.notified();
+        let notifier = thread::spawn(|| STATIC_NOTIFY.notify_waiters());
+        notified.await;
+        notifier.join().unwrap();
+    });
+}
+
+#[test]
+fn const_new_starts_like_new_with_no_permit() {
+    let fresh = const { Notify::const_new() };
+    let mut notified = pin!(fresh.notified());
+    assert!(!notified.as_mut().enable(), "no permit stored");
+    fresh.notify_one();
+    groundup::block_on(notified);
+}

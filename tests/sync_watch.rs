@@ -263,3 +263,104 @@ fn a_receiver_that_always_sees_a_change_still_yields() {
         assert!(round < 1000, "{round}");
     });
 }
+
+#[test]
+fn a_cloned_sender_keeps_the_channel_open_after_the_original_drops() {
+    groundup::block_on(async {
+        let (tx, mut rx) = watch::channel(0);
+        let clone = tx.clone();
+        drop(tx);
+        assert!(rx.has_changed().is_ok(), "a sender is left");
+        clone.send(1).unwrap();
+        rx.changed().await.unwrap();
+        assert_eq!(*rx.borrow_and_update(), 1);
+        drop(clone);
+        assert!(rx.changed().await.is_err(), "the last sender is gone");
+    });
+}
+
+#[test]
+fn a_waiting_changed_fails_only_when_the_last_sender_drops() {
+    let (tx, mut rx) = watch::channel(());
+    let clone = tx.clone();
+    let (count, waker) = counter();
+    let mut changed = Box::pin(rx.changed());
+    assert!(poll(changed.as_mut(), &waker).is_pending());
+    drop(tx);
+    assert!(poll(changed.as_mut(), &waker).is_pending(), "the clone keeps it open");
+    drop(clone);
+    assert!(count.0.load(Ordering::SeqCst) >= 1);
+    assert!(matches!(poll(changed.as_mut(), &waker), Poll::Ready(Err(_))));
+}
+
+#[test]
+fn sender_count_follows_clones_and_drops() {
+    let (tx, rx) = watch::channel(());
+    assert_eq!(tx.sender_count(), 1);
+    let clones: Vec<_> = (0..3).map(|_| tx.clone()).collect();
+    assert_eq!(tx.sender_count(), 4);
+    drop(clones);
+    assert_eq!(tx.sender_count(), 1);
+    assert_eq!(tx.receiver_count(), 1, "senders do not count as receivers");
+    drop(rx);
+}
+
+#[test]
+fn clones_send_on_the_same_channel_and_share_its_value() {
+    let (tx, rx) = watch::channel(0);
+    let clone = tx.clone();
+    let (other, _other_rx) = watch::channel(0);
+    assert!(clone.same_channel(&tx));
+    assert!(!clone.same_channel(&other));
+    clone.send(5).unwrap();
+    assert_eq!(*tx.borrow(), 5);
+    assert_eq!(*rx.borrow(), 5);
+}
+
+#[test]
+fn sender_new_has_no_receiver_until_one_subscribes() {
+    let tx = watch::Sender::new("first");
+    assert_eq!(tx.receiver_count(), 0);
+    assert!(tx.is_closed());
+    assert_eq!(tx.send("lost").unwrap_err().0, "lost");
+    let mut rx = tx.subscribe();
+    assert!(!tx.is_closed());
+    assert_eq!(*rx.borrow_and_update(), "first");
+    tx.send("second").unwrap();
+    assert!(rx.has_changed().unwrap());
+    let default = watch::Sender::<u8>::default();
+    assert_eq!(*default.subscribe().borrow(), 0);
+}
+
+#[test]
+fn closed_on_a_clone_waits_for_the_receivers_not_the_senders() {
+    groundup::block_on(async {
+        let (tx, rx) = watch::channel(());
+        let clone = tx.clone();
+        groundup::spawn(async move { drop(rx) });
+        clone.closed().await;
+        assert!(tx.is_closed());
+    });
+}
+
+#[test]
+fn senders_on_two_std_threads_drop_while_a_task_waits() {
+    for _ in 0..ROUNDS {
+        let (tx, mut rx) = watch::channel(0);
+        let clone = tx.clone();
+        let last_send = thread::spawn(move || {
+            tx.send(1).unwrap();
+            drop(tx);
+        });
+        let dropper = thread::spawn(move || drop(clone));
+        groundup::block_on(async {
+            // The send comes before the close, whichever drop is last.
+            while rx.changed().await.is_ok() {
+                assert_eq!(*rx.borrow_and_update(), 1);
+            }
+            assert_eq!(*rx.borrow(), 1);
+        });
+        last_send.join().unwrap();
+        dropper.join().unwrap();
+    }
+}

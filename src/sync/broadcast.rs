@@ -30,6 +30,10 @@
 //! under a slot's lock): a `Clone` that waits on the channel would
 //! deadlock.
 //!
+//! [`Sender::closed`] waits the same way, on a second `Notify` that the
+//! last receiver's drop wakes, for the receiver count (kept under the
+//! lock) to reach zero.
+//!
 //! Senders are counted under the same lock. A [`WeakSender`] is counted
 //! apart: it holds the shared part but not the channel open, and
 //! [`upgrade`](WeakSender::upgrade) adds a sender only while the count is
@@ -183,6 +187,8 @@ struct Shared<T> {
     ring: Mutex<Ring<T>>,
     /// Woken (all) by every send and by the last sender's drop.
     sent: Notify,
+    /// Woken (all) by the last receiver's drop, for `Sender::closed`.
+    no_receivers: Notify,
 }
 
 /// What the lock guards.
@@ -284,18 +290,11 @@ impl<T> Ring<T> {
 /// tx.send("hello").unwrap();
 /// assert_eq!(rx.try_recv(), Ok("hello"));
 /// ```
+#[track_caller]
 pub fn channel<T: Clone>(capacity: usize) -> (Sender<T>, Receiver<T>) {
-    assert!(capacity > 0, "broadcast::channel: capacity is empty, give at least 1");
-    assert!(capacity <= usize::MAX >> 1, "broadcast::channel: requested capacity too large");
-    let slots = (0..capacity.next_power_of_two())
-        .map(|_| Slot { pos: 0, remaining: 0, value: None })
-        .collect();
-    let shared = Arc::new(Shared {
-        ring: Mutex::new(Ring { slots, tail: 0, receivers: 1, senders: 1, weak_senders: 0 }),
-        sent: Notify::new(),
-    });
-    let receiver = Receiver { shared: Arc::clone(&shared), next: 0 };
-    (Sender { shared }, receiver)
+    let sender = Sender::with_receivers(capacity, 1);
+    let receiver = Receiver { shared: Arc::clone(&sender.shared), next: 0 };
+    (sender, receiver)
 }
 
 /// Sends values to every receiver. Made by [`channel`]; `Clone` for more
@@ -334,6 +333,47 @@ pub struct Receiver<T> {
 }
 
 impl<T> Sender<T> {
+    /// A sender of a new channel that keeps up to `capacity` values (see
+    /// [`channel`]), with no receiver yet: [`send`](Sender::send) fails
+    /// until one [`subscribe`](Sender::subscribe)s.
+    ///
+    /// # Panics
+    ///
+    /// As [`channel`]: if `capacity` is 0, or larger than `usize::MAX / 2`.
+    ///
+    /// ```
+    /// use groundup::sync::broadcast;
+    ///
+    /// let tx = broadcast::Sender::new(4);
+    /// assert_eq!(tx.receiver_count(), 0);
+    /// assert!(tx.send("nobody listens").is_err());
+    /// let mut rx = tx.subscribe();
+    /// tx.send("heard").unwrap();
+    /// assert_eq!(rx.try_recv(), Ok("heard"));
+    /// ```
+    #[track_caller]
+    pub fn new(capacity: usize) -> Sender<T> {
+        Sender::with_receivers(capacity, 0)
+    }
+
+    /// The one sender of a new channel, counting `receivers` the caller
+    /// makes.
+    #[track_caller]
+    fn with_receivers(capacity: usize, receivers: usize) -> Sender<T> {
+        assert!(capacity > 0, "broadcast::channel: capacity is empty, give at least 1");
+        assert!(capacity <= usize::MAX >> 1, "broadcast::channel: requested capacity too large");
+        let slots = (0..capacity.next_power_of_two())
+            .map(|_| Slot { pos: 0, remaining: 0, value: None })
+            .collect();
+        let ring = Ring { slots, tail: 0, receivers, senders: 1, weak_senders: 0 };
+        let shared = Arc::new(Shared {
+            ring: Mutex::new(ring),
+            sent: Notify::new(),
+            no_receivers: Notify::new(),
+        });
+        Sender { shared }
+    }
+
     /// Sends `value` to every receiver that exists now, and returns how
     /// many that is; `Err` (with the value) if there is none. Never waits:
     /// into a full ring, it overwrites the oldest value (see the module
@@ -392,6 +432,44 @@ impl<T> Sender<T> {
     /// ```
     pub fn receiver_count(&self) -> usize {
         self.shared.lock().receivers
+    }
+
+    /// Waits until no receiver is left (at once if there is none now).
+    /// Cancel-safe. A later [`subscribe`](Sender::subscribe) opens the
+    /// channel again, as in tokio.
+    ///
+    /// ```
+    /// use groundup::sync::broadcast;
+    ///
+    /// # groundup::block_on(async {
+    /// let (tx, rx) = broadcast::channel::<u32>(4);
+    /// let rx2 = tx.subscribe();
+    /// groundup::spawn(async move { drop((rx, rx2)) });
+    /// tx.closed().await;
+    /// assert_eq!(tx.receiver_count(), 0);
+    /// # });
+    /// ```
+    pub async fn closed(&self) {
+        loop {
+            // Created before the count is read: see the module docs.
+            let notified = pin!(self.shared.no_receivers.notified());
+            if self.receiver_count() == 0 {
+                return;
+            }
+            notified.await;
+        }
+    }
+
+    /// Whether `self` and `other` send on the same channel.
+    ///
+    /// ```
+    /// let (tx, _rx) = groundup::sync::broadcast::channel::<()>(1);
+    /// let (other, _other_rx) = groundup::sync::broadcast::channel::<()>(1);
+    /// assert!(tx.same_channel(&tx.clone()));
+    /// assert!(!tx.same_channel(&other));
+    /// ```
+    pub fn same_channel(&self, other: &Sender<T>) -> bool {
+        Arc::ptr_eq(&self.shared, &other.shared)
     }
 
     /// How many values are queued: sent, kept, and not yet received by
@@ -677,12 +755,57 @@ impl<T> Receiver<T> {
     pub fn same_channel(&self, other: &Receiver<T>) -> bool {
         Arc::ptr_eq(&self.shared, &other.shared)
     }
+
+    /// How many [`Sender`]s there are.
+    ///
+    /// ```
+    /// let (tx, rx) = groundup::sync::broadcast::channel::<()>(1);
+    /// let tx2 = tx.clone();
+    /// assert_eq!(rx.sender_strong_count(), 2);
+    /// drop((tx, tx2));
+    /// assert_eq!(rx.sender_strong_count(), 0);
+    /// ```
+    pub fn sender_strong_count(&self) -> usize {
+        self.shared.lock().senders
+    }
+
+    /// How many [`WeakSender`]s there are.
+    ///
+    /// ```
+    /// let (tx, rx) = groundup::sync::broadcast::channel::<()>(1);
+    /// let weak = tx.downgrade();
+    /// assert_eq!(rx.sender_weak_count(), 1);
+    /// # drop(weak);
+    /// ```
+    pub fn sender_weak_count(&self) -> usize {
+        self.shared.lock().weak_senders
+    }
+
+    /// Whether every [`Sender`] is gone (weak ones do not count). The
+    /// values sent before are still received; then `recv` gives
+    /// [`RecvError::Closed`].
+    ///
+    /// ```
+    /// let (tx, rx) = groundup::sync::broadcast::channel::<()>(1);
+    /// assert!(!rx.is_closed());
+    /// drop(tx);
+    /// assert!(rx.is_closed());
+    /// ```
+    pub fn is_closed(&self) -> bool {
+        self.sender_strong_count() == 0
+    }
 }
 
 impl<T> Drop for Receiver<T> {
     fn drop(&mut self) {
-        let unneeded = self.shared.lock().leave(self.next);
+        let mut ring = self.shared.lock();
+        let unneeded = ring.leave(self.next);
+        let last = ring.receivers == 0;
+        drop(ring);
         drop(unneeded); // user code: outside the lock
+        if last {
+            self.shared.no_receivers.notify_waiters();
+        }
     }
 }
 

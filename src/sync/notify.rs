@@ -127,6 +127,30 @@ impl Notify {
         }
     }
 
+    /// As [`new`](Notify::new), in a `const` context: a `static` `Notify`
+    /// needs no `OnceLock` or `Arc`. Every part is const-constructible
+    /// (std's `AtomicUsize` and `Mutex`, and the waiter list), so this is
+    /// the same value `new` makes. Not under loom, whose types have no
+    /// `const` constructors.
+    ///
+    /// ```
+    /// use groundup::sync::Notify;
+    ///
+    /// static READY: Notify = Notify::const_new();
+    ///
+    /// # groundup::block_on(async {
+    /// groundup::spawn(async { READY.notify_one() });
+    /// READY.notified().await;
+    /// # });
+    /// ```
+    #[cfg(not(groundup_loom))]
+    pub const fn const_new() -> Notify {
+        Notify {
+            calls: AtomicUsize::new(0),
+            state: Mutex::new(State { permit: false, waiters: WaitList::new() }),
+        }
+    }
+
     fn lock(&self) -> MutexGuard<'_, State> {
         // Poisoning: nothing under this lock runs user code except a
         // waker's `clone` (in `refresh_waker`), which panics before the

@@ -10,18 +10,21 @@
 //! [`changed`](Receiver::changed) to learn of a newer one. Intermediate
 //! values may be skipped: a receiver sees the latest, not every one.
 //!
-//! This is tokio's `sync::watch`, with the same names and semantics (the
-//! `Sender` is not `Clone` here). `Send` and `Sync` when `T` is: a std
-//! thread or another runtime may send, and a receiver waiting in groundup
-//! wakes through the executor's cross-thread wake path.
+//! This is tokio's `sync::watch`, with the same names and semantics: the
+//! `Sender` is `Clone`, and the channel closes for the receivers when the
+//! last sender is dropped. `Send` and `Sync` when `T` is: a std thread or
+//! another runtime may send, and a receiver waiting in groundup wakes
+//! through the executor's cross-thread wake path.
 //!
 //! ## How it works
 //!
 //! The value sits under a `RwLock` (borrows are read guards, so receivers
 //! on several threads, or several on one, may hold them at once), beside a
 //! state word: a version, bumped by every change while the write lock is
-//! held, and a `CLOSED` bit set when the sender is dropped. Each receiver
-//! remembers the version it saw last. Waiting is a [`Notify`]: the sender
+//! held, and a `CLOSED` bit set when the last sender is dropped (the
+//! senders are counted apart, and only the drop that takes the count to
+//! zero sets the bit). Each receiver remembers the version it saw last.
+//! Waiting is a [`Notify`]: a sender
 //! changes the word, then calls `notify_waiters`; a receiver creates its
 //! `Notified` future *before* it compares versions, so a change between
 //! the comparison and the wait still completes the future (see
@@ -92,7 +95,7 @@ pub mod error {
     impl<T> std::error::Error for SendError<T> {}
 
     /// The error of [`Receiver::changed`](super::Receiver::changed) and
-    /// friends: the sender was dropped (and there is no unseen value).
+    /// friends: every sender was dropped (and there is no unseen value).
     ///
     /// ```
     /// use groundup::sync::watch;
@@ -116,28 +119,30 @@ pub mod error {
     impl std::error::Error for RecvError {}
 }
 
-/// The sender is gone: bit 0 of the state word. The version counts in the
+/// Every sender is gone: bit 0 of the state word. The version counts in the
 /// bits above (steps of 2).
 const CLOSED: usize = 1;
 /// One version step.
 const STEP: usize = 2;
 
-/// What the sender and the receivers share.
+/// What the senders and the receivers share.
 struct Shared<T> {
     value: RwLock<T>,
     /// The version (a multiple of `STEP`) plus `CLOSED`.
     state: AtomicUsize,
     receivers: AtomicUsize,
-    /// Woken (all) when the version changes or the sender goes.
+    /// `Sender`s; the drop that takes this to zero sets `CLOSED`.
+    senders: AtomicUsize,
+    /// Woken (all) when the version changes or the last sender goes.
     changed: Notify,
     /// Woken (all) when the last receiver goes.
     closed: Notify,
 }
 
 impl<T> Shared<T> {
-    /// The current version, and whether the sender is gone.
+    /// The current version, and whether every sender is gone.
     fn version(&self) -> (usize, bool) {
-        // Acquire: pairs with the sender's Release when it bumps the
+        // Acquire: pairs with a sender's Release when it bumps the
         // version or sets CLOSED (the value's lock orders the value itself).
         let state = self.state.load(Ordering::Acquire);
         (state & !CLOSED, state & CLOSED != 0)
@@ -167,20 +172,29 @@ impl<T> Shared<T> {
 /// # drop(tx);
 /// ```
 pub fn channel<T>(init: T) -> (Sender<T>, Receiver<T>) {
-    let shared = Arc::new(Shared {
-        value: RwLock::new(init),
-        state: AtomicUsize::new(0),
-        receivers: AtomicUsize::new(1),
-        changed: Notify::new(),
-        closed: Notify::new(),
-    });
-    let receiver = Receiver { shared: Arc::clone(&shared), version: 0 };
-    (Sender { shared }, receiver)
+    let sender = Sender::with_receivers(init, 1);
+    let receiver = Receiver { shared: Arc::clone(&sender.shared), version: 0 };
+    (sender, receiver)
 }
 
-/// Changes the channel's value. Made by [`channel`]; dropping it closes
-/// the channel (receivers still see the last value, and `changed` fails
-/// once they have seen it).
+/// Changes the channel's value. Made by [`channel`] or [`Sender::new`],
+/// and `Clone`: the channel stays open while any sender lives. Dropping
+/// the last one closes it (receivers still see the last value, and
+/// `changed` fails once they have seen it).
+///
+/// ```
+/// use groundup::sync::watch;
+///
+/// # groundup::block_on(async {
+/// let (tx, mut rx) = watch::channel(0);
+/// let tx2 = tx.clone();
+/// drop(tx);
+/// tx2.send(1).unwrap(); // the clone keeps the channel open
+/// rx.changed().await.unwrap();
+/// drop(tx2);
+/// assert!(rx.changed().await.is_err(), "the last sender is gone");
+/// # });
+/// ```
 pub struct Sender<T> {
     shared: Arc<Shared<T>>,
 }
@@ -241,6 +255,35 @@ impl<T> Deref for Ref<'_, T> {
 }
 
 impl<T> Sender<T> {
+    /// A sender of a new channel holding `init`, with no receiver yet
+    /// (so [`send`](Sender::send) fails until one
+    /// [`subscribe`](Sender::subscribe)s; the other send methods store).
+    ///
+    /// ```
+    /// let tx = groundup::sync::watch::Sender::new(0u8);
+    /// assert!(tx.send(3).is_err());
+    /// let rx = tx.subscribe();
+    /// assert!(tx.send(4).is_ok());
+    /// assert_eq!(*rx.borrow(), 4);
+    /// ```
+    pub fn new(init: T) -> Sender<T> {
+        Sender::with_receivers(init, 0)
+    }
+
+    /// The one sender of a new channel holding `init`, counting
+    /// `receivers` the caller makes.
+    fn with_receivers(init: T, receivers: usize) -> Sender<T> {
+        let shared = Arc::new(Shared {
+            value: RwLock::new(init),
+            state: AtomicUsize::new(0),
+            receivers: AtomicUsize::new(receivers),
+            senders: AtomicUsize::new(1),
+            changed: Notify::new(),
+            closed: Notify::new(),
+        });
+        Sender { shared }
+    }
+
     /// Stores `value` and notifies every receiver, or, if no receiver is
     /// left, gives it back as `Err` and stores nothing.
     ///
@@ -397,13 +440,74 @@ impl<T> Sender<T> {
         // a zero, as `closed` relies on.
         self.shared.receivers.load(Ordering::Acquire)
     }
+
+    /// How many senders there are, this one included.
+    ///
+    /// ```
+    /// let (tx, _rx) = groundup::sync::watch::channel(());
+    /// let tx2 = tx.clone();
+    /// assert_eq!(tx.sender_count(), 2);
+    /// drop(tx2);
+    /// assert_eq!(tx.sender_count(), 1);
+    /// ```
+    pub fn sender_count(&self) -> usize {
+        // Relaxed: a snapshot; nothing is read on the strength of it (the
+        // close itself is ordered through the state word).
+        self.shared.senders.load(Ordering::Relaxed)
+    }
+
+    /// Whether `self` and `other` send on the same channel.
+    ///
+    /// ```
+    /// let (tx, _rx) = groundup::sync::watch::channel(());
+    /// let (other, _other_rx) = groundup::sync::watch::channel(());
+    /// assert!(tx.same_channel(&tx.clone()));
+    /// assert!(!tx.same_channel(&other));
+    /// ```
+    pub fn same_channel(&self, other: &Sender<T>) -> bool {
+        Arc::ptr_eq(&self.shared, &other.shared)
+    }
+}
+
+impl<T> Clone for Sender<T> {
+    fn clone(&self) -> Sender<T> {
+        // Relaxed: `self` holds a count, so it cannot reach zero meanwhile;
+        // the `Arc` clone carries the channel across (as for `Arc` itself).
+        self.shared.senders.fetch_add(1, Ordering::Relaxed);
+        Sender { shared: Arc::clone(&self.shared) }
+    }
 }
 
 impl<T> Drop for Sender<T> {
     fn drop(&mut self) {
+        // AcqRel: every other sender's drop (Release) happens before the
+        // last one's close (Acquire), so their version bumps come before
+        // `CLOSED` in the state word's order, and a receiver that sees
+        // `CLOSED` sees their values too (`changed` reports the unseen one
+        // before the error). `checks/loom` models the race of two senders
+        // (no lost wake, the value before the error); it passes with
+        // Relaxed here too, so it is this argument, not the model, that
+        // asks for AcqRel: without it nothing orders another sender's
+        // bump before this `CLOSED` in the state word.
+        if self.shared.senders.fetch_sub(1, Ordering::AcqRel) != 1 {
+            return;
+        }
         // Release: pairs with `Shared::version`'s Acquire.
         self.shared.state.fetch_or(CLOSED, Ordering::Release);
         self.shared.changed.notify_waiters();
+    }
+}
+
+/// A sender of a new channel holding `T::default()`, with no receiver
+/// yet (see [`Sender::new`]).
+///
+/// ```
+/// let tx = groundup::sync::watch::Sender::<u32>::default();
+/// assert_eq!(*tx.subscribe().borrow(), 0);
+/// ```
+impl<T: Default> Default for Sender<T> {
+    fn default() -> Sender<T> {
+        Sender::new(T::default())
     }
 }
 
@@ -441,7 +545,7 @@ impl<T> Receiver<T> {
     }
 
     /// Whether there is a value this receiver has not seen, or
-    /// `Err(RecvError)` once the sender is gone.
+    /// `Err(RecvError)` once every sender is gone.
     ///
     /// ```
     /// let (tx, mut rx) = groundup::sync::watch::channel("a");
@@ -486,8 +590,8 @@ impl<T> Receiver<T> {
 
     /// Waits for a value this receiver has not seen, and marks it seen.
     ///
-    /// Returns at once if there is one already (even if the sender is
-    /// gone since); `Err(RecvError)` once the sender is gone and every
+    /// Returns at once if there is one already (even if every sender is
+    /// gone since); `Err(RecvError)` once every sender is gone and every
     /// value has been seen. Cancel-safe: a `changed` that loses a
     /// `select!` marks nothing seen.
     ///
@@ -511,7 +615,7 @@ impl<T> Receiver<T> {
     ///
     /// `f` sees the current value first, then each new one the receiver
     /// wakes for (intermediate values may be skipped). `Err(RecvError)`
-    /// once the sender is gone and the last value did not satisfy `f`.
+    /// once every sender is gone and the last value did not satisfy `f`.
     ///
     /// ```
     /// use groundup::sync::watch;
@@ -604,7 +708,10 @@ impl<T> Drop for Receiver<T> {
 
 impl<T: fmt::Debug> fmt::Debug for Sender<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Sender").field("receivers", &self.receiver_count()).finish()
+        f.debug_struct("Sender")
+            .field("senders", &self.sender_count())
+            .field("receivers", &self.receiver_count())
+            .finish()
     }
 }
 

@@ -21,7 +21,8 @@ use std::future::{Future, poll_fn};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Wake, Waker};
 
-use super::{AbortHandle, Id, JoinError, JoinHandle};
+use super::{AbortHandle, Id, JoinError, JoinHandle, LocalSet};
+use crate::runtime::Handle;
 
 /// A set of tasks spawned on the current runtime, awaited in the order
 /// they complete.
@@ -30,7 +31,11 @@ use super::{AbortHandle, Id, JoinError, JoinHandle};
 /// finishes; dropping the set aborts every task still in it. As with
 /// [`spawn`](crate::spawn), tasks need not be `Send` (tokio's
 /// `JoinSet::spawn` asks for `Send`; its `spawn_local` is the same as
-/// `spawn` here).
+/// `spawn` here, outside an entered [`LocalSet`]). Besides the current
+/// runtime, members may be spawned through a [`Handle`]
+/// ([`spawn_on`](JoinSet::spawn_on),
+/// [`spawn_blocking_on`](JoinSet::spawn_blocking_on)) or onto a
+/// `LocalSet` ([`spawn_local_on`](JoinSet::spawn_local_on)).
 ///
 /// ```
 /// use std::time::Duration;
@@ -173,8 +178,10 @@ impl<T> JoinSet<T> {
         self.insert(crate::spawn(future))
     }
 
-    /// The same as [`spawn`](JoinSet::spawn), under tokio's name for
-    /// spawning a `!Send` future (every groundup task is local).
+    /// [`task::spawn_local`](crate::task::spawn_local) as a member of the
+    /// set: the same as [`spawn`](JoinSet::spawn) (every groundup task is
+    /// local), unless a [`LocalSet::enter`] guard lives on this thread,
+    /// which makes the task the entered set's.
     ///
     /// ```
     /// groundup::block_on(async {
@@ -190,7 +197,7 @@ impl<T> JoinSet<T> {
         F: Future<Output = T> + 'static,
         T: 'static,
     {
-        self.spawn(future)
+        self.insert(crate::task::spawn_local(future))
     }
 
     /// Runs `f` on the runtime's blocking pool as a member of the set (see
@@ -214,6 +221,85 @@ impl<T> JoinSet<T> {
         T: Send + 'static,
     {
         self.insert(crate::task::spawn_blocking(f))
+    }
+
+    /// Spawns `future` on the runtime of `handle` as a member of the set
+    /// (see [`Handle::spawn`]), and returns a handle to abort it with.
+    ///
+    /// The bounds are tokio's, and [`Handle::spawn`]'s: the future may be
+    /// handed to the runtime from another thread, so it must be `Send`.
+    /// The set itself stays on the calling thread, as every `JoinHandle`
+    /// does: from another thread, drive it with [`Handle::block_on`].
+    ///
+    /// ```
+    /// use groundup::task::JoinSet;
+    ///
+    /// # fn main() -> std::io::Result<()> {
+    /// let rt = groundup::Runtime::new()?;
+    /// let mut set = JoinSet::new();
+    /// set.spawn_on(async { "on the runtime" }, rt.handle());
+    /// assert_eq!(rt.block_on(set.join_all()), ["on the runtime"]);
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[track_caller]
+    pub fn spawn_on<F>(&mut self, future: F, handle: &Handle) -> AbortHandle
+    where
+        F: Future<Output = T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.insert(handle.spawn(future))
+    }
+
+    /// Spawns `future` on `local_set` (see [`LocalSet::spawn_local`]) as a
+    /// member of this set: it is cancelled if the `LocalSet` is dropped
+    /// first, and the `LocalSet` waits for it. Outside a runtime, it starts
+    /// when the `LocalSet` is first driven.
+    ///
+    /// ```
+    /// use std::rc::Rc;
+    /// use groundup::task::{JoinSet, LocalSet};
+    ///
+    /// # fn main() -> std::io::Result<()> {
+    /// let rt = groundup::Runtime::new()?;
+    /// let local = LocalSet::new();
+    /// let mut set = JoinSet::new();
+    /// let not_send = Rc::new(4);
+    /// set.spawn_local_on(async move { *not_send }, &local);
+    /// assert_eq!(local.block_on(&rt, set.join_all()), [4]);
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[track_caller]
+    pub fn spawn_local_on<F>(&mut self, future: F, local_set: &LocalSet) -> AbortHandle
+    where
+        F: Future<Output = T> + 'static,
+        T: 'static,
+    {
+        self.insert(local_set.spawn_local(future))
+    }
+
+    /// Runs `f` on the blocking pool of `handle`'s runtime as a member of
+    /// the set (see [`Handle::spawn_blocking`]).
+    ///
+    /// ```
+    /// use groundup::task::JoinSet;
+    ///
+    /// # fn main() -> std::io::Result<()> {
+    /// let rt = groundup::Runtime::new()?;
+    /// let mut set = JoinSet::new();
+    /// set.spawn_blocking_on(|| (1..=10).sum::<u32>(), rt.handle());
+    /// assert_eq!(rt.block_on(set.join_all()), [55]);
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[track_caller]
+    pub fn spawn_blocking_on<F>(&mut self, f: F, handle: &Handle) -> AbortHandle
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        self.insert(handle.spawn_blocking(f))
     }
 
     fn insert(&mut self, handle: JoinHandle<T>) -> AbortHandle
@@ -365,6 +451,48 @@ impl<T> JoinSet<T> {
         None
     }
 
+    /// Waits for every task in the set and returns their outputs, in the
+    /// order the tasks finished (not the order they were spawned).
+    ///
+    /// # Panics
+    ///
+    /// If a task failed. A task's panic is resumed here, with its own
+    /// payload (`std::panic::resume_unwind`); a cancelled task panics with
+    /// its [`JoinError`]'s message. Either way the set is dropped as the
+    /// panic unwinds, which aborts the tasks still in it. To handle
+    /// failures otherwise, call [`join_next`](JoinSet::join_next) in a loop.
+    ///
+    /// Not cancel safe: dropped before it completes, it drops the set (and
+    /// aborts its tasks), and the outputs gathered so far are lost.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use groundup::task::JoinSet;
+    ///
+    /// #[groundup::main(start_paused = true)]
+    /// async fn main() {
+    ///     let mut set = JoinSet::new();
+    ///     for i in 0..3u64 {
+    ///         set.spawn(async move {
+    ///             groundup::time::sleep(Duration::from_secs(3 - i)).await;
+    ///             i
+    ///         });
+    ///     }
+    ///     assert_eq!(set.join_all().await, [2, 1, 0]);
+    /// }
+    /// ```
+    pub async fn join_all(mut self) -> Vec<T> {
+        let mut outputs = Vec::with_capacity(self.len());
+        while let Some(result) = self.join_next().await {
+            match result {
+                Ok(output) => outputs.push(output),
+                Err(err) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),
+                Err(err) => panic!("{err}"),
+            }
+        }
+        outputs
+    }
+
     /// Aborts every task in the set. They stay in it: `join_next` then
     /// returns each one's result (a cancellation, unless it had finished).
     ///
@@ -424,6 +552,74 @@ fn without_ids<T>(joined: Option<Result<(Id, T), JoinError>>) -> Option<Result<T
 impl<T> Default for JoinSet<T> {
     fn default() -> JoinSet<T> {
         JoinSet::new()
+    }
+}
+
+/// Collects futures into a [`JoinSet`], spawning each on the current
+/// runtime as [`JoinSet::spawn`] does.
+///
+/// The bounds are [`JoinSet::spawn`]'s, looser than tokio's (which asks
+/// for `F: Send` and `T: Send`): every groundup task runs on the runtime's
+/// own thread, so a `!Send` future may be collected too. Code written for
+/// tokio's bounds compiles unchanged.
+///
+/// # Panics
+///
+/// Outside a runtime, as [`spawn`](crate::spawn).
+///
+/// ```
+/// use groundup::task::JoinSet;
+///
+/// groundup::block_on(async {
+///     let set: JoinSet<_> = (0..10).map(|i| async move { i }).collect();
+///     let mut seen = set.join_all().await;
+///     seen.sort();
+///     assert_eq!(seen, (0..10).collect::<Vec<_>>());
+/// });
+/// ```
+impl<T, F> FromIterator<F> for JoinSet<T>
+where
+    F: Future<Output = T> + 'static,
+    T: 'static,
+{
+    #[track_caller]
+    fn from_iter<I: IntoIterator<Item = F>>(iter: I) -> JoinSet<T> {
+        let mut set = JoinSet::new();
+        set.extend(iter);
+        set
+    }
+}
+
+/// Spawns each future of an iterator into the set, as
+/// [`JoinSet::spawn`] does, with its bounds (looser than tokio's, as for
+/// the `FromIterator` impl).
+///
+/// # Panics
+///
+/// Outside a runtime, as [`spawn`](crate::spawn).
+///
+/// ```
+/// use groundup::task::JoinSet;
+///
+/// groundup::block_on(async {
+///     let mut set: JoinSet<_> = (0..5).map(|i| async move { i }).collect();
+///     set.extend((5..10).map(|i| async move { i }));
+///     assert_eq!(set.len(), 10);
+///     let mut seen = set.join_all().await;
+///     seen.sort();
+///     assert_eq!(seen, (0..10).collect::<Vec<_>>());
+/// });
+/// ```
+impl<T, F> Extend<F> for JoinSet<T>
+where
+    F: Future<Output = T> + 'static,
+    T: 'static,
+{
+    #[track_caller]
+    fn extend<I: IntoIterator<Item = F>>(&mut self, iter: I) {
+        for future in iter {
+            self.spawn(future);
+        }
     }
 }
 

@@ -32,7 +32,7 @@ pub use budget::{Unconstrained, consume_budget, unconstrained};
 pub use id::{Id, id, try_id};
 pub use join::{AbortHandle, JoinError, JoinHandle};
 pub use join_set::JoinSet;
-pub use local_set::LocalSet;
+pub use local_set::{LocalEnterGuard, LocalSet};
 pub use task_local::{AccessError, LocalKey, TaskLocalFuture};
 
 pub mod futures {
@@ -94,17 +94,19 @@ where
     }
 }
 
-/// The same as [`spawn`], under tokio's name for spawning a `!Send`
-/// future, so that code written for tokio's `LocalSet` ports by renaming.
+/// [`spawn`], under tokio's name for spawning a `!Send` future, so that
+/// code written for tokio's `LocalSet` ports by renaming.
 ///
 /// Every groundup task is local to the runtime's one thread, so no
-/// `LocalSet` is needed: `spawn_local` is an alias. (There is a
-/// [`LocalSet`], for code built around tokio's; see its docs for where it
-/// differs.)
+/// `LocalSet` is needed: outside one, `spawn_local` is [`spawn`]. While a
+/// [`LocalSet::enter`] guard lives on this thread, it spawns onto that set
+/// instead, as [`LocalSet::spawn_local`] (so the task is cancelled with
+/// the set, and may be spawned before any runtime runs). See
+/// [`LocalSet`]'s docs for where it differs from tokio's.
 ///
 /// # Panics
 ///
-/// As [`spawn`], outside a runtime.
+/// As [`spawn`], outside a runtime and outside an entered `LocalSet`.
 ///
 /// ```
 /// use std::rc::Rc;
@@ -121,7 +123,12 @@ where
     F: Future + 'static,
     F::Output: 'static,
 {
-    spawn(future)
+    // A `match`, not `unwrap_or_else`: `#[track_caller]` does not reach
+    // into a closure.
+    match local_set::spawn_onto_entered(future) {
+        Ok(join) => join,
+        Err(future) => spawn(future),
+    }
 }
 
 /// Runs the blocking closure `f` on the runtime's pool of blocking threads

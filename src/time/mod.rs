@@ -46,11 +46,13 @@
 //! them), `wheel.rs`, `clock.rs`, `instant.rs` (below the ambient context:
 //! they name no runtime), `current.rs` (what reads the current runtime's
 //! clock: `Instant::now`, `pause`, `resume`, `advance`), and one file per future:
-//! `sleep.rs`, `timeout.rs`, `interval.rs`.
+//! `sleep.rs`, `timeout.rs`, `interval.rs`; `error.rs`, tokio's
+//! `time::error` path for [`Elapsed`] and the timer [`error::Error`].
 
 mod clock;
 mod current;
 pub(crate) mod driver;
+pub mod error;
 mod instant;
 mod interval;
 mod sleep;
@@ -64,8 +66,3 @@ pub use instant::Instant;
 pub use interval::{Interval, MissedTickBehavior, interval, interval_at};
 pub use sleep::{Sleep, sleep, sleep_until};
 pub use timeout::{Elapsed, Timeout, timeout, timeout_at};
-
-/// The errors of this module, under tokio's path (`time::error::Elapsed`).
-pub mod error {
-    pub use super::timeout::Elapsed;
-}

@@ -6,7 +6,9 @@
 //! receiver creates its `Notified` future, then looks at the state. The
 //! models race a send, or the sender's drop (and a weak sender's upgrade
 //! against it), against a receiver's look and wait (and the last
-//! receiver's drop against `watch::Sender::closed`); a receiver that
+//! receiver's drop against `watch::Sender::closed` and
+//! `broadcast::Sender::closed`, and two watch senders' drops, one after a
+//! send, against `changed`); a receiver that
 //! looked too early and waited too late shows as a deadlock.
 
 #![allow(dead_code)] // the included files are the library's, not all used here
@@ -119,6 +121,41 @@ fn watch_changed_against_the_senders_drop() {
 fn watch_closed_against_the_last_receivers_drop() {
     model(|| {
         let (tx, rx) = watch::channel(());
+        let dropper = ::loom::thread::spawn(move || drop(rx));
+        block_on(tx.closed());
+        dropper.join().unwrap();
+    });
+}
+
+/// Two senders (a clone) on two threads, one sending then dropping, the
+/// other dropping, against `changed`: whichever drop is the last, the
+/// send comes before the close, so the receiver sees the value first and
+/// then the error; and it never waits forever. (It passes with a Relaxed
+/// sender count too: loom does not place the close before the other
+/// sender's bump here; `Sender::drop`'s comment argues the AcqRel.)
+#[test]
+fn watch_changed_against_two_senders_sending_and_dropping() {
+    model(|| {
+        let (tx, mut rx) = watch::channel(0);
+        let clone = tx.clone();
+        let sender = ::loom::thread::spawn(move || {
+            tx.send(1).unwrap();
+            drop(tx);
+        });
+        let dropper = ::loom::thread::spawn(move || drop(clone));
+        block_on(rx.changed()).unwrap();
+        assert_eq!(*rx.borrow_and_update(), 1);
+        assert!(block_on(rx.changed()).is_err());
+        sender.join().unwrap();
+        dropper.join().unwrap();
+    });
+}
+
+/// The last receiver's drop against `broadcast::Sender::closed`.
+#[test]
+fn broadcast_closed_against_the_last_receivers_drop() {
+    model(|| {
+        let (tx, rx) = broadcast::channel::<u8>(1);
         let dropper = ::loom::thread::spawn(move || drop(rx));
         block_on(tx.closed());
         dropper.join().unwrap();
