@@ -69,7 +69,6 @@
 //! ```
 
 use std::fmt;
-use std::pin::pin;
 
 use crate::loom::sync::{Arc, Mutex, MutexGuard};
 use crate::sync::notify::Notify;
@@ -450,14 +449,8 @@ impl<T> Sender<T> {
     /// # });
     /// ```
     pub async fn closed(&self) {
-        loop {
-            // Created before the count is read: see the module docs.
-            let notified = pin!(self.shared.no_receivers.notified());
-            if self.receiver_count() == 0 {
-                return;
-            }
-            notified.await;
-        }
+        let no_receivers = || (self.receiver_count() == 0).then_some(());
+        self.shared.no_receivers.wait_until(no_receivers).await
     }
 
     /// Whether `self` and `other` send on the same channel.
@@ -670,18 +663,19 @@ impl<T> Receiver<T> {
         // Spent before the ring is looked at, so a `recv` dropped here has
         // taken nothing.
         crate::coop::spend().await;
-        loop {
-            // Created before the ring is looked at: see the module docs.
-            let notified = pin!(shared.sent.notified());
+        // Each look at the ring comes after a `Notified` was created: see
+        // the module docs.
+        let check = || {
             // Bound first: the guard must not live into the `match` arms.
             let received = shared.lock().recv(next);
             match received {
-                Ok(value) => return Ok(value),
-                Err(TryRecvError::Lagged(n)) => return Err(RecvError::Lagged(n)),
-                Err(TryRecvError::Closed) => return Err(RecvError::Closed),
-                Err(TryRecvError::Empty) => notified.await,
+                Ok(value) => Some(Ok(value)),
+                Err(TryRecvError::Lagged(n)) => Some(Err(RecvError::Lagged(n))),
+                Err(TryRecvError::Closed) => Some(Err(RecvError::Closed)),
+                Err(TryRecvError::Empty) => None,
             }
-        }
+        };
+        shared.sent.wait_until(check).await
     }
 
     /// Receives the next value if there is one, without waiting.

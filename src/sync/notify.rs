@@ -39,7 +39,7 @@
 use std::fmt;
 use std::future::Future;
 use std::ops::Deref;
-use std::pin::Pin;
+use std::pin::{Pin, pin};
 // std's `Arc`, not the model checker's: it only owns the `Notify` for
 // `notified_owned` (loom's cannot be a `self` type), and takes no part in
 // the protocol.
@@ -178,6 +178,22 @@ impl Notify {
     /// ```
     pub fn notified(&self) -> Notified<'_> {
         Notified { inner: NotifiedWith::new(self) }
+    }
+
+    /// Waits until `check` gives `Some`, and returns what it gave: the wait
+    /// of each channel built on a `Notify` (a watch's `changed` and
+    /// `closed`, a broadcast's `recv` and `closed`). Each `check` runs
+    /// after a `Notified` future was created and before it is awaited, so
+    /// a `notify_waiters` between a check that failed and the wait still
+    /// completes the future: no wake is lost.
+    pub(crate) async fn wait_until<R>(&self, mut check: impl FnMut() -> Option<R>) -> R {
+        loop {
+            let notified = pin!(self.notified());
+            if let Some(ready) = check() {
+                return ready;
+            }
+            notified.await;
+        }
     }
 
     /// [`notified`](Notify::notified) for an `Arc<Notify>`: the future owns

@@ -52,7 +52,6 @@
 
 use std::fmt;
 use std::ops::Deref;
-use std::pin::pin;
 
 use crate::loom::sync::atomic::{AtomicUsize, Ordering};
 use crate::loom::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -401,14 +400,7 @@ impl<T> Sender<T> {
     /// # });
     /// ```
     pub async fn closed(&self) {
-        loop {
-            // Created before the check: see the module docs.
-            let notified = pin!(self.shared.closed.notified());
-            if self.is_closed() {
-                return;
-            }
-            notified.await;
-        }
+        self.shared.closed.wait_until(|| self.is_closed().then_some(())).await
     }
 
     /// A new receiver, which has seen the current value.
@@ -674,18 +666,17 @@ impl<T> Receiver<T> {
 async fn changed<T>(shared: &Shared<T>, seen: &mut usize) -> Result<(), RecvError> {
     // A receiver whose value always changed would otherwise never yield.
     crate::coop::spend().await;
-    loop {
-        // Created before the version is read: see the module docs.
-        let notified = pin!(shared.changed.notified());
-        match shared.version() {
-            (version, _) if version != *seen => {
-                *seen = version;
-                return Ok(());
-            }
-            (_, true) => return Err(RecvError(())),
-            _ => notified.await,
+    // Each look at the version comes after a `Notified` was created: see
+    // the module docs.
+    let check = || match shared.version() {
+        (version, _) if version != *seen => {
+            *seen = version;
+            Some(Ok(()))
         }
-    }
+        (_, true) => Some(Err(RecvError(()))),
+        _ => None,
+    };
+    shared.changed.wait_until(check).await
 }
 
 impl<T> Clone for Receiver<T> {
