@@ -10,9 +10,8 @@
 #
 # Miri interprets on one host thread, so one worker per CPU
 # (GROUNDUP_MIRI_WORKERS overrides) takes the next test binary off a shared
-# queue until it is empty, each worker in a target directory of its own
-# (cargo holds a target directory's lock for the whole run). Each binary's
-# output is printed once all are done, in queue order.
+# queue until it is empty (.ci/queue.sh), each worker in a target directory
+# of its own (cargo holds a target directory's lock for the whole run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,41 +27,11 @@ workers=${GROUNDUP_MIRI_WORKERS:-$(nproc)}
 echo "Miri runs the library tests and $((${#queue[@]} - 1)) test files, $workers at a time: ${queue[*]#--test=}"
 
 export MIRIFLAGS="${MIRIFLAGS:-} -Zmiri-strict-provenance"
-logs=target/miri-logs
-rm -rf "$logs"
-mkdir -p "$logs"
-printf '%s\n' "${!queue[@]}" >"$logs/queue"
 
-# next: pops the queue's first index (under a lock, as every worker pops).
-next() {
-    flock "$logs/queue.lock" sh -c 'head -n1 "$1"; sed -i 1d "$1"' sh "$logs/queue"
+# miri_one W JOB: one queued test binary, in worker W's target directory.
+miri_one() {
+    CARGO_TARGET_DIR="target/miri-worker-$1" cargo +nightly miri test -p groundup "$2"
 }
 
-# worker W: runs queued binaries until none is left; fails if any failed.
-worker() {
-    local w=$1 i status=0
-    while i=$(next) && [ -n "$i" ]; do
-        CARGO_TARGET_DIR="target/miri-worker-$w" \
-            cargo +nightly miri test -p groundup "${queue[i]}" >"$logs/$i.log" 2>&1 ||
-            { status=1; echo "${queue[i]}" >>"$logs/failed"; }
-    done
-    return "$status"
-}
-
-pids=()
-for ((w = 0; w < workers; w++)); do
-    worker "$w" &
-    pids+=($!)
-done
-failed=0
-for pid in "${pids[@]}"; do
-    wait "$pid" || failed=1
-done
-for i in "${!queue[@]}"; do
-    echo "== Miri: ${queue[i]}"
-    cat "$logs/$i.log"
-done
-if ((failed)); then
-    echo "Miri failed in: $(tr '\n' ' ' <"$logs/failed")" >&2
-fi
-exit "$failed"
+source .ci/queue.sh
+run_queue target/miri-logs "$workers" miri_one "${queue[@]}"
