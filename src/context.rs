@@ -31,8 +31,9 @@
 //! The context is held by `Rc`, so a guard that is leaked (`mem::forget`)
 //! or dropped out of order leaks or misplaces a reference, never a pointer
 //! to a freed runtime. Guards are meant to nest; each one restores what was
-//! current before it, and one dropped out of order panics (as tokio's
-//! `EnterGuard` does), after restoring.
+//! current before it. One dropped out of order changes nothing and panics,
+//! as tokio's `EnterGuard` does: restoring its "before" would undo the
+//! guards made after it, which are still alive.
 //!
 //! ## Driving is not the same as entered
 //!
@@ -297,25 +298,25 @@ impl Drop for Enter {
         let previous = std::mem::replace(&mut self.previous, Current::None);
         // `try_with`: a guard may drop while the thread's locals are being
         // destroyed; there is nothing left to restore then.
-        let in_order = AMBIENT.try_with(|ambient| {
-            // Dropped after the borrow ends: dropping the last `Rc` of a
-            // runtime drops its executor, which must not find the cell
-            // borrowed.
-            let mine = ambient.current.replace(previous);
-            ambient.driving.set(self.was_driving);
-            let in_order = ambient.depth.get() == self.depth;
-            ambient.depth.set(self.depth - 1);
-            (mine, in_order)
-        });
-        if let Ok((mine, in_order)) = in_order {
-            drop(mine);
-            if !in_order && !std::thread::panicking() {
-                panic!(
-                    "`EnterGuard`s dropped out of order: the guards of `Runtime::enter` and \
-                     `Handle::enter` must be dropped in the reverse order of their creation \
-                     (and not be held across an `.await`)"
-                );
+        let restored = AMBIENT.try_with(|ambient| {
+            if ambient.depth.get() != self.depth {
+                return Err(previous);
             }
+            ambient.depth.set(self.depth - 1);
+            ambient.driving.set(self.was_driving);
+            Ok(ambient.current.replace(previous))
+        });
+        // What is dropped here is dropped after the borrow ended: dropping
+        // the last `Rc` of a runtime drops its executor, whose tasks' drops
+        // may look at the context.
+        match restored {
+            Ok(Ok(mine)) => drop(mine),
+            Ok(Err(_unrestored)) if !std::thread::panicking() => panic!(
+                "`EnterGuard`s dropped out of order: the guards of `Runtime::enter` and \
+                 `Handle::enter` must be dropped in the reverse order of their creation (and \
+                 not be held across an `.await`)"
+            ),
+            Ok(Err(_)) | Err(_) => {}
         }
     }
 }
