@@ -341,7 +341,9 @@ impl Builder {
     /// let rt = groundup::runtime::Builder::new_current_thread()
     ///     .on_thread_start({
     ///         let started = Arc::clone(&started);
-    ///         move || drop(started.fetch_add(1, Ordering::Relaxed))
+    ///         move || {
+    ///             started.fetch_add(1, Ordering::Relaxed);
+    ///         }
     ///     })
     ///     .build()?;
     /// rt.block_on(rt.spawn_blocking(|| ())).unwrap();
@@ -373,7 +375,9 @@ impl Builder {
     /// let rt = groundup::runtime::Builder::new_current_thread()
     ///     .on_thread_stop({
     ///         let stopped = Arc::clone(&stopped);
-    ///         move || drop(stopped.fetch_add(1, Ordering::Relaxed))
+    ///         move || {
+    ///             stopped.fetch_add(1, Ordering::Relaxed);
+    ///         }
     ///     })
     ///     .build()?;
     /// rt.block_on(rt.spawn_blocking(|| ())).unwrap();
@@ -443,13 +447,17 @@ impl Builder {
     ///
     /// let unparked = Arc::new(AtomicUsize::new(0));
     /// let rt = groundup::runtime::Builder::new_current_thread()
+    ///     .start_paused(true)
     ///     .on_thread_unpark({
     ///         let unparked = Arc::clone(&unparked);
-    ///         move || drop(unparked.fetch_add(1, Ordering::Relaxed))
+    ///         move || {
+    ///             unparked.fetch_add(1, Ordering::Relaxed);
+    ///         }
     ///     })
     ///     .build()?;
-    /// // Waiting for a blocking job parks the executor at least once.
-    /// rt.block_on(rt.spawn_blocking(|| ())).unwrap();
+    /// // Paused time moves only when the executor is idle: it parks (and
+    /// // unparks) for the clock to jump to the timer.
+    /// rt.block_on(async { groundup::time::sleep(std::time::Duration::from_secs(1)).await });
     /// assert!(unparked.load(Ordering::Relaxed) >= 1);
     /// # Ok(())
     /// # }
