@@ -40,7 +40,7 @@ impl Id {
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
         // Zero only once the counter has wrapped (see the module docs):
         // draw again.
-        NonZeroU64::new(n).map_or_else(Id::next_raw, |n| n)
+        NonZeroU64::new(n).unwrap_or_else(Id::next_raw)
     }
 
     pub(crate) fn from_raw(raw: NonZeroU64) -> Id {
