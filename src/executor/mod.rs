@@ -142,8 +142,8 @@ pub(crate) use remote::{Injected, Remote};
 /// looks at the remote queue and the timers, and (with hand-off off)
 /// between two looks at the kernel. 61 is tokio's default event interval;
 /// tokio's current-thread default for its global queue is 31, and ours
-/// stays 61 because a look here takes the remote *and* inject queues whole
-/// (one swap each), so looking less often costs no fairness among the
+/// stays 61 because a look here takes the remote queue (one swap) and the
+/// inject queue (one lock) whole, so looking less often costs no fairness among the
 /// tasks already queued, only latency for the newcomers, which 61 short
 /// polls bound.
 pub(crate) const DEFAULT_INTERVAL: usize = 61;

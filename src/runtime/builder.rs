@@ -9,30 +9,8 @@
 //! the reactor (the events buffer's capacity) and the timers (paused
 //! start).
 //!
-//! ## The threads a groundup runtime has, and which settings reach them
-//!
-//! - **The thread that calls `block_on`** runs the executor. It is yours,
-//!   not the runtime's: nothing renames it or changes its stack. The park
-//!   hooks ([`on_thread_park`](Builder::on_thread_park) and
-//!   [`on_thread_unpark`](Builder::on_thread_unpark)) run on it, around
-//!   each wait for work, as on tokio's `current_thread` runtime.
-//! - **The blocking pool's threads** are what tokio's thread settings
-//!   configure on a `current_thread` runtime, and here too:
-//!   [`thread_name`](Builder::thread_name) (or
-//!   [`thread_name_fn`](Builder::thread_name_fn)),
-//!   [`thread_stack_size`](Builder::thread_stack_size),
-//!   [`on_thread_start`](Builder::on_thread_start) and
-//!   [`on_thread_stop`](Builder::on_thread_stop).
-//! - **The reactor thread** (`groundup-reactor`), which tokio does not
-//!   have, takes none of them. It runs no code of yours but wakers: it
-//!   polls the kernel while the executor is busy and hands the tasks that
-//!   events wake to the executor. A start hook exists to prepare a thread
-//!   for your code (a tracing span, a thread-local), and a name or stack
-//!   size for your code's needs, so none applies; and a fixed name keeps
-//!   the reactor recognisable in a debugger, `top -H` or a trace
-//!   (`GROUNDUP_TRACE=1` prints each system call's thread). Its stack is
-//!   std's default, which its loop (no recursion, a fixed events buffer on
-//!   the heap) is far from needing.
+//! Which threads the thread settings reach, and why the reactor thread
+//! is not among them, is said on [`Builder`] itself, where users read it.
 //!
 //! [`build`]: Builder::build
 
@@ -81,6 +59,32 @@ use crate::time::driver::Driver;
 /// # Ok(())
 /// # }
 /// ```
+///
+/// # The threads a groundup runtime has, and which settings reach them
+///
+/// - **The thread that calls `block_on`** runs the executor. It is yours,
+///   not the runtime's: nothing renames it or changes its stack. The park
+///   hooks ([`on_thread_park`](Builder::on_thread_park) and
+///   [`on_thread_unpark`](Builder::on_thread_unpark)) run on it, around
+///   each wait for work, as on tokio's `current_thread` runtime.
+/// - **The blocking pool's threads** are what tokio's thread settings
+///   configure on a `current_thread` runtime, and here too:
+///   [`thread_name`](Builder::thread_name) (or
+///   [`thread_name_fn`](Builder::thread_name_fn)),
+///   [`thread_stack_size`](Builder::thread_stack_size),
+///   [`on_thread_start`](Builder::on_thread_start) and
+///   [`on_thread_stop`](Builder::on_thread_stop).
+/// - **The reactor thread** (`groundup-reactor`), which tokio does not
+///   have, takes none of them. It runs no code of yours but wakers: it
+///   polls the kernel while the executor is busy and hands the tasks that
+///   events wake to the executor. A start hook exists to prepare a thread
+///   for your code (a tracing span, a thread-local), and a name or stack
+///   size for your code's needs, so none applies; and a fixed name keeps
+///   the reactor recognisable in a debugger, `top -H` or a trace
+///   (`GROUNDUP_TRACE=1` prints each system call's thread). Its stack is
+///   std's default, which its loop (no recursion, a fixed events buffer on
+///   the heap) is far from needing.
+///
 #[derive(Debug, Clone)]
 pub struct Builder {
     /// Spin, hand-off, the intervals, the park hooks.
@@ -260,7 +264,7 @@ impl Builder {
     /// A `current_thread` runtime's only threads of its own are the
     /// blocking pool's: the thread that calls `block_on` is the caller's
     /// and keeps its name, and groundup's reactor thread keeps
-    /// `groundup-reactor` (see the [module docs](self) for why).
+    /// `groundup-reactor` (see [`Builder`]'s docs for why).
     ///
     /// ```
     /// # fn main() -> std::io::Result<()> {
@@ -515,9 +519,12 @@ impl Builder {
     /// a [`Handle`] from another thread; as tokio's
     /// `global_queue_interval`. It is the length of the executor's batch:
     /// after one, the executor takes both queues whole and appends them to
-    /// its local run queue, and fires due timers. Default 61 (tokio's
-    /// `current_thread` default is 31; the executor's module docs say why
-    /// ours is longer).
+    /// its local run queue, and fires due timers. Default 61, where
+    /// tokio's `current_thread` default is 31: taking a queue whole is one
+    /// swap (or one lock) however long it is, so a longer interval costs no fairness
+    /// among the tasks already queued, only latency for the newcomers,
+    /// which 61 short polls bound (the default batch was 61 before the
+    /// setting existed, and the benchmarks were measured with it).
     ///
     /// The tasks collected join the back of the local queue, behind those
     /// already ready: a smaller interval lets newcomers join the line
