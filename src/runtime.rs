@@ -33,24 +33,35 @@
 //! other threads may hold to spawn on the runtime (`runtime/handle.rs`).
 //! Shutdown drops the tasks, then waits for the blocking jobs still running
 //! ([`Runtime::shutdown_timeout`] bounds the wait), then stops the reactor.
+//!
+//! [`Runtime::enter`] (and [`Handle::enter`]) make the runtime current on
+//! this thread without running it, as tokio's do: `groundup::spawn`,
+//! timers and sockets then find it outside `block_on`, and what is spawned
+//! runs at the next `block_on`. Where "current" is kept, and why entering
+//! is not driving, is `context.rs`'s business.
+//!
+//! The [`Builder`] (`runtime/builder.rs`) holds the settings and builds the
+//! runtime from them.
 
+mod builder;
 mod handle;
+mod id;
 
+pub use builder::Builder;
 pub(crate) use handle::Injected;
-pub use handle::{Handle, TryCurrentError};
+pub use handle::{EnterGuard, Handle, TryCurrentError};
+pub use id::Id;
 
 use std::fmt;
 use std::future::Future;
 use std::io;
 use std::marker::PhantomData;
+use std::rc::Rc;
 use std::time::Duration;
 
-use crate::blocking::spawner::{self, Spawner};
-use crate::context::{Enter, RuntimeContext};
-use crate::executor::Core;
+use crate::context::{self, Enter, RuntimeContext};
 use crate::reactor;
 use crate::task::JoinHandle;
-use crate::time::driver::Driver;
 
 /// A groundup runtime: one reactor thread and a single-threaded executor
 /// running on whichever thread calls [`block_on`](Runtime::block_on).
@@ -69,8 +80,9 @@ use crate::time::driver::Driver;
 /// ```
 pub struct Runtime {
     /// The executor, the reactor's handle and the timers: what tasks reach
-    /// through `crate::context` while this runtime runs.
-    context: RuntimeContext,
+    /// through `crate::context` while this runtime runs or is entered.
+    /// Shared (by `Rc`) only with the guards that make it current.
+    context: Rc<RuntimeContext>,
     reactor: reactor::Thread,
     handle: Handle,
     /// How long the shutdown waits for blocking jobs still running (`None`:
@@ -106,6 +118,61 @@ impl Runtime {
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
         let _enter = Enter::block_on(&self.context);
         self.context.executor.block_on(future)
+    }
+
+    /// Makes this runtime current on this thread until the guard is
+    /// dropped, without running it; as tokio's `Runtime::enter`.
+    ///
+    /// While the guard lives, what looks for "the current runtime" finds
+    /// this one: [`Handle::current`], [`groundup::spawn`](crate::spawn)
+    /// (the task is queued, and runs when the runtime is next driven by
+    /// [`block_on`](Runtime::block_on)), [`spawn_blocking`](crate::task::spawn_blocking),
+    /// creating a [`sleep`](crate::time::sleep), registering a socket
+    /// (`TcpStream::from_std`). `block_on` itself works under the guard.
+    ///
+    /// Guards nest: dropping one restores what was current before it. They
+    /// must be dropped in the reverse order of their creation, or the drop
+    /// panics (as tokio's); so do not hold one across an `.await`.
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// use groundup::task::JoinHandle;
+    ///
+    /// fn function_that_spawns(msg: String) -> JoinHandle<usize> {
+    ///     groundup::spawn(async move { msg.len() }) // would panic outside a runtime
+    /// }
+    ///
+    /// let rt = groundup::Runtime::new()?;
+    /// let _guard = rt.enter();
+    /// let task = function_that_spawns("Hello World!".to_string());
+    /// assert_eq!(rt.block_on(task).unwrap(), 12); // it runs here
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn enter(&self) -> EnterGuard<'_> {
+        EnterGuard::new(Enter::runtime(Rc::clone(&self.context)))
+    }
+
+    /// Runs `f` on the runtime's blocking pool and returns a handle to its
+    /// result: [`Handle::spawn_blocking`] (and so
+    /// [`task::spawn_blocking`](crate::task::spawn_blocking)), from outside
+    /// the runtime; as tokio's `Runtime::spawn_blocking`.
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// let rt = groundup::Runtime::new()?;
+    /// let job = rt.spawn_blocking(|| (1..=10).sum::<u32>());
+    /// assert_eq!(rt.block_on(job).unwrap(), 55);
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[track_caller]
+    pub fn spawn_blocking<F, R>(&self, f: F) -> JoinHandle<R>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        self.handle.spawn_blocking(f)
     }
 
     /// Spawns a task on this runtime from outside it (before or between
@@ -203,247 +270,40 @@ impl Drop for Runtime {
         }
         self.context.blocking.shutdown(self.blocking_wait);
         self.reactor.shutdown();
+        context::unregister_owned(&self.context);
     }
+}
+
+/// The kind of a runtime, as [`Handle::runtime_flavor`] reports it; as
+/// tokio's `RuntimeFlavor`.
+///
+/// Every groundup runtime is [`CurrentThread`](RuntimeFlavor::CurrentThread):
+/// one executor thread, tasks that need not be `Send`. The enum is
+/// `#[non_exhaustive]`, as tokio's is, so that a `match` ported from tokio
+/// keeps its wildcard arm.
+///
+/// ```
+/// use groundup::runtime::{Handle, RuntimeFlavor};
+///
+/// groundup::block_on(async {
+///     assert_eq!(Handle::current().runtime_flavor(), RuntimeFlavor::CurrentThread);
+/// });
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RuntimeFlavor {
+    /// A runtime whose tasks all run on the thread that calls `block_on`.
+    CurrentThread,
 }
 
 impl fmt::Debug for Runtime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Runtime")
+            .field("id", &self.handle.id())
             .field("live_tasks", &self.live_tasks())
             .field("pending_timers", &self.pending_timers())
             .field("reactor", &self.reactor)
             .finish()
-    }
-}
-
-/// Configures a [`Runtime`] before creating it.
-///
-/// ```
-/// # fn main() -> std::io::Result<()> {
-/// use std::time::Duration;
-///
-/// let rt = groundup::runtime::Builder::new()
-///     .spin_before_park(Duration::from_micros(20)) // spin up to 20 µs before sleeping
-///     .build()?;
-/// assert_eq!(rt.block_on(async { 1 + 1 }), 2);
-/// # Ok(())
-/// # }
-/// ```
-///
-/// tokio's names work too, so that `tokio::runtime::Builder` code ports by
-/// renaming (see [`new_current_thread`](Builder::new_current_thread)):
-///
-/// ```
-/// # fn main() -> std::io::Result<()> {
-/// let rt = groundup::runtime::Builder::new_current_thread()
-///     .enable_io() // accepted, and changes nothing: I/O and timers are
-///     .enable_time() // always enabled (as is `enable_all`)
-///     .start_paused(true)
-///     .build()?;
-/// rt.block_on(async {
-///     let start = groundup::time::Instant::now();
-///     groundup::time::sleep(std::time::Duration::from_secs(60)).await; // no real minute
-///     assert!(start.elapsed() >= std::time::Duration::from_secs(60));
-/// });
-/// # Ok(())
-/// # }
-/// ```
-#[derive(Debug, Clone)]
-pub struct Builder {
-    spin: Duration,
-    hand_off: Duration,
-    start_paused: bool,
-    max_blocking_threads: usize,
-    keep_alive: Duration,
-}
-
-impl Builder {
-    /// The defaults: see each setting.
-    pub fn new() -> Builder {
-        Builder {
-            spin: crate::executor::spin::DEFAULT_SPIN,
-            hand_off: crate::executor::DEFAULT_HAND_OFF,
-            start_paused: false,
-            max_blocking_threads: spawner::DEFAULT_MAX_THREADS,
-            keep_alive: spawner::DEFAULT_KEEP_ALIVE,
-        }
-    }
-
-    /// The same as [`Builder::new`], under tokio's name: groundup's runtime
-    /// *is* tokio's `current_thread` kind (one executor thread; tasks need
-    /// not be `Send`). There is no `new_multi_thread`: the executor is
-    /// single-threaded by design.
-    pub fn new_current_thread() -> Builder {
-        Builder::new()
-    }
-
-    /// Enables the I/O and time drivers, for tokio compatibility. A no-op:
-    /// every groundup runtime has both (the reactor thread is always
-    /// started; the timer wheel costs nothing until a timer is used).
-    pub fn enable_all(&mut self) -> &mut Builder {
-        self
-    }
-
-    /// Enables the I/O driver, for tokio compatibility. A no-op: every
-    /// groundup runtime starts its reactor thread, so I/O is always enabled.
-    pub fn enable_io(&mut self) -> &mut Builder {
-        self
-    }
-
-    /// Enables the time driver, for tokio compatibility. A no-op: every
-    /// groundup runtime has its timer wheel, so timers are always enabled.
-    pub fn enable_time(&mut self) -> &mut Builder {
-        self
-    }
-
-    /// Whether the runtime's clock starts paused (default `false`), as if
-    /// [`time::pause`](crate::time::pause) were the first thing the runtime
-    /// ran: timers then auto-advance the clock whenever the runtime is idle.
-    /// For tests of timer-heavy code; `#[groundup::test(start_paused =
-    /// true)]` sets it.
-    ///
-    /// ```
-    /// # fn main() -> std::io::Result<()> {
-    /// use groundup::time::{self, Duration, Instant};
-    ///
-    /// let rt = groundup::runtime::Builder::new().start_paused(true).build()?;
-    /// rt.block_on(async {
-    ///     let start = Instant::now();
-    ///     // A day of sleeps, in no time: the clock jumps to each deadline.
-    ///     time::sleep(Duration::from_secs(86_400)).await;
-    ///     assert_eq!(start.elapsed(), Duration::from_secs(86_400));
-    /// });
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn start_paused(&mut self, start_paused: bool) -> &mut Builder {
-        self.start_paused = start_paused;
-        self
-    }
-
-    /// How long an idle executor may spin, waiting for a wake, before it
-    /// sleeps in the kernel (default `Duration::ZERO`: no spin).
-    ///
-    /// While it spins, the reactor thread polls the kernel for it, so an
-    /// I/O event, a timer or a wake from another thread that comes during
-    /// the spin finds the executor awake: no sleep and no wake-up through
-    /// the scheduler, and the waker makes no system call. The price is a
-    /// busy core while it waits, and a hand-back of the driver when the
-    /// spin runs out (see the executor's `spin` module; figures in
-    /// `BENCHMARKS.md`). With `hand_off_polling_after(Duration::MAX)` the
-    /// executor keeps the driver, and a spin sees only wakes from other
-    /// threads. Spinning is adaptive: it is only tried while recent spins
-    /// found work.
-    pub fn spin_before_park(&mut self, spin: Duration) -> &mut Builder {
-        self.spin = spin;
-        self
-    }
-
-    /// How long the executor may run tasks without looking at the kernel
-    /// before it hands polling to the reactor thread (default 1 ms).
-    ///
-    /// An idle executor sleeps in the reactor's poll itself, so an I/O
-    /// event wakes its task on the executor's own thread. While it runs
-    /// tasks nobody polls, until this much time has passed since its last
-    /// look; then the reactor thread takes over polling while tasks run,
-    /// and the executor takes it back when it is idle again. Shorter means
-    /// fresher readiness during long batches at the price of more
-    /// hand-overs (a few system calls each); `Duration::MAX` never hands
-    /// off, and makes the executor look at the kernel (without blocking)
-    /// every 61 polls (the root future's included) instead, as tokio's
-    /// `current_thread` does.
-    ///
-    /// ```
-    /// # fn main() -> std::io::Result<()> {
-    /// use std::time::Duration;
-    ///
-    /// let rt = groundup::runtime::Builder::new()
-    ///     .hand_off_polling_after(Duration::MAX) // the executor polls alone
-    ///     .build()?;
-    /// assert_eq!(rt.block_on(async { 2 + 2 }), 4);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn hand_off_polling_after(&mut self, busy: Duration) -> &mut Builder {
-        self.hand_off = busy;
-        self
-    }
-
-    /// The most threads the blocking pool may run at once (default 512, as
-    /// in tokio). Past it, [`spawn_blocking`](crate::task::spawn_blocking)
-    /// jobs wait in a queue for a thread to come free.
-    ///
-    /// # Panics
-    ///
-    /// If `limit` is 0 (no job could ever run), as tokio's does.
-    ///
-    /// ```
-    /// # fn main() -> std::io::Result<()> {
-    /// let rt = groundup::runtime::Builder::new().max_blocking_threads(2).build()?;
-    /// let sum = rt.block_on(async {
-    ///     let jobs: Vec<_> = (0..8).map(|i| groundup::task::spawn_blocking(move || i)).collect();
-    ///     let mut sum = 0;
-    ///     for job in jobs {
-    ///         sum += job.await.unwrap(); // eight jobs, two threads at a time
-    ///     }
-    ///     sum
-    /// });
-    /// assert_eq!(sum, 28);
-    /// # Ok(())
-    /// # }
-    /// ```
-    #[track_caller]
-    pub fn max_blocking_threads(&mut self, limit: usize) -> &mut Builder {
-        assert!(limit > 0, "max_blocking_threads cannot be 0: no blocking job could run");
-        self.max_blocking_threads = limit;
-        self
-    }
-
-    /// How long an idle blocking-pool thread waits for a new job before it
-    /// exits (default 10 s, as in tokio). `Duration::ZERO`: at once.
-    ///
-    /// ```
-    /// # fn main() -> std::io::Result<()> {
-    /// use std::time::Duration;
-    ///
-    /// let rt = groundup::runtime::Builder::new().thread_keep_alive(Duration::ZERO).build()?;
-    /// assert_eq!(rt.block_on(rt.handle().spawn_blocking(|| 7)).unwrap(), 7);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn thread_keep_alive(&mut self, duration: Duration) -> &mut Builder {
-        self.keep_alive = duration;
-        self
-    }
-
-    /// Creates the runtime and starts its reactor thread.
-    pub fn build(&self) -> io::Result<Runtime> {
-        let reactor = reactor::start()?;
-        let timers = Driver::new();
-        if self.start_paused {
-            timers.start_paused();
-        }
-        let executor =
-            Core::new(self.spin, self.hand_off, timers.clone(), reactor.handle().clone());
-        let remote = executor.remote();
-        // When the last blocking job in flight finishes, paused time may
-        // move again: wake the executor to look.
-        let on_idle = {
-            let remote = remote.clone();
-            Box::new(move || remote.unpark())
-        };
-        let blocking = Spawner::new(self.max_blocking_threads, self.keep_alive, on_idle);
-        timers.watch_blocking(blocking.clone());
-        let handle = Handle::new(remote, blocking.clone());
-        let context =
-            RuntimeContext { executor, reactor: reactor.handle().clone(), timers, blocking };
-        Ok(Runtime { context, reactor, handle, blocking_wait: None, _not_send: PhantomData })
-    }
-}
-
-impl Default for Builder {
-    fn default() -> Builder {
-        Builder::new()
     }
 }
 

@@ -150,3 +150,27 @@ fn a_closed_peer_makes_reads_finish() {
         assert!(matches!(server.poll_readable(&mut cx), Poll::Ready(Ok(()))));
     });
 }
+
+#[test]
+fn a_socket_made_under_an_enter_guard_is_driven_by_the_next_block_on() {
+    use groundup::io::{AsyncReadExt, AsyncWriteExt};
+
+    let rt = Runtime::new().unwrap();
+    let (client, server) = tcp_pair();
+    client.set_nonblocking(true).unwrap();
+    server.set_nonblocking(true).unwrap();
+    // Outside `block_on`, `from_std` finds no reactor; under the guard, the
+    // entered runtime's.
+    let outside = groundup::net::TcpStream::from_std(client.try_clone().unwrap());
+    assert!(outside.is_err());
+    let _guard = rt.enter();
+    let mut client = groundup::net::TcpStream::from_std(client).unwrap();
+    let mut server = groundup::net::TcpStream::from_std(server).unwrap();
+    let echoed = rt.block_on(async move {
+        client.write_all(b"entered").await.unwrap();
+        let mut buf = [0u8; 7];
+        server.read_exact(&mut buf).await.unwrap();
+        buf
+    });
+    assert_eq!(&echoed, b"entered");
+}

@@ -20,7 +20,8 @@ use crate::task::JoinHandle;
 /// if `f` panicked (or never ran: the runtime shut down first).
 ///
 /// Works wherever [`Handle::current`] does: on the runtime's thread, in a
-/// blocking job, in [`Handle::block_on`].
+/// blocking job, in [`Handle::block_on`], while an
+/// [`EnterGuard`](crate::runtime::EnterGuard) lives.
 ///
 /// # Panics
 ///
@@ -35,7 +36,8 @@ where
         Ok(handle) => handle.spawn_blocking(f),
         Err(_) => panic!(
             "spawn_blocking called outside a groundup runtime: call it inside \
-             `Runtime::block_on` (or a task), or use `Runtime::handle().spawn_blocking`"
+             `Runtime::block_on` (or a task) or while a `Runtime::enter()` guard lives, or \
+             use `Runtime::spawn_blocking`"
         ),
     }
 }

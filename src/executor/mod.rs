@@ -30,10 +30,10 @@
 //! loop {
 //!     poll the root future if it was woken            → return its output when Ready
 //!     move the remote queue (I/O wakes) to the local queue
-//!     run up to EVENT_INTERVAL tasks from the local queue, FIFO
+//!     run up to a batch of tasks from the local queue, FIFO
 //!     fire due timers (their wakes go to the local queue)
 //!     more to do, busy for hand_off_after? hand the driver to the reactor thread
-//!     nothing to do? take the driver and sleep in it     (wait_for_work)
+//!     nothing to do? take the driver and sleep in it     (idle, wait_for_work)
 //! }
 //! ```
 //!
@@ -41,10 +41,19 @@
 //! yields lets every task woken so far (by the reactor or another thread)
 //! run before it is polled again (tokio's `rt_basic::no_extra_poll`).
 //!
-//! The interval bounds how long I/O and timers wait behind a busy queue: a
-//! task that wakes itself forever goes to the back of the queue each time, and
-//! after `EVENT_INTERVAL` polls the executor looks at its other sources. With
-//! the per-poll budget of [`crate::coop`], no task can keep the loop from turning.
+//! The batch bounds how long remote wakes, injected futures and timers wait
+//! behind a busy queue: a task that wakes itself forever goes to the back of
+//! the queue each time, and after a batch (at most the *global queue
+//! interval*, 61 polls by default, [`DEFAULT_INTERVAL`]) the executor looks
+//! at its other sources. What it collects joins the back of the local
+//! queue: a shorter interval makes newcomers join the line sooner, it does
+//! not let them jump it. With the per-poll budget of [`crate::coop`], no
+//! task can keep the loop from turning.
+//!
+//! The runtime `Builder`'s `global_queue_interval` sets the batch and
+//! `event_interval` the polls between looks at the kernel (see below); a
+//! batch ends early where the event interval falls due, so that neither is
+//! overrun. Both count the root future's polls.
 //!
 //! What happens to a task once the loop takes it — poll, or drop an aborted
 //! future, then idle, run again or complete — is decided by the task's own
@@ -73,11 +82,19 @@
 //!   the reactor thread, which polls while tasks run and queues the tasks
 //!   that events wake (remote queue). `hand_off_after = Duration::MAX`
 //!   turns this off; the executor then makes a non-blocking look every
-//!   `EVENT_INTERVAL` polls instead, as tokio does.
+//!   *event interval* polls instead (61 by default), as tokio does. An
+//!   event interval set explicitly also bounds the polls before a
+//!   hand-off; by default only the time does, because with hand-off on the
+//!   reactor thread does the looking, and a count would only add hand-offs
+//!   (a few system calls each) during bursts of short polls.
 //! - **A look at least every millisecond.** An executor woken before it
 //!   could sleep (work arrived) makes a non-blocking look anyway if its last
 //!   one is older than `LOOK_AT_LEAST_EVERY`, so a steady stream of task
 //!   wakes cannot starve I/O.
+//!
+//! The `on_thread_park` and `on_thread_unpark` hooks run around the wait
+//! (`Core::idle`), in pairs, whether the wait ends up sleeping, spinning or
+//! moving paused time.
 //!
 //! While time is paused ([`crate::time::pause`]) and a timer is pending, the
 //! executor moves the clock instead of sleeping until the timer: see
@@ -97,6 +114,7 @@ pub(crate) mod spin;
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
+use std::fmt;
 use std::future::Future;
 use std::mem::ManuallyDrop;
 use std::pin::pin;
@@ -120,9 +138,15 @@ use park::ParkState;
 use queue::RemoteQueue;
 pub(crate) use remote::{Injected, Remote};
 
-/// Tasks polled between two looks at the remote queue and the timers
-/// (tokio's figure for its current-thread scheduler).
-const EVENT_INTERVAL: usize = 61;
+/// The default for both intervals of [`Config`]: tasks polled between two
+/// looks at the remote queue and the timers, and (with hand-off off)
+/// between two looks at the kernel. 61 is tokio's default event interval;
+/// tokio's current-thread default for its global queue is 31, and ours
+/// stays 61 because a look here takes the remote queue (one swap) and the
+/// inject queue (one lock) whole, so looking less often costs no fairness among the
+/// tasks already queued, only latency for the newcomers, which 61 short
+/// polls bound.
+pub(crate) const DEFAULT_INTERVAL: usize = 61;
 
 /// How long the executor may run tasks, holding the reactor's driver
 /// without polling it, before it hands the driver to the reactor thread
@@ -296,6 +320,82 @@ unsafe fn root_drop(data: *const ()) {
     unsafe { Arc::decrement_strong_count(data.cast::<Shared>()) };
 }
 
+/// A function the runtime's builder hands in (`on_thread_park`, ...).
+pub(crate) type Hook = Arc<dyn Fn() + Send + Sync>;
+
+/// How an executor behaves: the runtime `Builder`'s settings that reach it.
+#[derive(Clone)]
+pub(crate) struct Config {
+    /// How long an idle executor may spin before it sleeps (`spin.rs`).
+    pub(crate) spin: Duration,
+    /// Busy this long since the last look at the kernel, hand the driver
+    /// to the reactor thread; `Duration::MAX`: never.
+    pub(crate) hand_off_after: Duration,
+    /// At most this many polls between two looks at the remote and inject
+    /// queues (and the timers): the length of a batch.
+    pub(crate) global_queue_interval: usize,
+    /// At most this many polls between two looks at the kernel (or
+    /// hand-offs of it). `None`: [`DEFAULT_INTERVAL`] with hand-off off,
+    /// and no count at all with hand-off on, where `hand_off_after` alone
+    /// bounds the wait (see "Parking" in the module docs).
+    pub(crate) event_interval: Option<usize>,
+    /// Called around each wait for work.
+    pub(crate) hooks: ParkHooks,
+}
+
+/// The `on_thread_park` and `on_thread_unpark` hooks (`Core::idle`).
+#[derive(Clone, Default)]
+pub(crate) struct ParkHooks {
+    /// Called on the executor thread before it waits for work...
+    pub(crate) before_park: Option<Hook>,
+    /// ...and after the wait, in pairs.
+    pub(crate) after_unpark: Option<Hook>,
+}
+
+impl fmt::Debug for ParkHooks {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ParkHooks")
+            .field("before_park", &self.before_park.is_some())
+            .field("after_unpark", &self.after_unpark.is_some())
+            .finish()
+    }
+}
+
+impl Config {
+    /// The defaults (the runtime `Builder`'s).
+    pub(crate) fn new() -> Config {
+        Config {
+            spin: spin::DEFAULT_SPIN,
+            hand_off_after: DEFAULT_HAND_OFF,
+            global_queue_interval: DEFAULT_INTERVAL,
+            event_interval: None,
+            hooks: ParkHooks::default(),
+        }
+    }
+
+    /// Polls after which the executor looks at the kernel (or hands it
+    /// off), from `event_interval` and the hand-off mode.
+    fn look_after_polls(&self) -> usize {
+        match self.event_interval {
+            Some(polls) => polls.max(1),
+            None if self.hand_off_after == Duration::MAX => DEFAULT_INTERVAL,
+            None => usize::MAX,
+        }
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("executor::Config")
+            .field("spin", &self.spin)
+            .field("hand_off_after", &self.hand_off_after)
+            .field("global_queue_interval", &self.global_queue_interval)
+            .field("event_interval", &self.event_interval)
+            .field("hooks", &self.hooks)
+            .finish()
+    }
+}
+
 /// The executor's thread-bound state.
 #[derive(Debug)]
 pub(crate) struct Core {
@@ -310,9 +410,14 @@ pub(crate) struct Core {
     /// Busy this long since `last_look`, hand the driver off;
     /// `Duration::MAX`: never.
     hand_off_after: Duration,
-    /// Tasks polled since `last_look` (hand-off off: look every
-    /// `EVENT_INTERVAL`).
+    /// Polled this many tasks since `last_look`, look at the kernel (or
+    /// hand it off); `usize::MAX`: no count (`Config::look_after_polls`).
+    look_after_polls: usize,
+    /// The most tasks a batch polls before the remote queue is looked at.
+    batch: usize,
+    /// Tasks polled since `last_look` (the root future's polls included).
     polls_since_look: Cell<usize>,
+    hooks: ParkHooks,
 }
 
 thread_local! {
@@ -352,15 +457,9 @@ impl Drop for RunningHere<'_> {
 }
 
 impl Core {
-    /// An executor that fires `timers`, sleeps in `reactor`'s driver,
-    /// spins up to `spin` before it does, and hands the driver off after
-    /// `hand_off_after` of work.
-    pub(crate) fn new(
-        spin: Duration,
-        hand_off_after: Duration,
-        timers: Driver,
-        reactor: reactor::Handle,
-    ) -> Core {
+    /// An executor that fires `timers`, sleeps in `reactor`'s driver, and
+    /// does what `config` says.
+    pub(crate) fn new(config: Config, timers: Driver, reactor: reactor::Handle) -> Core {
         let shared = Arc::new(Shared {
             remote: RemoteQueue::new(),
             inject: Inject::new(),
@@ -373,11 +472,14 @@ impl Core {
             shared,
             local: RefCell::new(VecDeque::new()),
             owned: OwnedTasks::default(),
-            spin: spin::Spin::new(spin),
+            spin: spin::Spin::new(config.spin),
             timers,
             last_look: Cell::new(Instant::now()),
-            hand_off_after,
+            hand_off_after: config.hand_off_after,
+            look_after_polls: config.look_after_polls(),
+            batch: config.global_queue_interval.max(1),
             polls_since_look: Cell::new(0),
+            hooks: config.hooks,
         }
     }
 
@@ -430,21 +532,35 @@ impl Core {
                 if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
                     return output;
                 }
+                // The root's poll counts: a root that keeps waking itself
+                // (a `yield_now` loop) must not keep the kernel unlooked-at.
+                self.count_polls(1);
             }
             // Wakes from other threads (the reactor's, chiefly) join the
             // local queue before it runs: a root future that yields must let
             // every task woken so far run before it is polled again.
             self.collect_remote();
-            let ran = self.run_local(EVENT_INTERVAL);
+            let ran = self.run_local(self.batch_limit());
+            self.count_polls(ran);
             self.timers.fire_due();
             if self.local.borrow().is_empty() && !self.shared.root_woken.load(Ordering::Relaxed) {
-                self.wait_for_work();
+                self.idle();
             } else {
-                // The root's poll counts: a root that keeps waking itself
-                // (a `yield_now` loop) must not keep the kernel unlooked-at.
-                self.between_batches(ran + usize::from(root_polled));
+                self.between_batches();
             }
         }
+    }
+
+    /// How many tasks the next batch may poll: `batch` (the global queue
+    /// interval), or fewer if the event interval falls due sooner, so that
+    /// neither interval is overrun.
+    fn batch_limit(&self) -> usize {
+        let to_look = self.look_after_polls.saturating_sub(self.polls_since_look.get());
+        self.batch.min(to_look).max(1)
+    }
+
+    fn count_polls(&self, polls: usize) {
+        self.polls_since_look.set(self.polls_since_look.get().saturating_add(polls));
     }
 
     /// Polls up to `limit` tasks from the local queue; returns how many.
@@ -457,9 +573,10 @@ impl Core {
     }
 
     /// More work waits after a batch: keep I/O flowing meanwhile. Busy for
-    /// `hand_off_after` since the last look: give the driver to the
-    /// reactor thread. Hand-off off: look every `EVENT_INTERVAL` polls.
-    fn between_batches(&self, ran: usize) {
+    /// `hand_off_after` since the last look, or `look_after_polls` polls:
+    /// give the driver to the reactor thread. Hand-off off: look at the
+    /// kernel every `look_after_polls` polls.
+    fn between_batches(&self) {
         let reactor = &self.shared.reactor;
         if reactor.thread_polls() {
             if reactor.thread_stopped() {
@@ -467,20 +584,36 @@ impl Core {
             }
             return;
         }
+        let count_due = self.polls_since_look.get() >= self.look_after_polls;
         if self.hand_off_after == Duration::MAX {
-            let polls = self.polls_since_look.get() + ran;
-            self.polls_since_look.set(polls);
-            if polls >= EVENT_INTERVAL {
+            if count_due {
                 self.look();
             }
             return;
         }
-        if self.last_look.get().elapsed() >= self.hand_off_after {
+        if count_due || self.last_look.get().elapsed() >= self.hand_off_after {
             if let Some(turn) = reactor.try_drive() {
                 if !reactor.hand_off(turn) {
                     self.look(); // the thread takes nothing: look ourselves
                 }
             }
+        }
+    }
+
+    /// Nothing to run: waits for work, between the `before_park` and
+    /// `after_unpark` hooks (tokio's `on_thread_park`/`on_thread_unpark`),
+    /// which are called in pairs, on this thread, with the runtime current,
+    /// so a hook may spawn. A task the first hook spawns (or wakes) cancels
+    /// the wait, as in tokio.
+    fn idle(&self) {
+        if let Some(hook) = &self.hooks.before_park {
+            hook();
+        }
+        if self.local.borrow().is_empty() && !self.shared.root_woken.load(Ordering::Relaxed) {
+            self.wait_for_work();
+        }
+        if let Some(hook) = &self.hooks.after_unpark {
+            hook();
         }
     }
 

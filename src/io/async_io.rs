@@ -415,6 +415,7 @@ fn current_reactor() -> io::Result<crate::reactor::Handle> {
 fn no_runtime() -> io::Error {
     io::Error::other(
         "no groundup runtime on this thread: create I/O objects inside \
-         `groundup::block_on(async { ... })` or a task it runs",
+         `groundup::block_on(async { ... })` or a task it runs, or while a \
+         `Runtime::enter()` guard lives",
     )
 }

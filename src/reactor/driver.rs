@@ -99,8 +99,9 @@ use super::handoff::{Held, Sites};
 use super::{Handle, Inner, WAKER};
 use crate::poll::{self, Events, Poll, Token};
 
-/// Events collected per turn.
-pub(super) const EVENTS_PER_POLL: usize = 1024;
+/// Events collected per turn, by default (tokio's figure); the runtime
+/// `Builder`'s `max_io_events_per_tick` sets it.
+pub(crate) const DEFAULT_EVENTS_PER_POLL: usize = 1024;
 
 /// The driver: the reactor's `Poll` and the buffer its turns fill.
 pub(super) struct Driver {
@@ -109,8 +110,10 @@ pub(super) struct Driver {
 }
 
 impl Driver {
-    pub(super) fn new(poll: Poll) -> Driver {
-        Driver { poll, events: Events::with_capacity(EVENTS_PER_POLL) }
+    /// A driver whose turns collect up to `events_per_poll` events (at
+    /// least one: a poll with no room fails).
+    pub(super) fn new(poll: Poll, events_per_poll: usize) -> Driver {
+        Driver { poll, events: Events::with_capacity(events_per_poll.max(1)) }
     }
 }
 
@@ -231,6 +234,8 @@ pub(crate) struct Turn<'a> {
     held: Held<'a, Driver>,
     /// How many events the last turn returned.
     last_count: usize,
+    /// Whether they filled the events buffer (more may be waiting).
+    last_full: bool,
 }
 
 impl Turn<'_> {
@@ -238,7 +243,7 @@ impl Turn<'_> {
     /// the events buffer came back full (more may be waiting).
     pub(crate) fn look(&mut self) -> bool {
         self.turn(Some(Duration::ZERO));
-        self.last_count >= EVENTS_PER_POLL
+        self.last_full
     }
 
     /// The executor's sleep: in the driver's poll, until an event, a wake
@@ -264,8 +269,13 @@ impl Turn<'_> {
 
     fn turn(&mut self, timeout: Option<Duration>) {
         let inner = self.inner;
-        self.last_count = self.held.with(|driver| {
-            if inner.turn(driver, timeout) { driver.events.iter().count() } else { 0 }
+        (self.last_count, self.last_full) = self.held.with(|driver| {
+            if inner.turn(driver, timeout) {
+                let count = driver.events.iter().count();
+                (count, count >= driver.events.capacity())
+            } else {
+                (0, false)
+            }
         });
     }
 }
@@ -288,14 +298,14 @@ impl Handle {
     /// waiting on the handback site until the thread lets go).
     pub(crate) fn drive(&self) -> Turn<'_> {
         let inner = &*self.inner;
-        Turn { inner, held: inner.handoff.drive(inner), last_count: 0 }
+        Turn { inner, held: inner.handoff.drive(inner), last_count: 0, last_full: false }
     }
 
     /// The driver, if the executor owns it and nobody polls it right now.
     pub(crate) fn try_drive(&self) -> Option<Turn<'_>> {
         let inner = &*self.inner;
         let held = inner.handoff.try_drive()?;
-        Some(Turn { inner, held, last_count: 0 })
+        Some(Turn { inner, held, last_count: 0, last_full: false })
     }
 
     /// The executor gives the driver to the reactor thread, which polls it

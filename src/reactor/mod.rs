@@ -95,6 +95,7 @@ use std::thread;
 
 use crate::poll::{self, Interest, Poll, Registry, Source, Token};
 
+pub(crate) use driver::DEFAULT_EVENTS_PER_POLL;
 use driver::{Driver, Site};
 use handoff::{Handoff, Sites};
 pub(crate) use registration::{Direction, ReadyEvent, Registration};
@@ -144,13 +145,14 @@ pub(crate) struct Thread {
 }
 
 /// Creates the `Poll` (and the two sites) and starts the reactor thread,
-/// which sleeps until the executor hands it the driver.
-pub(crate) fn start() -> io::Result<Thread> {
+/// which sleeps until the executor hands it the driver. Each turn of the
+/// driver collects up to `events_per_poll` events.
+pub(crate) fn start(events_per_poll: usize) -> io::Result<Thread> {
     let poll = Poll::new()?;
     let inner = Arc::new(Inner {
         registry: poll.registry().try_clone()?,
         waker: poll::Waker::new(poll.registry(), WAKER)?,
-        handoff: Handoff::new(Driver::new(poll)),
+        handoff: Handoff::new(Driver::new(poll, events_per_poll)),
         idle: Site::new()?,
         handback: Site::new()?,
         shutdown: AtomicBool::new(false),

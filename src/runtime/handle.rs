@@ -32,6 +32,18 @@
 //! and the job's task id too (so `task::id()` does, as in tokio, where a
 //! blocking closure is a task).
 //!
+//! ## Entering
+//!
+//! [`Handle::enter`] makes the handle's runtime current until its
+//! [`EnterGuard`] drops. On the runtime's own thread that is the whole
+//! runtime, as [`Runtime::enter`](crate::Runtime::enter) does (the ambient
+//! context finds it among the runtimes this thread created). Elsewhere it
+//! is what a handle can reach from there: [`Handle::current`] and
+//! [`spawn_blocking`](crate::task::spawn_blocking) work, while
+//! `groundup::spawn` (whose tasks need not be `Send`), timers and sockets
+//! belong to the runtime's thread and report that there is no runtime here.
+//! A blocking-pool job and `Handle::block_on` enter the same way.
+//!
 //! ## Lifetime
 //!
 //! A handle may outlive its runtime. Everything it reaches stays
@@ -39,17 +51,17 @@
 //! gone is refused cleanly: `spawn` and `spawn_blocking` return a handle
 //! that reports a cancellation.
 
-use std::cell::RefCell;
 use std::error::Error;
 use std::fmt;
 use std::future::Future;
+use std::marker::PhantomData;
 use std::panic::{self, AssertUnwindSafe};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use crate::blocking::spawner::Spawner;
-use crate::context::{self, RuntimeContext};
-use crate::executor::{self, Remote};
+use super::RuntimeFlavor;
+use crate::context::{self, Enter, RemoteContext};
+use crate::executor;
 use crate::task::id::{Current, Id};
 use crate::task::slot::{self, Completer};
 use crate::task::{JoinError, JoinHandle};
@@ -89,48 +101,102 @@ use crate::task::{JoinError, JoinHandle};
 /// (which belong to the runtime's thread) are not available.
 #[derive(Clone)]
 pub struct Handle {
-    remote: Remote,
-    blocking: Spawner,
+    /// The inject queue, the executor's park word, the blocking pool, the
+    /// id: what any thread may reach of the runtime.
+    cx: RemoteContext,
 }
 
-thread_local! {
-    /// The handle made current on a thread that is not the runtime's own:
-    /// a blocking-pool worker running a job, or a `Handle::block_on`.
-    static ENTERED: RefCell<Option<Handle>> = const { RefCell::new(None) };
+/// Keeps a runtime current on this thread until dropped; from
+/// [`Runtime::enter`](crate::Runtime::enter) and [`Handle::enter`], as
+/// tokio's `EnterGuard`.
+///
+/// Dropping it restores what was current before. Guards must be dropped in
+/// the reverse order of their creation (a guard dropped out of order
+/// panics, after restoring); it is `!Send`, and should not be held across
+/// an `.await`.
+#[must_use = "Creating and dropping a guard does nothing"]
+pub struct EnterGuard<'a> {
+    _enter: Enter,
+    _lifetime: PhantomData<&'a Handle>,
 }
 
-/// Makes a handle current on this thread until dropped.
-struct Entered {
-    previous: Option<Handle>,
-}
-
-impl Entered {
-    fn new(handle: Handle) -> Entered {
-        Entered { previous: ENTERED.with(|entered| entered.replace(Some(handle))) }
+impl EnterGuard<'_> {
+    pub(crate) fn new(enter: Enter) -> Self {
+        EnterGuard { _enter: enter, _lifetime: PhantomData }
     }
 }
 
-impl Drop for Entered {
-    fn drop(&mut self) {
-        let previous = self.previous.take();
-        // `try_with`: a job may end while the thread's locals are being
-        // destroyed; there is nothing left to restore then.
-        let _ = ENTERED.try_with(|entered| entered.replace(previous));
+impl fmt::Debug for EnterGuard<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EnterGuard").finish_non_exhaustive()
     }
 }
 
 impl Handle {
-    pub(crate) fn new(remote: Remote, blocking: Spawner) -> Handle {
-        Handle { remote, blocking }
+    pub(crate) fn new(cx: RemoteContext) -> Handle {
+        Handle { cx }
     }
 
-    fn from_context(cx: &RuntimeContext) -> Handle {
-        Handle::new(cx.executor.remote(), cx.blocking.clone())
+    /// Makes this handle's runtime current on this thread until the guard
+    /// is dropped; as tokio's `Handle::enter`.
+    ///
+    /// On the thread that owns the runtime this is
+    /// [`Runtime::enter`](crate::Runtime::enter): `groundup::spawn`,
+    /// timers and sockets find the runtime, and spawned tasks run at the
+    /// next `block_on`. On any other thread the guard makes current what a
+    /// handle reaches from there: [`Handle::current`] and
+    /// [`spawn_blocking`](crate::task::spawn_blocking) work, and
+    /// `groundup::spawn`, timers and sockets (which belong to the
+    /// runtime's thread, and whose tasks need not be `Send`) still report
+    /// that there is no runtime here; use [`Handle::spawn`] for a `Send`
+    /// future. (tokio's `current_thread` runtime, whose timers and I/O are
+    /// driven only by `Runtime::block_on`, has the same split in practice.)
+    ///
+    /// # Panics
+    ///
+    /// While this thread's locals are being destroyed, as tokio's.
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// use groundup::runtime::Handle;
+    ///
+    /// let rt = groundup::Runtime::new()?;
+    /// let handle = rt.handle().clone();
+    /// std::thread::spawn(move || {
+    ///     let _guard = handle.enter();
+    ///     // Library code that looks the runtime up finds it.
+    ///     let job = groundup::task::spawn_blocking(|| "from the pool");
+    ///     assert_eq!(Handle::current().block_on(job).unwrap(), "from the pool");
+    /// })
+    /// .join()
+    /// .unwrap();
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[track_caller]
+    pub fn enter(&self) -> EnterGuard<'_> {
+        let enter = match context::owned_here(&self.cx) {
+            Some(runtime) => Enter::runtime(runtime),
+            None => Enter::remote(self.cx.clone()),
+        };
+        EnterGuard::new(enter)
     }
 
-    /// The handle of the runtime running here: inside `block_on` (or a
+    /// The kind of runtime this is: always
+    /// [`RuntimeFlavor::CurrentThread`] in groundup.
+    pub fn runtime_flavor(&self) -> RuntimeFlavor {
+        RuntimeFlavor::CurrentThread
+    }
+
+    /// The id of this handle's runtime, unique among the runtimes of this
+    /// process; see [`runtime::Id`](super::Id).
+    pub fn id(&self) -> super::Id {
+        super::Id::from_raw(self.cx.id)
+    }
+
+    /// The handle of the runtime current here: inside `block_on` (or a
     /// task), in a [`spawn_blocking`](crate::task::spawn_blocking) closure,
-    /// or in [`Handle::block_on`].
+    /// in [`Handle::block_on`], or while an [`EnterGuard`] lives.
     ///
     /// # Panics
     ///
@@ -149,8 +215,9 @@ impl Handle {
             Ok(handle) => handle,
             Err(_) => panic!(
                 "Handle::current() called outside a groundup runtime: call it inside \
-                 `Runtime::block_on` (or a task, or a `spawn_blocking` closure), or pass a \
-                 `Runtime::handle()` clone to this thread"
+                 `Runtime::block_on` (or a task, or a `spawn_blocking` closure) or while a \
+                 `Runtime::enter()` guard lives, or pass a `Runtime::handle()` clone to this \
+                 thread"
             ),
         }
     }
@@ -164,13 +231,10 @@ impl Handle {
     /// });
     /// ```
     pub fn try_current() -> Result<Handle, TryCurrentError> {
-        if let Some(handle) = context::with_current(Handle::from_context) {
-            return Ok(handle);
-        }
-        match ENTERED.try_with(|entered| entered.borrow().clone()) {
-            Ok(Some(handle)) => Ok(handle),
+        match context::current_remote() {
+            Ok(Some(cx)) => Ok(Handle { cx }),
             Ok(None) => Err(TryCurrentError { destroyed: false }),
-            Err(_) => Err(TryCurrentError { destroyed: true }),
+            Err(()) => Err(TryCurrentError { destroyed: true }),
         }
     }
 
@@ -210,7 +274,7 @@ impl Handle {
     {
         let mut future = Some(future);
         let local = context::with_current(|cx| {
-            let future = future.take_if(|_| self.remote.is(&cx.executor))?;
+            let future = future.take_if(|_| self.cx.executor.is(&cx.executor))?;
             Some(cx.executor.spawn(future))
         });
         if let Some(Some(join)) = local {
@@ -219,7 +283,7 @@ impl Handle {
         let Some(future) = future else { unreachable!("the future was spawned or is still here") };
         let (task, join) = Injected::new(future);
         let task = executor::Injected { id: join.id(), future: Box::pin(task) };
-        if let Err(task) = self.remote.spawn(task) {
+        if let Err(task) = self.cx.executor.spawn(task) {
             drop(task); // the runtime is gone: the handle reports a cancellation
         }
         join
@@ -247,7 +311,7 @@ impl Handle {
         let id = Id::next();
         let handle = self.clone();
         let job = Box::new(move || run_blocking(handle, id, f, completer));
-        if let Err(job) = self.blocking.spawn(job) {
+        if let Err(job) = self.cx.blocking.spawn(job) {
             drop(job); // the pool is shut down: the handle reports a cancellation
         }
         JoinHandle::from_slot(slot, id)
@@ -288,24 +352,24 @@ impl Handle {
     /// ```
     #[track_caller]
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
-        if context::with_current(|_| ()).is_some() {
+        if context::is_driving() {
             panic!(
                 "Handle::block_on called on a thread that runs a groundup runtime: it would \
                  block the thread that drives the runtime's tasks; `.await` the future instead"
             );
         }
-        let _entered = Entered::new(self.clone());
+        let _entered = Enter::remote(self.cx.clone());
         crate::util::park_on::park_on(future)
     }
 
     /// Jobs in the blocking pool submitted and not finished.
     pub(crate) fn blocking_in_flight(&self) -> usize {
-        self.blocking.in_flight()
+        self.cx.blocking.in_flight()
     }
 
     /// The blocking pool's threads alive.
     pub(crate) fn blocking_threads(&self) -> usize {
-        self.blocking.threads()
+        self.cx.blocking.threads()
     }
 }
 
@@ -324,7 +388,7 @@ where
         drop(f);
         return;
     }
-    let _entered = Entered::new(handle);
+    let _entered = Enter::remote(handle.cx);
     // `AssertUnwindSafe`: after a panic nothing of `f`'s is used again; the
     // payload goes to the JoinHandle, as a task's panic does.
     let result = panic::catch_unwind(AssertUnwindSafe(f)).map_err(|p| JoinError::panic(id, p));
@@ -388,6 +452,7 @@ impl<F: Future> Future for Injected<F> {
 impl fmt::Debug for Handle {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Handle")
+            .field("id", &self.id())
             .field("blocking_in_flight", &self.blocking_in_flight())
             .field("blocking_threads", &self.blocking_threads())
             .finish_non_exhaustive()

@@ -13,7 +13,7 @@ use std::future::Future;
 #[track_caller]
 pub(crate) fn block_on<F: Future>(what: &str, future: F) -> F::Output {
     assert!(
-        crate::context::with_current(|_| ()).is_none(),
+        !crate::context::is_driving(),
         "{what} called inside a groundup runtime: it would block the thread that runs \
          the runtime's tasks; `.await` instead, or call it from a thread of its own"
     );

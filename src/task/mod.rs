@@ -50,8 +50,11 @@ pub mod futures {
 /// # Panics
 ///
 /// If called outside a runtime, that is, not from inside
-/// [`Runtime::block_on`](crate::Runtime::block_on) (or a task it runs). Use
-/// [`Runtime::spawn`](crate::Runtime::spawn) to spawn from outside.
+/// [`Runtime::block_on`](crate::Runtime::block_on) (or a task it runs), nor
+/// while a [`Runtime::enter`](crate::Runtime::enter) guard lives on this
+/// thread. Use [`Runtime::spawn`](crate::Runtime::spawn) to spawn from
+/// outside, and [`Handle::spawn`](crate::runtime::Handle::spawn) from
+/// another thread (a blocking job, a `Handle::enter` guard there).
 ///
 /// ```
 /// use std::rc::Rc;
@@ -86,10 +89,17 @@ where
     // a closure, and the panic must name the caller's line.
     match crate::context::with_current(|cx| cx.executor.spawn_as(id, future)) {
         Some(handle) => handle,
+        None if matches!(crate::context::current_remote(), Ok(Some(_))) => panic!(
+            "groundup::spawn called on a thread that is not its runtime's (a blocking job, \
+             `Handle::block_on`, or a `Handle::enter` guard on another thread): groundup's \
+             tasks run on the runtime's thread and need not be `Send`, so they cannot be \
+             spawned from here; use `Handle::current().spawn(...)` for a `Send` future"
+        ),
         None => panic!(
             "groundup::spawn called outside a groundup runtime: spawn from inside \
-             `groundup::block_on(async {{ ... }})` or `Runtime::block_on`, or use \
-             `Runtime::spawn` on a runtime you created with `groundup::Runtime::new()`"
+             `groundup::block_on(async {{ ... }})` or `Runtime::block_on`, or while a \
+             `Runtime::enter()` guard lives, or use `Runtime::spawn` on a runtime you \
+             created with `groundup::Runtime::new()`"
         ),
     }
 }
