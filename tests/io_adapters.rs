@@ -1,4 +1,4 @@
-//! The small helpers: `take`, `chain`, `repeat`, `empty`, `sink`.
+//! The small helpers: `take`, `chain`, `join`, `repeat`, `empty`, `sink`.
 // miri: run (.ci/miri.sh runs every test file with this line; it needs no TCP)
 
 use std::io::ErrorKind;
@@ -153,4 +153,45 @@ fn the_helper_types_are_send_and_sync() {
     assert_send_sync::<io::BufWriter<io::Sink>>();
     assert_send_sync::<io::BufStream<io::DuplexStream>>();
     assert_send_sync::<io::Lines<io::BufReader<io::Empty>>>();
+}
+
+/// `join`: reads come from the reader, writes go to the writer, and a
+/// shutdown reaches the writer only; the reader reads on.
+#[test]
+fn join_reads_from_one_and_writes_to_the_other() {
+    groundup::block_on(async {
+        let (inbox, mut to_inbox) = io::simplex(64);
+        let (mut from_outbox, outbox) = io::simplex(64);
+        let mut both = io::join(inbox, outbox);
+        to_inbox.write_all(b"question").await.unwrap();
+        let mut buf = [0u8; 8];
+        both.read_exact(&mut buf).await.unwrap();
+        assert_eq!(&buf, b"question");
+        both.write_all(b"answer").await.unwrap();
+        both.shutdown().await.unwrap();
+        let mut got = Vec::new();
+        from_outbox.read_to_end(&mut got).await.unwrap();
+        assert_eq!(got, b"answer", "the writer's shutdown is its reader's end of file");
+        to_inbox.write_all(b"more").await.unwrap();
+        assert_eq!(both.read(&mut buf).await.unwrap(), 4, "the reader is still open");
+    });
+}
+
+/// A buffered reader keeps its `AsyncBufRead` through `join`; the
+/// accessors reach both halves, and `into_inner` gives them back.
+#[test]
+fn join_forwards_buffered_reads_and_gives_its_halves_back() {
+    groundup::block_on(async {
+        let mut both = io::join(BufReader::new(&b"one\ntwo\n"[..]), Vec::new());
+        let mut line = String::new();
+        both.read_line(&mut line).await.unwrap();
+        assert_eq!(line, "one\n");
+        both.write_all(b"seen").await.unwrap();
+        assert_eq!(both.writer(), b"seen");
+        assert_eq!(both.reader().buffer(), b"two\n", "what read_line left buffered");
+        both.writer_mut().clear();
+        let (reader, writer) = both.into_inner();
+        assert_eq!(reader.buffer(), b"two\n");
+        assert!(writer.is_empty());
+    });
 }

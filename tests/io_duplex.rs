@@ -1,5 +1,6 @@
-//! `duplex`: an in-memory pipe pair with back-pressure, half-close and end
-//! of file when the other end goes, usable across threads.
+//! `duplex` and `simplex`: in-memory pipes with back-pressure and
+//! half-close; a duplex also ends when its other end goes, and works
+//! across threads.
 // miri: run (.ci/miri.sh runs every test file with this line; it needs no TCP)
 
 #[path = "util/io.rs"]
@@ -197,4 +198,101 @@ async fn join<A: std::future::Future, B: std::future::Future>(
 #[should_panic(expected = "duplex(0)")]
 fn a_duplex_of_size_zero_panics_with_the_fix() {
     let _ = io::duplex(0);
+}
+
+/// `simplex`: one direction. A writer that fills it waits, and each read
+/// makes room; the waiting write goes on. The two halves are polled in
+/// turn, so neither can starve the other.
+#[test]
+fn a_full_simplex_holds_the_writer_until_the_reader_makes_room() {
+    let (mut reader, mut writer) = io::simplex(8);
+    let data: Vec<u8> = (0..100u8).collect();
+    let mut writing = pin!(writer.write_all(&data));
+    assert!(poll_once(writing.as_mut()).is_pending(), "8 bytes fit, then it waits");
+    let mut got = Vec::new();
+    let mut buf = [0u8; 32];
+    while got.len() < data.len() {
+        let n = match poll_once(pin!(reader.read(&mut buf)).as_mut()) {
+            Poll::Ready(n) => n.unwrap(),
+            Poll::Pending => panic!("the pipe was left empty while the writer waited"),
+        };
+        assert!(0 < n && n <= 8, "read {n} bytes from a pipe of 8");
+        got.extend_from_slice(&buf[..n]);
+        if let Poll::Ready(result) = poll_once(writing.as_mut()) {
+            result.unwrap();
+        }
+    }
+    assert_eq!(got, data);
+}
+
+/// Two tasks through a small simplex: wakes in both directions, every
+/// byte in order, and the writer's shutdown is the reader's end of file.
+#[test]
+fn a_simplex_between_two_tasks_moves_everything_in_order() {
+    groundup::block_on(async {
+        let (mut reader, mut writer) = io::simplex(5);
+        let total = if cfg!(miri) { 2_000 } else { 200_000 };
+        let sending = groundup::spawn(async move {
+            let data: Vec<u8> = (0..total).map(|i| (i % 251) as u8).collect();
+            writer.write_all(&data).await?;
+            writer.shutdown().await
+        });
+        let mut got = Vec::new();
+        reader.read_to_end(&mut got).await.unwrap();
+        sending.await.unwrap().unwrap();
+        assert_eq!(got.len(), total);
+        assert!(got.iter().enumerate().all(|(i, &b)| b == (i % 251) as u8));
+    });
+}
+
+/// Shutdown closes the pipe: what is queued is still read, then end of
+/// file; a write after it is `BrokenPipe`.
+#[test]
+fn a_simplex_shutdown_drains_then_ends_and_refuses_writes() {
+    groundup::block_on(async {
+        let mut pipe = io::SimplexStream::new_unsplit(16);
+        pipe.write_all(b"last").await.unwrap();
+        pipe.shutdown().await.unwrap();
+        let error = pipe.write(b"more").await.unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::BrokenPipe);
+        let mut got = Vec::new();
+        pipe.read_to_end(&mut got).await.unwrap();
+        assert_eq!(got, b"last");
+        assert_eq!(pipe.read(&mut [0; 4]).await.unwrap(), 0, "end of file stays");
+    });
+}
+
+/// As tokio's: both halves share one stream, so dropping the write half
+/// does not end the reads. The reader still gets what was written, then
+/// waits.
+#[test]
+fn dropping_a_simplex_write_half_is_not_end_of_file() {
+    let (mut reader, mut writer) = io::simplex(16);
+    assert!(poll_once(pin!(writer.write_all(b"hi")).as_mut()).is_ready());
+    drop(writer);
+    let mut buf = [0u8; 4];
+    let read = poll_once(pin!(reader.read(&mut buf)).as_mut());
+    match read {
+        Poll::Ready(n) => assert_eq!(&buf[..n.unwrap()], b"hi"),
+        Poll::Pending => panic!("the written bytes were lost"),
+    }
+    assert!(poll_once(pin!(reader.read(&mut buf)).as_mut()).is_pending(), "no end of file");
+}
+
+#[test]
+fn a_simplex_is_send_and_sync() {
+    assert_send_sync::<io::SimplexStream>();
+    assert_send_sync::<io::ReadHalf<io::SimplexStream>>();
+}
+
+#[test]
+#[should_panic(expected = "simplex(0)")]
+fn a_simplex_of_size_zero_panics_with_the_fix() {
+    let _ = io::simplex(0);
+}
+
+#[test]
+#[should_panic(expected = "SimplexStream::new_unsplit(0)")]
+fn an_unsplit_simplex_of_size_zero_panics_with_the_fix() {
+    let _ = io::SimplexStream::new_unsplit(0);
 }

@@ -9,8 +9,8 @@
 //! | what you await | [`AsyncReadExt`], [`AsyncWriteExt`], [`AsyncBufReadExt`], [`AsyncSeekExt`] |
 //! | buffering | [`BufReader`], [`BufWriter`], [`BufStream`]; [`Lines`], [`Split`] |
 //! | copying | [`copy`], [`copy_buf`], [`copy_bidirectional`] |
-//! | in memory | [`duplex`] ([`DuplexStream`]), [`empty`], [`sink`], [`repeat`] |
-//! | adapters | [`split`] ([`ReadHalf`], [`WriteHalf`]), [`Take`], [`Chain`] |
+//! | in memory | [`duplex`] ([`DuplexStream`]), [`simplex`] ([`SimplexStream`]), [`empty`], [`sink`], [`repeat`] |
+//! | adapters | [`split`] ([`ReadHalf`], [`WriteHalf`]), [`join`] ([`Join`]), [`Take`], [`Chain`] |
 //! | standard streams | [`stdin`], [`stdout`], [`stderr`] ([`Stdin`], [`Stdout`], [`Stderr`]): readiness for pipes, sockets and terminals, the blocking pool for files and `/dev/null` |
 //! | readiness | [`Interest`], [`Ready`] (the sockets' `ready`, `try_io`); `unix::AsyncFd` (`windows::AsyncSocket`) for descriptors of your own |
 //! | std's names | [`Error`], [`ErrorKind`], [`Result`], [`SeekFrom`] |
@@ -156,8 +156,9 @@ pub use seek_ext::AsyncSeekExt;
 pub use stdio::{Stderr, Stdin, Stdout, stderr, stdin, stdout};
 pub use traits::{AsyncBufRead, AsyncRead, AsyncSeek, AsyncWrite};
 pub use util::{
-    Chain, DuplexStream, Empty, Lines, ReadHalf, Repeat, Sink, Split, Take, WriteHalf, copy,
-    copy_bidirectional, copy_buf, duplex, empty, repeat, sink, split,
+    Chain, DuplexStream, Empty, Join, Lines, ReadHalf, Repeat, SimplexStream, Sink, Split, Take,
+    WriteHalf, copy, copy_bidirectional, copy_buf, duplex, empty, join, repeat, simplex, sink,
+    split,
 };
 pub use write_ext::AsyncWriteExt;
 

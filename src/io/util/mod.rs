@@ -19,7 +19,8 @@
 //!
 //! - every leaf here that can be `Ready` without waiting spends a unit
 //!   per poll: [`empty`](super::empty), [`repeat`](super::repeat),
-//!   [`sink`](super::sink) and both ends of [`duplex`](super::duplex);
+//!   [`sink`](super::sink), both ends of [`duplex`](super::duplex) and
+//!   [`simplex`](super::simplex);
 //! - every loop here that can run long spends a unit per round, whatever
 //!   its ends do: [`copy`](super::copy) and [`copy_buf`](super::copy_buf)
 //!   per read, [`copy_bidirectional`](super::copy_bidirectional) per read in
@@ -37,12 +38,15 @@ mod copy;
 mod copy_bidirectional;
 mod duplex;
 mod empty;
+mod join;
 pub(super) mod lines;
+mod pipe;
 pub(super) mod read_exact;
 pub(super) mod read_int;
 pub(super) mod read_to_end;
 pub(super) mod read_until;
 mod repeat;
+mod simplex;
 mod sink;
 mod split;
 mod take;
@@ -55,8 +59,10 @@ pub use copy::{copy, copy_buf};
 pub use copy_bidirectional::copy_bidirectional;
 pub use duplex::{DuplexStream, duplex};
 pub use empty::{Empty, empty};
+pub use join::{Join, join};
 pub use lines::{Lines, Split};
 pub use repeat::{Repeat, repeat};
+pub use simplex::{SimplexStream, simplex};
 pub use sink::{Sink, sink};
 pub use split::{ReadHalf, WriteHalf, split};
 pub use take::Take;
