@@ -19,9 +19,9 @@
 //! `take_error`, `local_addr`, `peer_addr`, `shutdown`, `recv`, `peek`,
 //! `send`, `recv_from`, `peek_from`, `peek_sender`, `send_to`, the
 //! generic `getsockopt` and `setsockopt`, `require_nonblocking`,
-//! `make_nonblocking` and `finish_adoption`, `Read`/`Write` for `&Socket`, conversions from and to
-//! [`OwnedSocket`], and the raw-descriptor traits; `SockAddr` with
-//! `from_std` and `as_std`), and Unix adds what only it has: Unix-domain
+//! `make_nonblocking` and `finish_adoption`, `Read`/`Write` for
+//! `&Socket`, conversions from and to [`OwnedSocket`], and the
+//! raw-descriptor traits; `SockAddr` with `from_std` and `as_std`), and Unix adds what only it has: Unix-domain
 //! sockets (`Socket::unix`, `pair`, `SockAddr::from_path`). `windows.rs`
 //! opens with how Winsock differs and what is done about it.
 //!
