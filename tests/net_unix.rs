@@ -3,7 +3,11 @@
 
 mod util;
 
+use std::cell::Cell;
+use std::future::poll_fn;
 use std::path::PathBuf;
+use std::rc::Rc;
+use std::task::Poll;
 
 use groundup::io::{AsyncReadExt, AsyncWriteExt};
 use groundup::net::{UnixDatagram, UnixListener, UnixStream};
@@ -128,4 +132,128 @@ fn connecting_to_a_listener_whose_backlog_is_full_is_an_error() {
         again.peer_addr().unwrap();
     });
     std::fs::remove_file(&path).unwrap();
+}
+
+// `UnixDatagram`'s `poll_*` methods, each driven through `poll_fn`.
+
+#[test]
+fn unix_datagram_poll_send_and_poll_recv_on_a_pair() {
+    groundup::block_on(async {
+        let (a, b) = UnixDatagram::pair().unwrap();
+        assert_eq!(poll_fn(|cx| a.poll_send(cx, b"ping")).await.unwrap(), 4);
+        let mut buf = [0u8; 16];
+        let n = poll_fn(|cx| b.poll_recv(cx, &mut buf)).await.unwrap();
+        assert_eq!(&buf[..n], b"ping");
+        assert_eq!(poll_fn(|cx| b.poll_send(cx, b"pong!")).await.unwrap(), 5);
+        let n = poll_fn(|cx| a.poll_recv(cx, &mut buf)).await.unwrap();
+        assert_eq!(&buf[..n], b"pong!");
+    });
+}
+
+/// `poll_recv` with nothing queued is `Pending`; the send that follows
+/// wakes the polling task, whose next poll gets the datagram.
+#[test]
+fn unix_datagram_poll_recv_is_pending_until_a_send_wakes_it() {
+    groundup::block_on(async {
+        let (a, b) = UnixDatagram::pair().unwrap();
+        let pendings = Rc::new(Cell::new(0));
+        let receiver = groundup::spawn({
+            let pendings = Rc::clone(&pendings);
+            async move {
+                let mut buf = [0u8; 16];
+                let n = poll_fn(|cx| {
+                    let poll = b.poll_recv(cx, &mut buf);
+                    if poll.is_pending() {
+                        pendings.set(pendings.get() + 1);
+                    }
+                    poll
+                })
+                .await
+                .unwrap();
+                buf[..n].to_vec()
+            }
+        });
+        while pendings.get() == 0 {
+            groundup::task::yield_now().await;
+        }
+        a.send(b"late").await.unwrap();
+        let got = groundup::time::timeout(util::PATIENCE, receiver)
+            .await
+            .expect("the send did not wake the task in poll_recv")
+            .unwrap();
+        assert_eq!(got, b"late");
+    });
+}
+
+#[test]
+fn unix_datagram_poll_send_to_and_poll_recv_from_name_the_sender() {
+    let (pa, pb) = (temp_path("poll-dgram-a"), temp_path("poll-dgram-b"));
+    groundup::block_on(async {
+        let a = UnixDatagram::bind(&pa).unwrap();
+        let b = UnixDatagram::bind(&pb).unwrap();
+        assert_eq!(poll_fn(|cx| a.poll_send_to(cx, b"to b", &pb)).await.unwrap(), 4);
+        let mut buf = [0u8; 16];
+        let (n, from) = poll_fn(|cx| b.poll_recv_from(cx, &mut buf)).await.unwrap();
+        assert_eq!(&buf[..n], b"to b");
+        assert_eq!(from.as_pathname(), Some(pa.as_path()));
+        // From an unbound socket the sender has no name.
+        let anonymous = UnixDatagram::unbound().unwrap();
+        poll_fn(|cx| anonymous.poll_send_to(cx, b"who?", &pb)).await.unwrap();
+        let (n, from) = poll_fn(|cx| b.poll_recv_from(cx, &mut buf)).await.unwrap();
+        assert_eq!((&buf[..n], from.is_unnamed()), (&b"who?"[..], true));
+    });
+    std::fs::remove_file(&pa).unwrap();
+    std::fs::remove_file(&pb).unwrap();
+}
+
+/// A target path too long for `sockaddr_un` fails on the first poll; the
+/// send is never attempted.
+#[test]
+fn unix_datagram_poll_send_to_a_path_too_long_is_invalid_input() {
+    groundup::block_on(async {
+        let socket = UnixDatagram::unbound().unwrap();
+        let long = std::env::temp_dir().join("x".repeat(200));
+        let err = poll_fn(|cx| socket.poll_send_to(cx, b"never", &long)).await.unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+    });
+}
+
+/// `poll_recv_from` with nothing queued is `Pending` until a datagram
+/// arrives; the sender's path comes with it.
+#[test]
+fn unix_datagram_poll_recv_from_is_pending_until_a_datagram_arrives() {
+    let (pa, pb) = (temp_path("pending-dgram-a"), temp_path("pending-dgram-b"));
+    groundup::block_on(async {
+        let a = UnixDatagram::bind(&pa).unwrap();
+        let b = UnixDatagram::bind(&pb).unwrap();
+        let pendings = Rc::new(Cell::new(0));
+        let receiver = groundup::spawn({
+            let pendings = Rc::clone(&pendings);
+            async move {
+                let mut buf = [0u8; 16];
+                let (n, from) = poll_fn(|cx| match b.poll_recv_from(cx, &mut buf) {
+                    Poll::Pending => {
+                        pendings.set(pendings.get() + 1);
+                        Poll::Pending
+                    }
+                    ready => ready,
+                })
+                .await
+                .unwrap();
+                (buf[..n].to_vec(), from)
+            }
+        });
+        while pendings.get() == 0 {
+            groundup::task::yield_now().await;
+        }
+        a.send_to(b"late", &pb).await.unwrap();
+        let (got, from) = groundup::time::timeout(util::PATIENCE, receiver)
+            .await
+            .expect("the datagram did not wake the task in poll_recv_from")
+            .unwrap();
+        assert_eq!(got, b"late");
+        assert_eq!(from.as_pathname(), Some(pa.as_path()));
+    });
+    std::fs::remove_file(&pa).unwrap();
+    std::fs::remove_file(&pb).unwrap();
 }

@@ -7,7 +7,7 @@
 //! | [`TcpSocket`] | `new_v4()`, `new_v6()`, then `set_*`, `bind` | `connect(addr).await`, `listen(backlog)` |
 //! | [`TcpListener`] | `bind(addr).await` | `accept().await`, `local_addr()` |
 //! | [`TcpStream`] | `connect(addr).await` | `AsyncRead`/`AsyncWrite`, `peek`, `into_split()`, `set_nodelay()` |
-//! | [`UdpSocket`] | `bind(addr).await` | `send_to`/`recv_from`, `peek_from`, `connect` + `send`/`recv`, multicast |
+//! | [`UdpSocket`] | `bind(addr).await` | `send_to`/`recv_from`, `peek_from`, `peek_sender`, `connect` + `send`/`recv`/`peek`, multicast |
 #![cfg_attr(unix, doc = "| [`UnixListener`] | `bind(path)` | `accept().await` |")]
 #![cfg_attr(
     unix,

@@ -338,8 +338,9 @@ macro_rules! stream_readiness {
 pub(super) use stream_readiness;
 
 /// The datagram methods: `poll_recv_ready`, `poll_send_ready`, `try_send`,
-/// `try_recv` (the addressed `try_send_to`/`try_recv_from` take each
-/// type's own address, so each type writes them).
+/// `try_recv`, `poll_send`, `poll_recv` (the addressed ones, such as
+/// `try_send_to` and `poll_recv_from`, take each type's own address, so
+/// each type writes them).
 macro_rules! datagram_readiness {
     ($ty:ident, $pair:expr) => {
         $crate::net::readiness::common_readiness!($ty, $pair, "b.send(b\"x\").await?;\n");
@@ -437,6 +438,58 @@ macro_rules! datagram_readiness {
             /// ```
             pub fn try_recv(&self, buf: &mut [u8]) -> std::io::Result<usize> {
                 self.io.try_io(crate::io::Interest::READABLE, |s| s.recv(buf))
+            }
+
+            /// Polls to send one datagram to the connected peer: `Pending`
+            /// until the socket can take it, then the bytes sent. Only the
+            /// last task to poll is woken (see `poll_recv_ready`). As
+            /// tokio's `poll_send`.
+            ///
+            /// ```
+            /// use std::future::poll_fn;
+            ///
+            /// groundup::block_on(async {
+            #[doc = $pair]
+            ///     assert_eq!(poll_fn(|cx| a.poll_send(cx, b"ping")).await?, 4);
+            ///     let mut buf = [0; 8];
+            ///     assert_eq!(b.recv(&mut buf).await?, 4);
+            /// #   std::io::Result::Ok(())
+            /// })?;
+            /// # std::io::Result::Ok(())
+            /// ```
+            pub fn poll_send(
+                &self,
+                cx: &mut std::task::Context<'_>,
+                buf: &[u8],
+            ) -> std::task::Poll<std::io::Result<usize>> {
+                self.io.poll_write_with(cx, &mut |s: &$crate::sys::net::Socket| s.send(buf))
+            }
+
+            /// Polls to receive one datagram from the connected peer into
+            /// `buf`: `Pending` until one is queued, then its length (a
+            /// datagram longer than `buf` is truncated). Only the last task
+            /// to poll is woken (see `poll_recv_ready`). tokio's
+            /// `poll_recv`, with a slice for its `ReadBuf` (see `net`).
+            ///
+            /// ```
+            /// use std::future::poll_fn;
+            ///
+            /// groundup::block_on(async {
+            #[doc = $pair]
+            ///     b.send(b"pong").await?;
+            ///     let mut buf = [0; 8];
+            ///     let n = poll_fn(|cx| a.poll_recv(cx, &mut buf)).await?;
+            ///     assert_eq!(&buf[..n], b"pong");
+            /// #   std::io::Result::Ok(())
+            /// })?;
+            /// # std::io::Result::Ok(())
+            /// ```
+            pub fn poll_recv(
+                &self,
+                cx: &mut std::task::Context<'_>,
+                buf: &mut [u8],
+            ) -> std::task::Poll<std::io::Result<usize>> {
+                self.io.poll_read_with(cx, &mut |s: &$crate::sys::net::Socket| s.recv(buf))
             }
         }
     };

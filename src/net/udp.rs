@@ -65,6 +65,36 @@ impl UdpSocket {
         self.io.write_with(|s| s.send_to(buf, &to)).await
     }
 
+    /// Polls to send one datagram to `target`: `Pending` until the socket
+    /// can take it, then the bytes sent. As tokio's, the target is a
+    /// resolved address (resolving a name could wait). Only the last task
+    /// to poll is woken (see `poll_send_ready`).
+    ///
+    /// ```
+    /// use std::future::poll_fn;
+    /// use groundup::net::UdpSocket;
+    ///
+    /// groundup::block_on(async {
+    ///     let a = UdpSocket::bind("127.0.0.1:0").await?;
+    ///     let b = UdpSocket::bind("127.0.0.1:0").await?;
+    ///     let to = b.local_addr()?;
+    ///     assert_eq!(poll_fn(|cx| a.poll_send_to(cx, b"hi", to)).await?, 2);
+    ///     let mut buf = [0; 4];
+    ///     assert_eq!(b.recv_from(&mut buf).await?, (2, a.local_addr()?));
+    ///     std::io::Result::Ok(())
+    /// })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn poll_send_to(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+        target: SocketAddr,
+    ) -> Poll<io::Result<usize>> {
+        let to = SockAddr::from_std(&target);
+        self.io.poll_write_with(cx, &mut |s: &Socket| s.send_to(buf, &to))
+    }
+
     /// Receives one datagram; returns its length and sender. A datagram
     /// longer than `buf` is truncated.
     ///
@@ -364,6 +394,158 @@ impl UdpSocket {
     pub fn try_peek_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
         let (n, from) = self.io.try_io(Interest::READABLE, |s| s.peek_from(buf))?;
         std_addr(from).map(|from| (n, from))
+    }
+}
+
+/// Peeking at the connected peer's next datagram, and at the next sender.
+/// Each leaves the datagram queued (`MSG_PEEK`): the next receive gets it.
+impl UdpSocket {
+    /// Waits for a datagram from the connected peer and copies it into
+    /// `buf` without taking it from the queue; returns its length (cut to
+    /// `buf`, as `recv` cuts it). As tokio's `peek`.
+    ///
+    /// ```
+    /// groundup::block_on(async {
+    /// #   let a = groundup::net::UdpSocket::bind("127.0.0.1:0").await?;
+    /// #   let b = groundup::net::UdpSocket::bind("127.0.0.1:0").await?;
+    /// #   a.connect(b.local_addr()?).await?;
+    /// #   b.connect(a.local_addr()?).await?;
+    ///     b.send(b"once").await?;
+    ///     let mut buf = [0; 8];
+    ///     assert_eq!(a.peek(&mut buf).await?, 4);
+    ///     assert_eq!(a.recv(&mut buf).await?, 4); // still there
+    /// #   std::io::Result::Ok(())
+    /// })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub async fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.io.read_with(|s| s.peek(buf)).await
+    }
+
+    /// Polls to [`peek`](UdpSocket::peek); only the last task to poll is
+    /// woken (see `poll_recv_ready`). tokio's `poll_peek`, with a slice for
+    /// its `ReadBuf` (see `net`).
+    ///
+    /// ```
+    /// use std::future::poll_fn;
+    ///
+    /// groundup::block_on(async {
+    /// #   let a = groundup::net::UdpSocket::bind("127.0.0.1:0").await?;
+    /// #   let b = groundup::net::UdpSocket::bind("127.0.0.1:0").await?;
+    /// #   a.connect(b.local_addr()?).await?;
+    /// #   b.connect(a.local_addr()?).await?;
+    ///     b.send(b"once").await?;
+    ///     let mut buf = [0; 8];
+    ///     assert_eq!(poll_fn(|cx| a.poll_peek(cx, &mut buf)).await?, 4);
+    ///     assert_eq!(a.recv(&mut buf).await?, 4);
+    /// #   std::io::Result::Ok(())
+    /// })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn poll_peek(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
+        self.io.poll_read_with(cx, &mut |s: &Socket| s.peek(buf))
+    }
+
+    /// As [`peek`](UdpSocket::peek) without waiting: `WouldBlock` when
+    /// nothing is queued (which clears the read readiness). As tokio's
+    /// `try_peek`.
+    ///
+    /// ```
+    /// use std::io::ErrorKind;
+    ///
+    /// groundup::block_on(async {
+    /// #   let a = groundup::net::UdpSocket::bind("127.0.0.1:0").await?;
+    /// #   let b = groundup::net::UdpSocket::bind("127.0.0.1:0").await?;
+    /// #   a.connect(b.local_addr()?).await?;
+    /// #   b.connect(a.local_addr()?).await?;
+    ///     let mut buf = [0; 8];
+    ///     assert_eq!(a.try_peek(&mut buf).unwrap_err().kind(), ErrorKind::WouldBlock);
+    ///     b.send(b"once").await?;
+    ///     let n = loop {
+    ///         a.readable().await?;
+    ///         match a.try_peek(&mut buf) {
+    ///             Err(e) if e.kind() == ErrorKind::WouldBlock => continue,
+    ///             other => break other?,
+    ///         }
+    ///     };
+    ///     assert_eq!(a.recv(&mut buf).await?, n);
+    /// #   std::io::Result::Ok(())
+    /// })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn try_peek(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.io.try_io(Interest::READABLE, |s| s.peek(buf))
+    }
+
+    /// Waits for a datagram and returns its sender, leaving it queued:
+    /// [`peek_from`](UdpSocket::peek_from) without a buffer. Like any
+    /// UDP source address, the sender can be forged. As tokio's
+    /// `peek_sender`.
+    ///
+    /// ```
+    /// use groundup::net::UdpSocket;
+    ///
+    /// groundup::block_on(async {
+    ///     let a = UdpSocket::bind("127.0.0.1:0").await?;
+    ///     let b = UdpSocket::bind("127.0.0.1:0").await?;
+    ///     a.send_to(b"who", b.local_addr()?).await?;
+    ///     assert_eq!(b.peek_sender().await?, a.local_addr()?);
+    ///     let mut buf = [0; 4];
+    ///     assert_eq!(b.recv_from(&mut buf).await?, (3, a.local_addr()?));
+    ///     std::io::Result::Ok(())
+    /// })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub async fn peek_sender(&self) -> io::Result<SocketAddr> {
+        std_addr(self.io.read_with(|s| s.peek_sender()).await?)
+    }
+
+    /// Polls to [`peek_sender`](UdpSocket::peek_sender); only the last task
+    /// to poll is woken (see `poll_recv_ready`).
+    ///
+    /// ```
+    /// use std::future::poll_fn;
+    /// use groundup::net::UdpSocket;
+    ///
+    /// groundup::block_on(async {
+    ///     let a = UdpSocket::bind("127.0.0.1:0").await?;
+    ///     let b = UdpSocket::bind("127.0.0.1:0").await?;
+    ///     a.send_to(b"who", b.local_addr()?).await?;
+    ///     assert_eq!(poll_fn(|cx| b.poll_peek_sender(cx)).await?, a.local_addr()?);
+    ///     std::io::Result::Ok(())
+    /// })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn poll_peek_sender(&self, cx: &mut Context<'_>) -> Poll<io::Result<SocketAddr>> {
+        let from = ready!(self.io.poll_read_with(cx, &mut |s: &Socket| s.peek_sender()))?;
+        Poll::Ready(std_addr(from))
+    }
+
+    /// As [`peek_sender`](UdpSocket::peek_sender) without waiting:
+    /// `WouldBlock` when nothing is queued (which clears the read
+    /// readiness).
+    ///
+    /// ```
+    /// use groundup::net::UdpSocket;
+    ///
+    /// groundup::block_on(async {
+    ///     let a = UdpSocket::bind("127.0.0.1:0").await?;
+    ///     let b = UdpSocket::bind("127.0.0.1:0").await?;
+    ///     a.send_to(b"who", b.local_addr()?).await?;
+    ///     let from = loop {
+    ///         b.readable().await?;
+    ///         match b.try_peek_sender() {
+    ///             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+    ///             other => break other?,
+    ///         }
+    ///     };
+    ///     assert_eq!(from, a.local_addr()?);
+    ///     std::io::Result::Ok(())
+    /// })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn try_peek_sender(&self) -> io::Result<SocketAddr> {
+        std_addr(self.io.try_io(Interest::READABLE, |s| s.peek_sender())?)
     }
 }
 

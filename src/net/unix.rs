@@ -399,6 +399,68 @@ impl UnixDatagram {
         Ok((n, SocketAddr::from_sys(&from)))
     }
 
+    /// Polls to send one datagram to `target`: `Pending` until the socket
+    /// can take it, then the bytes sent. Only the last task to poll is
+    /// woken (see `poll_send_ready`). As tokio's `poll_send_to`.
+    ///
+    /// ```
+    /// use std::future::poll_fn;
+    /// use groundup::net::UnixDatagram;
+    ///
+    /// groundup::block_on(async {
+    ///     let path = std::env::temp_dir().join(format!("groundup-poll-send-to-{}.sock", std::process::id()));
+    ///     let _ = std::fs::remove_file(&path);
+    ///     let server = UnixDatagram::bind(&path)?;
+    ///     let client = UnixDatagram::unbound()?;
+    ///     assert_eq!(poll_fn(|cx| client.poll_send_to(cx, b"hi", &path)).await?, 2);
+    ///     let mut buf = [0; 4];
+    ///     assert_eq!(server.recv(&mut buf).await?, 2);
+    ///     std::fs::remove_file(&path)
+    /// })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` at once for a path too long for a socket address.
+    pub fn poll_send_to(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+        target: impl AsRef<Path>,
+    ) -> Poll<io::Result<usize>> {
+        let to = SockAddr::from_path(target.as_ref())?;
+        self.io.poll_write_with(cx, &mut |s: &Socket| s.send_to(buf, &to))
+    }
+
+    /// Polls to receive one datagram and its sender's address: `Pending`
+    /// until one is queued. Only the last task to poll is woken (see
+    /// `poll_recv_ready`). tokio's `poll_recv_from`, with a slice for its
+    /// `ReadBuf` (see `net`).
+    ///
+    /// ```
+    /// use std::future::poll_fn;
+    /// use groundup::net::UnixDatagram;
+    ///
+    /// groundup::block_on(async {
+    ///     let (a, b) = UnixDatagram::pair()?;
+    ///     a.send(b"hi").await?;
+    ///     let mut buf = [0; 4];
+    ///     let (n, from) = poll_fn(|cx| b.poll_recv_from(cx, &mut buf)).await?;
+    ///     assert_eq!((&buf[..n], from.is_unnamed()), (&b"hi"[..], true));
+    ///     std::io::Result::Ok(())
+    /// })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn poll_recv_from(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<(usize, SocketAddr)>> {
+        let (n, from) = ready!(self.io.poll_read_with(cx, &mut |s: &Socket| s.recv_from(buf)))?;
+        Poll::Ready(Ok((n, SocketAddr::from_sys(&from))))
+    }
+
     /// Sends one datagram to the connected peer.
     pub async fn send(&self, buf: &[u8]) -> io::Result<usize> {
         self.io.write_with(|s| s.send(buf)).await

@@ -564,6 +564,15 @@ impl Socket {
         self.recv_from_flags(buf, os::MSG_PEEK)
     }
 
+    /// The sender of the datagram at the head of the queue, which stays
+    /// queued (`MSG_PEEK`). The bytes go to a small scratch buffer, not an
+    /// empty one: macOS refuses a zero-length peek with `EINVAL` (socket2's
+    /// `peek_sender` does the same, for the same reason).
+    pub(crate) fn peek_sender(&self) -> io::Result<SockAddr> {
+        let mut scratch = [0u8; 8];
+        self.recv_from_flags(&mut scratch, os::MSG_PEEK).map(|(_, from)| from)
+    }
+
     fn recv_from_flags(&self, buf: &mut [u8], flags: c_int) -> io::Result<(usize, SockAddr)> {
         let mut from = SockAddr::empty();
         let (fd, ptr, len) = (self.fd.raw(), buf.as_mut_ptr().cast::<c_void>(), buf.len());

@@ -551,6 +551,15 @@ impl Socket {
         self.recv_from_flags(buf, ffi::MSG_PEEK)
     }
 
+    /// The sender of the datagram at the head of the queue, which stays
+    /// queued: a zero-length `MSG_PEEK`. Winsock fails it with
+    /// `WSAEMSGSIZE` (the datagram does not fit) after filling in the
+    /// address; `received` reads that as a full buffer, as socket2's
+    /// `peek_sender` does.
+    pub(crate) fn peek_sender(&self) -> io::Result<SockAddr> {
+        self.recv_from_flags(&mut [], ffi::MSG_PEEK).map(|(_, from)| from)
+    }
+
     fn recv_from_flags(&self, buf: &mut [u8], flags: c_int) -> io::Result<(usize, SockAddr)> {
         let mut from = SockAddr::empty();
         let (raw, ptr, len) = (self.raw, buf.as_mut_ptr().cast::<c_char>(), int_len(buf.len()));
