@@ -17,11 +17,11 @@
 //! `unix.rs` and `windows.rs` provide the same crate-internal API (`Socket`
 //! with `for_addr`, `for_domain`, `bind`, `listen`, `accept`, `connect`,
 //! `take_error`, `local_addr`, `peer_addr`, `shutdown`, `recv`, `peek`,
-//! `send`, `recv_from`, `peek_from`, `peek_sender`, `send_to`, the
-//! generic `getsockopt` and `setsockopt`, `require_nonblocking`,
-//! `make_nonblocking` and `finish_adoption`, `Read`/`Write` for
-//! `&Socket`, conversions from and to [`OwnedSocket`], and the
-//! raw-descriptor traits; `SockAddr` with `from_std` and `as_std`), and Unix adds what only it has: Unix-domain
+//! `send`, `recv_from`, `peek_from`, `peek_sender`, `send_to`, the generic
+//! `getsockopt` and `setsockopt`, `require_nonblocking`, `make_nonblocking`
+//! and `finish_adoption`, `Read`/`Write` for `&Socket`, conversions from
+//! and to [`OwnedSocket`], and the raw-descriptor traits; `SockAddr` with
+//! `from_std` and `as_std`), and Unix adds what only it has: Unix-domain
 //! sockets (`Socket::unix`, `pair`, `SockAddr::from_path`). `windows.rs`
 //! opens with how Winsock differs and what is done about it.
 //!
