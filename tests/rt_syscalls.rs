@@ -102,45 +102,81 @@ fn spawning_joining_and_remote_wakes_while_busy_make_no_syscalls() {
 
         // 3. A wake that finds the executor parked: one system call to wake
         //    it, one to wait (on Linux: one eventfd write, one epoll_wait).
-        //    A short sleep first has the executor take the driver back from
-        //    the reactor thread (the hand-back's calls land before the count).
-        time::sleep(std::time::Duration::from_millis(1)).await;
-        let signal = Signal::default();
-        let remote = signal.clone();
-        let before = stats::syscalls();
-        let setter = thread::spawn(move || {
-            thread::sleep(std::time::Duration::from_millis(20));
-            remote.set();
-        });
-        signal.wait().await;
-        let made = stats::syscalls().since(&before);
+        let made = fewest_calls(one_parked_wake).await;
         assert!(made.total() <= 2, "one unpark costs at most one call each side:\n{made}");
         #[cfg(target_os = "linux")]
         assert!(made.get("write") <= 1, "one unpark costs at most one write:\n{made}");
-        setter.join().unwrap();
 
         // 4. One `read().await` on an idle runtime, the data written by
         //    another thread: the read that finds nothing, the executor's own
         //    wait in the driver, which returns with the event, and the read
         //    that gets it. No cross-thread hop, so no waker write.
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let mut peer = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
-        let (accepted, _) = listener.accept().unwrap();
-        accepted.set_nonblocking(true).unwrap();
-        let mut stream = groundup::net::TcpStream::from_std(accepted).unwrap();
-        time::sleep(std::time::Duration::from_millis(1)).await;
-        let before = stats::syscalls();
-        let writer = thread::spawn(move || {
-            thread::sleep(std::time::Duration::from_millis(20));
-            std::io::Write::write_all(&mut peer, b"x").unwrap();
-            peer
-        });
-        let mut byte = [0; 1];
-        assert_eq!(stream.read(&mut byte).await.unwrap(), 1);
-        let made = stats::syscalls().since(&before);
+        let made = fewest_calls(one_idle_read).await;
         assert!(made.total() <= 3, "one read().await on an idle runtime:\n{made}");
         #[cfg(target_os = "linux")]
         assert_eq!(made.get("write"), 0, "the wake crossed threads:\n{made}");
-        drop(writer.join().unwrap());
     });
+}
+
+/// Steps 3 and 4 count the calls around one wake of an idle executor. A
+/// short sleep before each has the executor take the driver back from the
+/// reactor thread, so that the hand-back's calls land before the count;
+/// but on a loaded machine the hand-back can outlast the sleep and land in
+/// it (seen: 7 calls where 2 are allowed, with builds on both cores). So
+/// the count is taken up to `ATTEMPTS` times and the fewest is checked: a
+/// hand-back in flight can spoil an attempt, while a wake that costs more
+/// calls than allowed costs them in every attempt and still fails.
+async fn fewest_calls<F, Fut>(mut attempt: F) -> stats::Syscalls
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = stats::Syscalls>,
+{
+    const ATTEMPTS: usize = 5;
+    let mut fewest = attempt().await;
+    for _ in 1..ATTEMPTS {
+        let made = attempt().await;
+        if made.total() < fewest.total() {
+            fewest = made;
+        }
+    }
+    fewest
+}
+
+/// The calls made while a task waits for a signal set by another thread
+/// 20 ms later (the executor parked meanwhile).
+async fn one_parked_wake() -> stats::Syscalls {
+    time::sleep(std::time::Duration::from_millis(1)).await;
+    let signal = Signal::default();
+    let remote = signal.clone();
+    let before = stats::syscalls();
+    let setter = thread::spawn(move || {
+        thread::sleep(std::time::Duration::from_millis(20));
+        remote.set();
+    });
+    signal.wait().await;
+    let made = stats::syscalls().since(&before);
+    setter.join().unwrap();
+    made
+}
+
+/// The calls made by one `read().await` of a byte another thread writes
+/// 20 ms later (the executor idle meanwhile).
+async fn one_idle_read() -> stats::Syscalls {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let mut peer = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+    let (accepted, _) = listener.accept().unwrap();
+    accepted.set_nonblocking(true).unwrap();
+    let mut stream = groundup::net::TcpStream::from_std(accepted).unwrap();
+    time::sleep(std::time::Duration::from_millis(1)).await;
+    let before = stats::syscalls();
+    let writer = thread::spawn(move || {
+        thread::sleep(std::time::Duration::from_millis(20));
+        std::io::Write::write_all(&mut peer, b"x").unwrap();
+        peer
+    });
+    let mut byte = [0; 1];
+    assert_eq!(stream.read(&mut byte).await.unwrap(), 1);
+    let made = stats::syscalls().since(&before);
+    drop(writer.join().unwrap());
+    made
 }
