@@ -23,8 +23,8 @@
 //! and to [`OwnedSocket`], and the raw-descriptor traits; `SockAddr` with
 //! `from_std` and `as_std`), and Unix adds what only it has: Unix-domain
 //! sockets (`Socket::unix`, `pair`, `SockAddr::from_path`, and the peer's
-//! credentials, `peer_cred`, in `peer_cred.rs`). `windows.rs`
-//! opens with how Winsock differs and what is done about it.
+//! credentials, `peer_cred`, in `peer_cred.rs`). `windows.rs` opens with
+//! how Winsock differs and what is done about it.
 //!
 //! [`SockAddr`] (`addr.rs`, shared) is a socket address in the kernel's own
 //! layout, with the conversions to and from `std::net::SocketAddr`; each
