@@ -115,6 +115,25 @@ const REUSEPORT: &[&str] = &[
 /// `sosetoptlock`).
 const SO_LINGER_SEC: &[&str] = &["macos", "ios", "tvos", "watchos", "visionos"];
 
+/// How `UnixStream::peer_cred` learns who is at the other end
+/// (`groundup_peer_cred`):
+///
+/// - `so_peercred`: one `getsockopt(SOL_SOCKET, SO_PEERCRED)` gives the
+///   pid, user and group (Linux's `struct ucred`, OpenBSD's `struct
+///   sockpeercred`; unix(7), OpenBSD's getsockopt(2));
+/// - `getpeereid_peerpid`: `getpeereid(3)` for the user and group, and
+///   `getsockopt(SOL_LOCAL, LOCAL_PEERPID)` for the pid (the Apple
+///   systems, which have no `SO_PEERCRED`);
+/// - `getpeereid`: `getpeereid(3)` alone, so no pid (the other BSDs, as
+///   in tokio);
+/// - `none`: Windows has no Unix-domain streams in groundup.
+const PEER_CRED: &[(&str, &[&str])] = &[
+    ("so_peercred", &["linux", "android", "openbsd"]),
+    ("getpeereid_peerpid", &["macos", "ios", "tvos", "watchos", "visionos"]),
+    ("getpeereid", &["freebsd", "netbsd", "dragonfly"]),
+    ("none", &["windows"]),
+];
+
 /// Whose system headers `groundup-ffi` declares for each `target_os`
 /// (`groundup_os`): sockets, `fcntl`, signals, resource limits.
 const OS_FAMILIES: &[(&str, &[&str])] = &[
@@ -163,6 +182,9 @@ fn main() {
     println!("cargo::rustc-check-cfg=cfg(groundup_reuseport)");
     println!("cargo::rustc-check-cfg=cfg(groundup_so_linger_sec)");
     println!(
+        "cargo::rustc-check-cfg=cfg(groundup_peer_cred, values(\"so_peercred\", \"getpeereid_peerpid\", \"getpeereid\", \"none\", \"unsupported\"))"
+    );
+    println!(
         "cargo::rustc-check-cfg=cfg(groundup_sigpipe, values(\"msg_nosignal\", \"so_nosigpipe\", \"none\", \"unsupported\"))"
     );
 
@@ -189,6 +211,7 @@ fn main() {
     println!("cargo::rustc-cfg=groundup_waker=\"{waker}\"");
     println!("cargo::rustc-cfg=groundup_os=\"{family}\"");
     println!("cargo::rustc-cfg=groundup_sigpipe=\"{}\"", lookup(SIGPIPE, &os));
+    println!("cargo::rustc-cfg=groundup_peer_cred=\"{}\"", lookup(PEER_CRED, &os));
     if ATOMIC_SOCKET_FLAGS.contains(&os.as_str()) {
         println!("cargo::rustc-cfg=groundup_atomic_socket_flags");
     }

@@ -257,3 +257,59 @@ fn unix_datagram_poll_recv_from_is_pending_until_a_datagram_arrives() {
     std::fs::remove_file(&pa).unwrap();
     std::fs::remove_file(&pb).unwrap();
 }
+
+/// What `peer_cred` must say of a peer that is this very process: its
+/// effective ids (what the kernel records), and its pid where the system
+/// gives one (`build.rs`, `groundup_peer_cred`: all but `getpeereid`).
+fn assert_is_this_process(cred: groundup::net::unix::UCred, end: &str) {
+    use groundup::net::unix::pid_t;
+    // SAFETY: geteuid takes nothing and always succeeds.
+    let euid = unsafe { groundup_ffi::unix::geteuid() };
+    // SAFETY: as geteuid.
+    let egid = unsafe { groundup_ffi::unix::getegid() };
+    assert_eq!((cred.uid(), cred.gid()), (euid, egid), "{end}: {cred:?}");
+    let pid = (!cfg!(groundup_peer_cred = "getpeereid")).then_some(std::process::id() as pid_t);
+    assert_eq!(cred.pid(), pid, "{end}: {cred:?}");
+}
+
+// tokio's uds_cred test skips socketpair on FreeBSD and NetBSD, whose
+// getpeereid has not always known the peer of a pair; no machine of either
+// runs this suite to say which releases do.
+#[test]
+#[cfg_attr(groundup_peer_cred = "getpeereid", ignore = "getpeereid and socketpair, see above")]
+fn both_ends_of_a_pair_name_this_process_as_peer() {
+    groundup::block_on(async {
+        let (a, b) = UnixStream::pair().unwrap();
+        assert_is_this_process(a.peer_cred().unwrap(), "first end");
+        assert_is_this_process(b.peer_cred().unwrap(), "second end");
+        assert_eq!(a.peer_cred().unwrap(), b.peer_cred().unwrap());
+    });
+}
+
+#[test]
+fn both_ends_of_an_accepted_connection_name_this_process_as_peer() {
+    let path = temp_path("peer-cred");
+    groundup::block_on(async {
+        let listener = UnixListener::bind(&path).unwrap();
+        let client = UnixStream::connect(&path).await.unwrap();
+        let (server, _) = listener.accept().await.unwrap();
+        // The client sees the listener as it was at listen(2), the server
+        // the client as it was at connect(2): both are this process.
+        assert_is_this_process(client.peer_cred().unwrap(), "connecting end");
+        assert_is_this_process(server.peer_cred().unwrap(), "accepted end");
+    });
+    std::fs::remove_file(&path).unwrap();
+}
+
+#[test]
+fn peer_cred_is_counted_as_the_system_calls_it_makes() {
+    let before = groundup::stats::syscalls();
+    groundup::block_on(async {
+        let (a, _b) = UnixStream::pair().unwrap();
+        let _ = a.peer_cred();
+    });
+    let made = groundup::stats::syscalls().since(&before);
+    // Other tests of this binary may make calls meanwhile: at least one.
+    let name = if cfg!(groundup_peer_cred = "so_peercred") { "getsockopt" } else { "getpeereid" };
+    assert!(made.get(name) >= 1, "no {name} counted: {made:?}");
+}

@@ -550,6 +550,36 @@ unsafe extern "C" {
 }
 
 // ---------------------------------------------------------------------------
+// The peer of a Unix-domain socket
+// ---------------------------------------------------------------------------
+
+/// `typedef __uint32_t uid_t;` — `<sys/types.h>` (`__darwin_uid_t` on the
+/// Apple systems, the same type): a user id.
+pub type uid_t = u32;
+/// `typedef __uint32_t gid_t;` — `<sys/types.h>` (`__darwin_gid_t` on the
+/// Apple systems): a group id.
+pub type gid_t = u32;
+
+unsafe extern "C" {
+    /// `int getpeereid(int s, uid_t *euid, gid_t *egid);`
+    ///
+    /// Header `<unistd.h>`; man page
+    /// [getpeereid(3)](https://man.freebsd.org/cgi/man.cgi?query=getpeereid&sektion=3),
+    /// [on macOS](https://developer.apple.com/library/archive/documentation/System/Conceptual/ManPages_iPhoneOS/man3/getpeereid.3.html),
+    /// [on NetBSD](https://man.netbsd.org/getpeereid.3),
+    /// [on OpenBSD](https://man.openbsd.org/getpeereid.2).
+    /// Stores the *effective* user and group ids of the process at the
+    /// other end of a connected Unix-domain stream socket, as they were when
+    /// it called `connect(2)` (or, seen from the connecting side, when the
+    /// listener called `listen(2)`). Returns 0, or -1 with errno (`ENOTCONN`
+    /// on a socket neither connected nor listening, `EINVAL` on a datagram
+    /// socket, `ENOTSOCK`, `EBADF`). No pid: the Apple systems give it
+    /// through `LOCAL_PEERPID` (`bsd/apple.rs`), OpenBSD through
+    /// `SO_PEERCRED` (`bsd/openbsd.rs`).
+    pub fn getpeereid(s: c_int, euid: *mut uid_t, egid: *mut gid_t) -> c_int;
+}
+
+// ---------------------------------------------------------------------------
 // Signals and threads
 // ---------------------------------------------------------------------------
 

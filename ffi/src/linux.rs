@@ -569,6 +569,58 @@ pub struct ipv6_mreq {
 const _: () = assert!(size_of::<linger>() == 8 && size_of::<ip_mreq>() == 8);
 const _: () = assert!(size_of::<ipv6_mreq>() == 20 && align_of::<ipv6_mreq>() == 4);
 
+// The peer's credentials, for `UnixStream::peer_cred`.
+
+/// `SO_PEERCRED`, `<sys/socket.h>`: the credentials of the process at the
+/// other end of a connected Unix-domain socket, as they were when it called
+/// `connect(2)` or `socketpair(2)` (or, for the connecting side, when the
+/// listener called `listen(2)`); read only, a `struct ucred`; unix(7),
+/// socket(7). Besides MIPS and SPARC, PowerPC numbers this option its own
+/// way (`include/uapi/asm-generic/socket.h` says of `SO_RCVLOWAT` to
+/// `SO_PEERCRED`: "powerpc only differs in these").
+#[cfg(not(any(
+    target_arch = "mips",
+    target_arch = "mips64",
+    target_arch = "sparc64",
+    target_arch = "powerpc",
+    target_arch = "powerpc64"
+)))]
+pub const SO_PEERCRED: c_int = 17;
+/// `SO_PEERCRED` (MIPS value, `arch/mips/include/uapi/asm/socket.h`).
+#[cfg(any(target_arch = "mips", target_arch = "mips64"))]
+pub const SO_PEERCRED: c_int = 18;
+/// `SO_PEERCRED` (SPARC value, `arch/sparc/include/uapi/asm/socket.h`).
+#[cfg(target_arch = "sparc64")]
+pub const SO_PEERCRED: c_int = 0x0040;
+/// `SO_PEERCRED` (PowerPC value, `arch/powerpc/include/uapi/asm/socket.h`).
+#[cfg(any(target_arch = "powerpc", target_arch = "powerpc64"))]
+pub const SO_PEERCRED: c_int = 21;
+
+/// `typedef unsigned int uid_t;` (`__U32_TYPE`) — `<sys/types.h>`: a user id.
+pub type uid_t = core::ffi::c_uint;
+/// `typedef unsigned int gid_t;` (`__U32_TYPE`) — `<sys/types.h>`: a group id.
+pub type gid_t = core::ffi::c_uint;
+
+/// `struct ucred { pid_t pid; uid_t uid; gid_t gid; };`
+///
+/// Header `<sys/socket.h>` (glibc and musl declare it only with
+/// `_GNU_SOURCE`); man page [unix(7)](https://man7.org/linux/man-pages/man7/unix.7.html).
+/// The value of `SO_PEERCRED`: the peer's process id and its *effective*
+/// user and group ids. The pid is the one seen from the reader's pid
+/// namespace, 0 if the peer's process is not visible there.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct ucred {
+    /// The peer's process id.
+    pub pid: pid_t,
+    /// Its effective user id.
+    pub uid: uid_t,
+    /// Its effective group id.
+    pub gid: gid_t,
+}
+
+const _: () = assert!(size_of::<ucred>() == 12 && align_of::<ucred>() == 4);
+
 unsafe extern "C" {
     /// `int socket(int domain, int type, int protocol);`
     ///

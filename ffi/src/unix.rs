@@ -294,12 +294,14 @@ unsafe extern "C" {
 }
 
 #[cfg(groundup_os = "bsd")]
-pub use crate::bsd::{pid_t, sigaction};
+pub use crate::bsd::{gid_t, pid_t, sigaction, uid_t};
 /// `pid_t` and `struct sigaction` differ per system (the struct has a
 /// different field order on nearly every one); each OS family module
-/// declares them. Re-exported here for the prototypes.
+/// declares them, and `uid_t` and `gid_t` (32 bits unsigned everywhere,
+/// spelled `unsigned int` by glibc and `__uint32_t` by the BSDs) with
+/// them. Re-exported here for the prototypes.
 #[cfg(groundup_os = "linux")]
-pub use crate::linux::{pid_t, sigaction};
+pub use crate::linux::{gid_t, pid_t, sigaction, uid_t};
 
 unsafe extern "C" {
     /// `int sigaction(int signum, const struct sigaction *act, struct sigaction *oldact);`
@@ -331,4 +333,20 @@ unsafe extern "C" {
     /// at once if it has not exited. Returns the pid reaped, 0, or -1 with
     /// errno (`ECHILD`: not a child of ours, or already reaped; `EINTR`).
     pub fn waitpid(pid: pid_t, wstatus: *mut c_int, options: c_int) -> pid_t;
+}
+
+unsafe extern "C" {
+    /// `uid_t geteuid(void);`
+    ///
+    /// Header `<unistd.h>`; man page [geteuid(2)](https://man7.org/linux/man-pages/man2/geteuid.2.html).
+    /// The effective user id of the calling process: the one the kernel
+    /// records for the peer of a Unix-domain socket. Always succeeds. The
+    /// tests compare `UnixStream::peer_cred` with it.
+    pub fn geteuid() -> uid_t;
+
+    /// `gid_t getegid(void);`
+    ///
+    /// Header `<unistd.h>`; man page [getegid(2)](https://man7.org/linux/man-pages/man2/getgid.2.html).
+    /// The effective group id of the calling process. Always succeeds.
+    pub fn getegid() -> gid_t;
 }

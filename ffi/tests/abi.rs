@@ -65,6 +65,12 @@ struct Checks {
     covered: BTreeSet<String>,
     /// Functions glibc declares only under `_GNU_SOURCE`.
     gnu_only: Vec<&'static str>,
+    /// Assertions about items glibc declares only under `_GNU_SOURCE`
+    /// (`struct ucred`), made in the second compile with the GNU-only
+    /// prototypes; [`Checks::gnu`] sends assertions here.
+    gnu_asserts: Vec<String>,
+    /// Whether [`Checks::assert`] is collecting for the `_GNU_SOURCE` compile.
+    in_gnu: bool,
     /// Functions the sources declare behind a cfg that is off for this
     /// target, so this system's headers do not have them (`accept4` on the
     /// Apple systems). The source parser does not evaluate `#[cfg]`, so
@@ -103,7 +109,17 @@ impl Checks {
 
     fn assert(&mut self, cond: String, what: String) {
         let what = what.replace('"', "'");
-        self.asserts.push(format!("_Static_assert({cond}, \"{what}\");"));
+        let line = format!("_Static_assert({cond}, \"{what}\");");
+        if self.in_gnu { self.gnu_asserts.push(line) } else { self.asserts.push(line) }
+    }
+
+    /// Makes the checks `f` adds in the `_GNU_SOURCE` compile, for types
+    /// glibc declares only there.
+    #[allow(dead_code)] // only the Linux checks need it
+    fn gnu(&mut self, f: impl FnOnce(&mut Checks)) {
+        self.in_gnu = true;
+        f(self);
+        self.in_gnu = false;
     }
 
     /// Size and alignment of a type; `rust` is its name in groundup-ffi.
@@ -187,10 +203,8 @@ impl Checks {
         for line in &self.prelude {
             writeln!(c, "{line}").unwrap();
         }
-        if !gnu {
-            for a in &self.asserts {
-                writeln!(c, "{a}").unwrap();
-            }
+        for a in if gnu { &self.gnu_asserts } else { &self.asserts } {
+            writeln!(c, "{a}").unwrap();
         }
         let wanted = |p: &&Prototype| {
             !self.absent.contains(&p.name.as_str())
@@ -316,6 +330,14 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
     socket_option_structs(c);
     c.layout::<sighandler_t>("sighandler_t", "sighandler_t");
     c.layout::<pid_t>("pid_t", "pid_t");
+    peer_id_types(c);
+    // glibc and musl declare `struct ucred` only under _GNU_SOURCE.
+    c.gnu(|c| {
+        c.layout::<ucred>("ucred", "struct ucred");
+        field!(c, ucred, "struct ucred", pid);
+        field!(c, ucred, "struct ucred", uid);
+        field!(c, ucred, "struct ucred", gid);
+    });
     c.layout::<pthread_t>("pthread_t", "pthread_t");
     c.layout::<rlim_t>("rlim_t", "rlim_t");
     c.layout::<rlimit>("rlimit", "struct rlimit");
@@ -375,6 +397,7 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
         ("SOL_SOCKET", SOL_SOCKET.into()),
         ("SO_REUSEADDR", SO_REUSEADDR.into()),
         ("SO_ERROR", SO_ERROR.into()),
+        ("SO_PEERCRED", SO_PEERCRED.into()),
         ("IPPROTO_TCP", IPPROTO_TCP.into()),
         ("TCP_NODELAY", TCP_NODELAY.into()),
         ("IPPROTO_IPV6", IPPROTO_IPV6.into()),
@@ -581,6 +604,14 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
     field!(c, rlimit, "struct rlimit", rlim_cur);
     field!(c, rlimit, "struct rlimit", rlim_max);
     c.layout::<pid_t>("pid_t", "pid_t");
+    peer_id_types(c);
+    #[cfg(target_os = "openbsd")]
+    {
+        c.layout::<sockpeercred>("sockpeercred", "struct sockpeercred");
+        field!(c, sockpeercred, "struct sockpeercred", uid);
+        field!(c, sockpeercred, "struct sockpeercred", gid);
+        field!(c, sockpeercred, "struct sockpeercred", pid);
+    }
     c.layout::<sigset_t>("sigset_t", "sigset_t");
     #[cfg(any(target_os = "freebsd", target_os = "dragonfly", target_os = "netbsd"))]
     field!(c, sigset_t, "sigset_t", __bits);
@@ -661,9 +692,19 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
         ("SOCK_CLOEXEC", SOCK_CLOEXEC.into()),
         ("MSG_NOSIGNAL", MSG_NOSIGNAL.into()),
     ];
+    #[cfg(all(not(target_vendor = "apple"), not(target_os = "openbsd")))]
+    let peer: &[(&str, i128)] = &[];
+    // OpenBSD reads the peer's credentials with SO_PEERCRED, Apple the
+    // peer's pid with LOCAL_PEERPID (`<sys/un.h>`).
+    #[cfg(target_os = "openbsd")]
+    let peer: &[(&str, i128)] = &[("SO_PEERCRED", SO_PEERCRED.into())];
     #[cfg(target_vendor = "apple")]
     let per_os: &[(&str, i128)] =
         &[("SO_NOSIGPIPE", SO_NOSIGPIPE.into()), ("SO_LINGER_SEC", SO_LINGER_SEC.into())];
+    #[cfg(target_vendor = "apple")]
+    let peer: &[(&str, i128)] =
+        &[("SOL_LOCAL", SOL_LOCAL.into()), ("LOCAL_PEERPID", LOCAL_PEERPID.into())];
+    let per_os = per_os.iter().chain(peer);
     for &(name, value) in constants.iter().chain(per_os).chain(socket_option_constants!()) {
         c.constant(name, value);
     }
@@ -904,6 +945,17 @@ macro_rules! socket_option_constants {
 }
 use socket_option_constants;
 
+/// `uid_t` and `gid_t`, which every Unix module declares (32 bits unsigned
+/// on all of them), for the peer credentials of a Unix-domain socket.
+#[cfg(unix)]
+fn peer_id_types(c: &mut Checks) {
+    use groundup_ffi::unix::{gid_t, uid_t};
+    c.layout::<uid_t>("uid_t", "uid_t");
+    c.signedness("uid_t", signed::<uid_t>());
+    c.layout::<gid_t>("gid_t", "gid_t");
+    c.signedness("gid_t", signed::<gid_t>());
+}
+
 /// The layouts of the socket-option structs, declared under the same C
 /// names on every platform (Windows' `struct linger` has 16-bit fields).
 /// `struct iovec` (`<sys/uio.h>`) and `struct msghdr`, for `readv` and
@@ -1111,8 +1163,9 @@ fn layouts_constants_and_prototypes_match_the_system_headers() {
     let dir = std::env::temp_dir().join(format!("groundup-abi-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     // The main compile, then (if any function needs it) the `_GNU_SOURCE` one.
-    let passes = if checks.gnu_only.is_empty() { &[false][..] } else { &[false, true][..] };
-    let count = checks.asserts.len() + prototypes.len();
+    let gnu_pass = !checks.gnu_only.is_empty() || !checks.gnu_asserts.is_empty();
+    let passes = if gnu_pass { &[false, true][..] } else { &[false][..] };
+    let count = checks.asserts.len() + checks.gnu_asserts.len() + prototypes.len();
     for &gnu in passes {
         let c_file = dir.join(if gnu { "abi_gnu.c" } else { "abi.c" });
         let source = checks.source(&prototypes, gnu);

@@ -2,12 +2,15 @@
 //!
 //! The socket types are re-exported at [`groundup::net`](crate::net); this
 //! module also holds what goes with them, under tokio's paths: the
-//! [`SocketAddr`] they report, and the halves of a [`UnixStream`] split in
-//! two ([`ReadHalf`], [`WriteHalf`], [`OwnedReadHalf`], [`OwnedWriteHalf`]).
+//! [`SocketAddr`] they report, the halves of a [`UnixStream`] split in
+//! two ([`ReadHalf`], [`WriteHalf`], [`OwnedReadHalf`], [`OwnedWriteHalf`]),
+//! and the peer's credentials ([`UCred`], with [`uid_t`], [`gid_t`], [`pid_t`]).
 
 mod split;
+mod ucred;
 
 pub use split::{OwnedReadHalf, OwnedWriteHalf, ReadHalf, ReuniteError, WriteHalf};
+pub use ucred::{UCred, gid_t, pid_t, uid_t};
 
 use std::fmt;
 use std::io::{self, IoSlice};
@@ -203,6 +206,23 @@ impl UnixStream {
     /// Reads and clears the socket's pending error (`SO_ERROR`).
     pub fn take_error(&self) -> io::Result<Option<io::Error>> {
         self.io.get_ref().take_error()
+    }
+
+    /// The credentials of the process at the other end, as the kernel
+    /// recorded them when the connection was made (see [`UCred`]).
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// groundup::block_on(async {
+    ///     let (a, _b) = groundup::net::UnixStream::pair()?;
+    ///     let cred = a.peer_cred()?;
+    ///     println!("peer: uid {}, gid {}, pid {:?}", cred.uid(), cred.gid(), cred.pid());
+    ///     std::io::Result::Ok(())
+    /// })
+    /// # }
+    /// ```
+    pub fn peer_cred(&self) -> io::Result<UCred> {
+        self.io.get_ref().peer_cred().map(UCred::from_sys)
     }
 
     /// Waits for data and copies it into `buf` *without* taking it from

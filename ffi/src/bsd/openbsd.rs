@@ -10,7 +10,7 @@
 
 use core::ffi::{c_int, c_void};
 
-use super::sa_family_t;
+use super::{gid_t, pid_t, sa_family_t, uid_t};
 
 use super::timespec;
 
@@ -125,3 +125,30 @@ pub struct sockaddr_storage {
 }
 
 const _: () = assert!(size_of::<sockaddr_storage>() == 256);
+
+/// `SO_PEERCRED` (`0x1022`, "get connect-time credentials"),
+/// `<sys/socket.h>`: the credentials of the peer of a connected
+/// Unix-domain socket, as they were when it connected (or listened); read
+/// only, a `struct sockpeercred`, at level `SOL_SOCKET`. Man page
+/// [getsockopt(2)](https://man.openbsd.org/getsockopt.2). The one BSD with
+/// Linux's option name (its value and struct differ), and the one that
+/// gives the pid with the ids.
+pub const SO_PEERCRED: c_int = 0x1022;
+
+/// `struct sockpeercred { uid_t uid; gid_t gid; pid_t pid; };`
+///
+/// Header `<sys/socket.h>`; man page getsockopt(2). The value of
+/// `SO_PEERCRED`: the peer's effective user and group ids and its process
+/// id, in that order (Linux's `struct ucred` starts with the pid).
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct sockpeercred {
+    /// The peer's effective user id.
+    pub uid: uid_t,
+    /// Its effective group id.
+    pub gid: gid_t,
+    /// Its process id.
+    pub pid: pid_t,
+}
+
+const _: () = assert!(size_of::<sockpeercred>() == 12 && align_of::<sockpeercred>() == 4);

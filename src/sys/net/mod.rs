@@ -22,8 +22,9 @@
 //! and `finish_adoption`, `Read`/`Write` for `&Socket`, conversions from
 //! and to [`OwnedSocket`], and the raw-descriptor traits; `SockAddr` with
 //! `from_std` and `as_std`), and Unix adds what only it has: Unix-domain
-//! sockets (`Socket::unix`, `pair`, `SockAddr::from_path`). `windows.rs`
-//! opens with how Winsock differs and what is done about it.
+//! sockets (`Socket::unix`, `pair`, `SockAddr::from_path`, and the peer's
+//! credentials, `peer_cred`, in `peer_cred.rs`). `windows.rs` opens with
+//! how Winsock differs and what is done about it.
 //!
 //! [`SockAddr`] (`addr.rs`, shared) is a socket address in the kernel's own
 //! layout, with the conversions to and from `std::net::SocketAddr`; each
@@ -52,11 +53,15 @@
 mod addr;
 mod options;
 #[cfg(unix)]
+mod peer_cred;
+#[cfg(unix)]
 mod unix;
 #[cfg(windows)]
 mod windows;
 
 pub(crate) use addr::SockAddr;
+#[cfg(unix)]
+pub(crate) use peer_cred::{Gid, PeerCred, Pid, Uid};
 #[cfg(unix)]
 pub(crate) use unix::Socket;
 #[cfg(unix)]
