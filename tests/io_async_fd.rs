@@ -196,3 +196,96 @@ mod unix {
         });
     }
 }
+
+/// `Interest::PRIORITY` (epoll only): a descriptor registered for it sees
+/// TCP urgent data, sent with `MSG_OOB`; a wait for it is `Pending` until
+/// then, and its readiness says `PRIORITY`.
+#[cfg(groundup_backend = "epoll")]
+#[test]
+fn a_priority_wait_sees_tcp_urgent_data() {
+    use groundup::groundup_ffi::{linux, unix as posix};
+    use std::os::fd::AsRawFd;
+    use std::task::Poll;
+
+    let (peer, socket) = tcp_pair();
+    groundup::block_on(async {
+        let fd = AsyncFd::with_interest(socket, Interest::READABLE | Interest::PRIORITY).unwrap();
+        let mut urgent = pin!(fd.ready(Interest::PRIORITY));
+        let first = std::future::poll_fn(|cx| Poll::Ready(urgent.as_mut().poll(cx).is_pending()));
+        assert!(first.await, "no urgent data yet: the wait must be Pending");
+        // SAFETY: `peer` is an open socket, and the pointer and length
+        // describe one live byte.
+        let sent =
+            unsafe { posix::send(peer.as_raw_fd(), b"!".as_ptr().cast(), 1, linux::MSG_OOB) };
+        assert_eq!(sent, 1, "{}", std::io::Error::last_os_error());
+        // A bound, not a speed: an event that never comes fails here
+        // instead of hanging the suite.
+        let guard = groundup::time::timeout(std::time::Duration::from_secs(60), urgent)
+            .await
+            .expect("the urgent byte was never reported")
+            .unwrap();
+        assert!(guard.ready().is_priority(), "{:?}", guard.ready());
+    });
+}
+
+/// A wait for urgent data where none can be reported is refused, not left
+/// to wait forever: an `AsyncFd` made without `PRIORITY`, and groundup's
+/// own sockets, which are registered without it.
+#[cfg(groundup_backend = "epoll")]
+#[test]
+fn a_priority_wait_on_a_source_not_registered_for_it_is_invalid_input() {
+    groundup::block_on(async {
+        let (_peer, socket) = tcp_pair();
+        let fd = AsyncFd::new(socket).unwrap();
+        let e = fd.ready(Interest::PRIORITY).await.unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidInput, "{e}");
+        assert!(e.to_string().contains("PRIORITY"), "{e}");
+
+        let listener = groundup::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let stream =
+            groundup::net::TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+        let e = stream.ready(Interest::READABLE | Interest::PRIORITY).await.unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidInput, "{e}");
+        assert!(e.to_string().contains("AsyncFd::with_interest"), "the fix is named: {e}");
+    });
+}
+
+/// `Interest::ERROR`: a connected UDP socket whose datagram met a closed
+/// port gets the ICMP error as a pending error (`ECONNREFUSED`); a wait
+/// for errors ends with `Ready::ERROR`, even on an `AsyncFd` made for
+/// reading only (every registration reports errors). Checked on epoll,
+/// where Linux queues the error at once on loopback.
+#[cfg(groundup_backend = "epoll")]
+#[test]
+fn an_error_wait_ends_on_a_pending_socket_error() {
+    let closed_port = std::net::UdpSocket::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    socket.connect(closed_port).unwrap(); // the port's socket is gone
+    groundup::block_on(async {
+        let fd = AsyncFd::with_interest(socket, Interest::READABLE).unwrap();
+        fd.get_ref().send(b"anyone?").unwrap();
+        // A bound, not a speed (see above).
+        let guard =
+            groundup::time::timeout(std::time::Duration::from_secs(60), fd.ready(Interest::ERROR))
+                .await
+                .expect("the error was never reported")
+                .unwrap();
+        assert!(guard.ready().is_error(), "{:?}", guard.ready());
+        let pending = fd.get_ref().take_error().unwrap().expect("a pending error");
+        assert_eq!(pending.kind(), ErrorKind::ConnectionRefused);
+    });
+}
+
+/// `Interest`'s set operations and names, as tokio's.
+#[test]
+fn interest_sets_remove_and_print() {
+    let both = Interest::READABLE | Interest::WRITABLE;
+    assert_eq!(format!("{both:?}"), "READABLE | WRITABLE");
+    assert_eq!(format!("{:?}", Interest::ERROR), "ERROR");
+    assert_eq!(both.remove(Interest::READABLE), Some(Interest::WRITABLE));
+    assert_eq!(both.remove(both | Interest::ERROR), None);
+    assert_eq!(Interest::ERROR.remove(Interest::READABLE), Some(Interest::ERROR));
+    let mut grown = Interest::READABLE;
+    grown |= Interest::ERROR;
+    assert!(grown.is_readable() && grown.is_error() && !grown.is_writable());
+}

@@ -429,6 +429,10 @@ pub const MSG_NOSIGNAL: c_int = 0x4000;
 /// `MSG_PEEK`, `<sys/socket.h>`: `recv` returns the data without removing
 /// it from the socket's queue; the next receive sees it again.
 pub const MSG_PEEK: c_int = 0x2;
+/// `MSG_OOB`, `<sys/socket.h>`: send (or receive) TCP urgent data, one
+/// byte out of band; the receiver's epoll reports `EPOLLPRI` for it
+/// (`tcp(7)`, "Out-of-band data").
+pub const MSG_OOB: c_int = 0x1;
 /// `MSG_DONTWAIT`, `<sys/socket.h>`: this one call is non-blocking
 /// (`EAGAIN` instead of waiting), whatever the socket's own mode.
 pub const MSG_DONTWAIT: c_int = 0x40;

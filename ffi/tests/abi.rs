@@ -407,6 +407,7 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
         ("SHUT_RDWR", SHUT_RDWR.into()),
         ("MSG_NOSIGNAL", MSG_NOSIGNAL.into()),
         ("MSG_PEEK", MSG_PEEK.into()),
+        ("MSG_OOB", MSG_OOB.into()),
         ("MSG_DONTWAIT", MSG_DONTWAIT.into()),
         ("SIGUSR1", SIGUSR1.into()),
         ("SIGHUP", SIGHUP.into()),

@@ -42,7 +42,10 @@
 //! `new` makes the descriptor non-blocking (tokio leaves that to the
 //! caller, and a blocking one would block the runtime's thread), and a
 //! wait for a direction outside the `with_interest` interest is an
-//! `InvalidInput` error instead of a wait that never ends. Like every
+//! `InvalidInput` error instead of a wait that never ends. A wait for
+//! errors (`Interest::ERROR`) is always allowed, since every registration
+//! reports them; `Interest::PRIORITY` (epoll) must be in the
+//! `with_interest` interest, which registers the descriptor for it. Like every
 //! groundup I/O object, an `AsyncFd` is `!Send`.
 
 use std::fmt;
@@ -162,7 +165,7 @@ impl<T: std::os::fd::AsRawFd> AsyncFd<T> {
     ///
     /// As [`new`](AsyncFd::new).
     pub fn with_interest(inner: T, interest: Interest) -> io::Result<AsyncFd<T>> {
-        let io = Async::new_explained(inner, "AsyncFd::new")?;
+        let io = Async::new_explained(inner, "AsyncFd::new", interest)?;
         Ok(AsyncFd { io, interest })
     }
 }
@@ -272,10 +275,10 @@ where
         self.io.into_parts().1
     }
 
+    /// Refuses a wait outside the `with_interest` interest (errors are
+    /// always allowed: every registration reports them).
     fn check(&self, interest: Interest) -> io::Result<()> {
-        let outside = (interest.is_readable() && !self.interest.is_readable())
-            || (interest.is_writable() && !self.interest.is_writable());
-        if outside {
+        if interest.exceeds(self.interest.add(Interest::ERROR)) {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
                 format!(
@@ -289,7 +292,7 @@ where
 
     async fn event(&self, interest: Interest) -> io::Result<ReadyEvent> {
         self.check(interest)?;
-        self.io.ready_event(interest.mask()).await
+        self.io.ready_event(interest).await
     }
 
     fn poll_event(

@@ -45,7 +45,13 @@ where
 {
     io: IoSource<T>,
     registration: Registration,
+    /// What a wait may ask for: both directions and errors, which every
+    /// registration reports, and `PRIORITY` if it was registered for it.
+    registered: Interest,
 }
+
+/// What every registration reports: both directions and errors.
+const ALWAYS_REPORTED: Interest = Interest::READABLE.add(Interest::WRITABLE).add(Interest::ERROR);
 
 impl<T> Async<T>
 where
@@ -53,7 +59,7 @@ where
 {
     fn from_source(mut io: IoSource<T>) -> io::Result<Async<T>> {
         let registration = current_reactor()?.register(&mut io)?;
-        Ok(Async { io, registration })
+        Ok(Async { io, registration, registered: ALWAYS_REPORTED })
     }
 
     /// Registers a socket that is already non-blocking.
@@ -175,13 +181,33 @@ where
     /// Waits until the socket is ready for `interest`; returns what it is
     /// ready for.
     pub(crate) async fn ready(&self, interest: Interest) -> io::Result<Ready> {
-        let event = self.ready_event(interest.mask()).await?;
+        let event = self.ready_event(interest).await?;
         Ok(Ready::from_bits(event.ready))
     }
 
-    /// Waits for readiness among `mask`; the event can be cleared later.
-    pub(crate) async fn ready_event(&self, mask: usize) -> io::Result<ReadyEvent> {
-        self.registration.readiness(mask).await
+    /// Waits for readiness for `interest`; the event can be cleared later.
+    /// `InvalidInput` for an interest the source was not registered for.
+    pub(crate) async fn ready_event(&self, interest: Interest) -> io::Result<ReadyEvent> {
+        self.check_registered(interest)?;
+        self.registration.readiness(interest.mask()).await
+    }
+
+    /// Refuses a wait that could never end: for readiness the system was
+    /// not asked to report (`PRIORITY` on a source registered without it).
+    fn check_registered(&self, interest: Interest) -> io::Result<()> {
+        if !interest.exceeds(self.registered) {
+            return Ok(());
+        }
+        Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "a wait for {interest:?} on a source registered for {:?} would never end: \
+                 groundup's sockets are registered for reading, writing and errors; \
+                 for urgent data, register the descriptor through \
+                 AsyncFd::with_interest(fd, Interest::PRIORITY | …)",
+                self.registered
+            ),
+        ))
     }
 
     /// Polls for readiness in `direction`; the event can be cleared later.
@@ -220,7 +246,7 @@ where
         mut op: impl FnMut(&T) -> io::Result<R>,
     ) -> io::Result<R> {
         loop {
-            let event = self.ready_event(interest.mask()).await?;
+            let event = self.ready_event(interest).await?;
             match self.io.do_io(&mut op) {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => self.clear_event(event),
                 result => return result,
@@ -299,18 +325,20 @@ impl<T: std::os::fd::AsRawFd> Async<T> {
     /// with a message that says why and what to use instead. Otherwise
     /// what making the socket non-blocking or registering it returns.
     pub fn new(io: T) -> io::Result<Async<T>> {
-        Async::new_explained(io, "Async::new")
+        Async::new_explained(io, "Async::new", ALWAYS_REPORTED)
     }
 
-    /// [`new`](Async::new), whose errors name `caller`.
-    pub(crate) fn new_explained(io: T, caller: &str) -> io::Result<Async<T>> {
+    /// [`new`](Async::new), whose errors name `caller`, registered for
+    /// `interest` too (for `AsyncFd::with_interest`).
+    pub(crate) fn new_explained(io: T, caller: &str, interest: Interest) -> io::Result<Async<T>> {
         // The runtime first: outside one, nothing is changed.
         let reactor = current_reactor()?;
         let fd = io.as_raw_fd();
         let was_nonblocking = crate::sys::unix::is_nonblocking(fd)?;
         let mut io = IoSource::new(io)?;
-        match reactor.register(&mut io) {
-            Ok(registration) => Ok(Async { io, registration }),
+        let registered = interest.add(ALWAYS_REPORTED);
+        match reactor.register_for(&mut io, poll_interest(registered)) {
+            Ok(registration) => Ok(Async { io, registration, registered }),
             Err(e) => {
                 if !was_nonblocking {
                     // Best effort: the registration error is the one to report.
@@ -320,6 +348,19 @@ impl<T: std::os::fd::AsRawFd> Async<T> {
             }
         }
     }
+}
+
+/// The poller's registration for `interest`: both directions always (see
+/// `reactor::Handle::register`), and epoll's `PRIORITY` when asked for.
+#[cfg(unix)]
+fn poll_interest(interest: Interest) -> crate::poll::Interest {
+    let both = crate::poll::Interest::READABLE | crate::poll::Interest::WRITABLE;
+    #[cfg(groundup_backend = "epoll")]
+    if interest.is_priority() {
+        return both | crate::poll::Interest::PRIORITY;
+    }
+    let _ = interest;
+    both
 }
 
 /// epoll's `EPERM` for a descriptor it cannot poll (a regular file, a
@@ -371,7 +412,7 @@ where
     /// deregistration said (`AsyncFd::into_inner`, which must return it).
     pub(crate) fn into_parts(self) -> (io::Result<()>, T) {
         let mut this = std::mem::ManuallyDrop::new(self);
-        let Async { io, registration } = &mut *this;
+        let Async { io, registration, .. } = &mut *this;
         let result = registration.deregister(io);
         // SAFETY: `this` is never used again and its destructor never runs
         // (ManuallyDrop), so this field is moved out exactly once.

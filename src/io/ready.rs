@@ -6,8 +6,11 @@
 //! bits a wait is satisfied by, and the bits a wait returns become a
 //! `Ready`. Neither type is the poller's [`poll::Interest`](crate::poll::Interest),
 //! which says what a source is *registered* for: every groundup socket is
-//! registered for both directions once, and an `io::Interest` only chooses
-//! which of them a wait concerns.
+//! registered for both directions once (errors are reported whatever the
+//! registration), and an `io::Interest` only chooses which of them a wait
+//! concerns. The one exception is epoll's `PRIORITY`, which a source must
+//! be registered for: `AsyncFd::with_interest` passes it on, and a wait
+//! for it on a source registered without it is refused (`Async`).
 
 use std::fmt;
 use std::ops;
@@ -16,7 +19,9 @@ use crate::reactor::ready as bits;
 
 /// What a readiness wait ([`TcpStream::ready`](crate::net::TcpStream::ready),
 /// [`try_io`](crate::net::TcpStream::try_io), …) is for: reading, writing,
-/// or either (`Interest::READABLE | Interest::WRITABLE`).
+/// either (`Interest::READABLE | Interest::WRITABLE`), an error, or (on
+/// epoll) urgent data. Never empty: [`remove`](Interest::remove) says
+/// `None` rather than give an empty set.
 ///
 /// ```
 /// use groundup::io::Interest;
@@ -24,18 +29,38 @@ use crate::reactor::ready as bits;
 /// let both = Interest::READABLE | Interest::WRITABLE;
 /// assert!(both.is_readable() && both.is_writable());
 /// assert!(!Interest::READABLE.is_writable());
+/// assert_eq!(both.remove(Interest::WRITABLE), Some(Interest::READABLE));
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Interest(u8);
 
 const INTEREST_READ: u8 = 1;
 const INTEREST_WRITE: u8 = 2;
+const INTEREST_ERROR: u8 = 4;
+#[cfg(groundup_backend = "epoll")]
+const INTEREST_PRIORITY: u8 = 8;
 
 impl Interest {
     /// Reading: data to read, the peer's write half closed, or an error.
     pub const READABLE: Interest = Interest(INTEREST_READ);
     /// Writing: room to write, the write half closed, or an error.
     pub const WRITABLE: Interest = Interest(INTEREST_WRITE);
+    /// An error pending on the source, and nothing else: a wait for it
+    /// ends with [`Ready::ERROR`] (or when the runtime is gone). Every
+    /// backend reports errors whatever a source is registered for, so any
+    /// source can wait for this; what counts as an error is the system's
+    /// (epoll's `EPOLLERR`, kqueue's `EV_EOF` with an error code, AFD's
+    /// failed connect). As tokio's.
+    pub const ERROR: Interest = Interest(INTEREST_ERROR);
+    /// Urgent data, such as TCP out-of-band data, or another exceptional
+    /// condition (epoll's `EPOLLPRI`); epoll only, as tokio's is Linux and
+    /// Android only. A source must be registered for it, which groundup's
+    /// sockets are not: make an
+    /// [`AsyncFd::with_interest`](crate::io::unix::AsyncFd::with_interest)
+    /// with it. A wait for it on any other source is `InvalidInput`
+    /// (tokio's would never end).
+    #[cfg(groundup_backend = "epoll")]
+    pub const PRIORITY: Interest = Interest(INTEREST_PRIORITY);
 
     /// Includes reading.
     ///
@@ -55,6 +80,31 @@ impl Interest {
         self.0 & INTEREST_WRITE != 0
     }
 
+    /// Includes errors.
+    ///
+    /// ```
+    /// use groundup::io::Interest;
+    ///
+    /// assert!(Interest::ERROR.is_error());
+    /// assert!(!Interest::READABLE.is_error());
+    /// ```
+    pub const fn is_error(self) -> bool {
+        self.0 & INTEREST_ERROR != 0
+    }
+
+    /// Includes urgent data (epoll only, as [`PRIORITY`](Interest::PRIORITY)).
+    ///
+    /// ```
+    /// use groundup::io::Interest;
+    ///
+    /// assert!((Interest::READABLE | Interest::PRIORITY).is_priority());
+    /// assert!(!Interest::READABLE.is_priority());
+    /// ```
+    #[cfg(groundup_backend = "epoll")]
+    pub const fn is_priority(self) -> bool {
+        self.0 & INTEREST_PRIORITY != 0
+    }
+
     /// Both together (`self | other`, usable in `const`).
     ///
     /// ```
@@ -68,11 +118,52 @@ impl Interest {
         Interest(self.0 | other.0)
     }
 
+    /// `self` without what `other` has (what `self` lacks is ignored), or
+    /// `None` if nothing would be left. As tokio's.
+    ///
+    /// ```
+    /// use groundup::io::Interest;
+    ///
+    /// let both = Interest::READABLE | Interest::WRITABLE;
+    /// assert_eq!(both.remove(Interest::READABLE), Some(Interest::WRITABLE));
+    /// assert_eq!(Interest::READABLE.remove(Interest::ERROR), Some(Interest::READABLE));
+    /// assert_eq!(both.remove(both), None);
+    /// ```
+    #[must_use]
+    pub const fn remove(self, other: Interest) -> Option<Interest> {
+        match self.0 & !other.0 {
+            0 => None,
+            left => Some(Interest(left)),
+        }
+    }
+
+    /// Includes something `registered` lacks.
+    pub(crate) const fn exceeds(self, registered: Interest) -> bool {
+        self.0 & !registered.0 != 0
+    }
+
     /// The reactor's readiness bits that satisfy this interest.
     pub(crate) fn mask(self) -> usize {
-        let read = if self.is_readable() { bits::READ_INTEREST } else { 0 };
-        let write = if self.is_writable() { bits::WRITE_INTEREST } else { 0 };
-        read | write
+        let flags = [
+            (self.is_readable(), bits::READ_INTEREST),
+            (self.is_writable(), bits::WRITE_INTEREST),
+            (self.is_error(), bits::ERROR),
+            #[cfg(groundup_backend = "epoll")]
+            (self.is_priority(), bits::PRIORITY),
+        ];
+        flags.iter().filter(|(set, _)| *set).fold(0, |mask, (_, bits)| mask | bits)
+    }
+
+    /// The names of the flags set, as `Debug` prints them.
+    fn names(self) -> impl Iterator<Item = &'static str> {
+        let names = [
+            (self.is_readable(), "READABLE"),
+            (self.is_writable(), "WRITABLE"),
+            (self.is_error(), "ERROR"),
+            #[cfg(groundup_backend = "epoll")]
+            (self.is_priority(), "PRIORITY"),
+        ];
+        names.into_iter().filter(|(set, _)| *set).map(|(_, name)| name)
     }
 }
 
@@ -90,13 +181,16 @@ impl ops::BitOrAssign for Interest {
     }
 }
 
+/// The flags joined by ` | `: `READABLE | WRITABLE`.
 impl fmt::Debug for Interest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.is_readable(), self.is_writable()) {
-            (true, true) => f.write_str("READABLE | WRITABLE"),
-            (true, false) => f.write_str("READABLE"),
-            (false, _) => f.write_str("WRITABLE"),
+        for (i, name) in self.names().enumerate() {
+            if i > 0 {
+                f.write_str(" | ")?;
+            }
+            f.write_str(name)?;
         }
+        Ok(())
     }
 }
 

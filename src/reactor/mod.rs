@@ -253,6 +253,17 @@ impl Handle {
     /// Both directions always: edge-triggered registrations cost nothing
     /// while idle, and a later `reregister` would cost a system call.
     pub(crate) fn register(&self, source: &mut impl Source) -> io::Result<Registration> {
+        self.register_for(source, Interest::READABLE | Interest::WRITABLE)
+    }
+
+    /// Registers `source` for `interest`: both directions, plus what a
+    /// caller asked for beyond them (epoll's `PRIORITY`, which
+    /// `AsyncFd::with_interest` passes on).
+    pub(crate) fn register_for(
+        &self,
+        source: &mut impl Source,
+        interest: Interest,
+    ) -> io::Result<Registration> {
         let inner = &self.inner;
         if inner.failed.load(Ordering::Relaxed) {
             return Err(self.shut_down_error());
@@ -268,9 +279,7 @@ impl Handle {
         let index = allocated.index;
         let slot = inner.slab.get(index).expect("an allocated slot exists");
         let token = Token(token::pack(index, slot.generation()));
-        if let Err(e) =
-            inner.registry.register(source, token, Interest::READABLE | Interest::WRITABLE)
-        {
+        if let Err(e) = inner.registry.register(source, token, interest) {
             inner.slab.release(index);
             return Err(e);
         }
