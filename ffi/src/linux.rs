@@ -493,9 +493,9 @@ pub const SO_RCVBUF: c_int = 0x1002;
 /// `SO_BINDTODEVICE`, `<sys/socket.h>`: the socket sends and receives
 /// through the named interface only (the value is the interface's name,
 /// a byte string of at most [`IFNAMSIZ`] bytes with its NUL; an empty one,
-/// or a length of 0, removes the binding). Setting it needs
-/// `CAP_NET_RAW` (else `EPERM`) unless the socket is unbound or the name
-/// is the one already bound (Linux 5.7). `getsockopt` writes the name with
+/// or a length of 0, removes the binding; a longer name is cut at
+/// `IFNAMSIZ - 1` bytes). Changing an existing binding needs `CAP_NET_RAW`
+/// (else `EPERM`); before Linux 5.7 any binding did. `getsockopt` writes the name with
 /// its NUL and that length, or a length of 0 when unbound, and refuses a
 /// buffer shorter than `IFNAMSIZ` with `EINVAL`; socket(7). MIPS keeps the
 /// generic number (`arch/mips/include/uapi/asm/socket.h`); SPARC has its
