@@ -110,6 +110,17 @@ const REUSEPORT: &[&str] = &[
     "dragonfly",
 ];
 
+/// Systems where `UdpSocket` and `TcpSocket` offer `tclass_v6` and
+/// `set_tclass_v6` (`IPV6_TCLASS`): tokio's list, less the systems groundup
+/// does not run on. Not the Apple systems other than macOS (tokio leaves
+/// them out) nor Windows (which has the option, but not in tokio).
+const TCLASS: &[&str] = &["linux", "android", "macos", "freebsd", "netbsd", "openbsd", "dragonfly"];
+
+/// Systems where `UdpSocket` and `TcpSocket` offer `bind_device` and
+/// `device` (`SO_BINDTODEVICE`, Linux's own option; tokio also lists
+/// Fuchsia).
+const BINDTODEVICE: &[&str] = &["linux", "android"];
+
 /// Systems whose `SO_LINGER` counts in clock ticks rather than seconds, so
 /// a linger in seconds is set with `SO_LINGER_SEC` instead (XNU's
 /// `sosetoptlock`).
@@ -181,6 +192,8 @@ fn main() {
     println!("cargo::rustc-check-cfg=cfg(groundup_atomic_socket_flags)");
     println!("cargo::rustc-check-cfg=cfg(groundup_reuseport)");
     println!("cargo::rustc-check-cfg=cfg(groundup_so_linger_sec)");
+    println!("cargo::rustc-check-cfg=cfg(groundup_tclass)");
+    println!("cargo::rustc-check-cfg=cfg(groundup_bindtodevice)");
     println!(
         "cargo::rustc-check-cfg=cfg(groundup_peer_cred, values(\"so_peercred\", \"getpeereid_peerpid\", \"getpeereid\", \"none\", \"unsupported\"))"
     );
@@ -220,6 +233,12 @@ fn main() {
     }
     if SO_LINGER_SEC.contains(&os.as_str()) {
         println!("cargo::rustc-cfg=groundup_so_linger_sec");
+    }
+    if TCLASS.contains(&os.as_str()) {
+        println!("cargo::rustc-cfg=groundup_tclass");
+    }
+    if BINDTODEVICE.contains(&os.as_str()) {
+        println!("cargo::rustc-cfg=groundup_bindtodevice");
     }
 }
 

@@ -1,13 +1,15 @@
 //! Socket options on the stream and datagram types: each one set and read
 //! back, multicast memberships joined and left on the loopback interface
 //! (so the membership reports go nowhere; nothing is ever sent to a
-//! group), and the addresses and pending errors every type reports.
+//! group), and the addresses and pending errors every type reports. The
+//! IP header's type of service and traffic class, and the binding to an
+//! interface, are tried on `UdpSocket` and `TcpSocket` alike.
 
 use std::io::ErrorKind;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
-use groundup::net::{TcpListener, TcpStream, UdpSocket};
+use groundup::net::{TcpListener, TcpSocket, TcpStream, UdpSocket};
 
 /// A group in the administratively scoped range (RFC 2365): never routed
 /// beyond an organisation, and here only ever joined on loopback.
@@ -193,5 +195,134 @@ fn every_type_reports_its_addresses() {
         assert_eq!(read.local_addr().unwrap(), peer);
         assert_eq!(write.local_addr().unwrap(), peer);
         assert_eq!(write.peer_addr().unwrap(), addr);
+    });
+}
+
+/// Type-of-service and traffic-class values whose two low (ECN) bits are
+/// clear: Linux keeps a TCP socket's ECN bits as the stack sets them,
+/// whatever is passed. The last is 0, the default.
+const DSCP_BYTES: [u32; 3] = [0x10, 0xb8, 0];
+
+/// An IPv4 TCP socket bound to a loopback port, not yet connected.
+fn tcp_socket_v4() -> TcpSocket {
+    let socket = TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    socket
+}
+
+#[test]
+fn tos_round_trips_on_udp_and_tcp_sockets() {
+    groundup::block_on(async {
+        let udp = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let tcp = tcp_socket_v4();
+        for tos in DSCP_BYTES {
+            udp.set_tos_v4(tos).unwrap();
+            assert_eq!(udp.tos_v4().unwrap(), tos, "IP_TOS on a UDP socket");
+            tcp.set_tos_v4(tos).unwrap();
+            assert_eq!(tcp.tos_v4().unwrap(), tos, "IP_TOS on a TCP socket");
+        }
+        // The IP header's field is 8 bits: refused before any system call.
+        assert_eq!(udp.set_tos_v4(256).unwrap_err().kind(), ErrorKind::InvalidInput);
+        assert_eq!(tcp.set_tos_v4(u32::MAX).unwrap_err().kind(), ErrorKind::InvalidInput);
+        assert_eq!(udp.tos_v4().unwrap(), 0, "a refused value leaves the option as it was");
+    });
+}
+
+#[test]
+#[allow(deprecated)] // the aliases under test
+fn the_deprecated_tos_aliases_are_the_v4_methods() {
+    groundup::block_on(async {
+        let udp = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        udp.set_tos(0x20).unwrap();
+        assert_eq!((udp.tos().unwrap(), udp.tos_v4().unwrap()), (0x20, 0x20));
+        let tcp = tcp_socket_v4();
+        tcp.set_tos(0x28).unwrap();
+        assert_eq!((tcp.tos().unwrap(), tcp.tos_v4().unwrap()), (0x28, 0x28));
+    });
+}
+
+#[cfg(groundup_tclass)]
+#[test]
+fn tclass_round_trips_on_ipv6_udp_and_tcp_sockets() {
+    groundup::block_on(async {
+        let udp = match UdpSocket::bind("[::1]:0").await {
+            Ok(udp) => udp,
+            Err(e) => return eprintln!("skipped: cannot bind [::1] here ({e})"),
+        };
+        let tcp = TcpSocket::new_v6().unwrap();
+        tcp.bind("[::1]:0".parse().unwrap()).unwrap();
+        for tclass in DSCP_BYTES {
+            udp.set_tclass_v6(tclass).unwrap();
+            assert_eq!(udp.tclass_v6().unwrap(), tclass, "IPV6_TCLASS on a UDP socket");
+            tcp.set_tclass_v6(tclass).unwrap();
+            assert_eq!(tcp.tclass_v6().unwrap(), tclass, "IPV6_TCLASS on a TCP socket");
+        }
+        assert_eq!(udp.set_tclass_v6(256).unwrap_err().kind(), ErrorKind::InvalidInput);
+        assert_eq!(tcp.set_tclass_v6(u32::MAX).unwrap_err().kind(), ErrorKind::InvalidInput);
+    });
+}
+
+#[cfg(groundup_tclass)]
+#[test]
+fn tclass_is_an_error_on_an_ipv4_socket() {
+    groundup::block_on(async {
+        let udp = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        assert!(udp.tclass_v6().is_err(), "IPV6_TCLASS on an IPv4 socket");
+    });
+}
+
+/// Binds `set` to the loopback interface and back, then checks what `get`
+/// reports. Binding needs no privilege since Linux 5.7 but unbinding does
+/// (`CAP_NET_RAW`), and before 5.7 both did: a `PermissionDenied` skips the
+/// rest with a message instead of failing.
+#[cfg(groundup_bindtodevice)]
+fn bind_to_loopback_and_back(
+    what: &str,
+    set: impl Fn(Option<&[u8]>) -> std::io::Result<()>,
+    get: impl Fn() -> std::io::Result<Option<Vec<u8>>>,
+) {
+    assert_eq!(get().unwrap(), None, "{what}: a fresh socket is bound to no interface");
+    let skip = |e: std::io::Error, step: &str| {
+        assert_eq!(e.kind(), ErrorKind::PermissionDenied, "{what}: {step}: {e}");
+        eprintln!("skipped on {what}: {step} needs CAP_NET_RAW here ({e})");
+    };
+    if let Err(e) = set(Some(b"lo")) {
+        return skip(e, "binding to lo");
+    }
+    assert_eq!(get().unwrap(), Some(b"lo".to_vec()), "{what}: bound to lo");
+    if let Err(e) = set(None) {
+        return skip(e, "removing the binding");
+    }
+    assert_eq!(get().unwrap(), None, "{what}: the binding is removed");
+}
+
+#[cfg(groundup_bindtodevice)]
+#[test]
+fn bind_device_binds_to_loopback_and_none_clears_it() {
+    groundup::block_on(async {
+        let udp = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        bind_to_loopback_and_back("UdpSocket", |i| udp.bind_device(i), || udp.device());
+        let tcp = tcp_socket_v4();
+        bind_to_loopback_and_back("TcpSocket", |i| tcp.bind_device(i), || tcp.device());
+    });
+}
+
+#[cfg(groundup_bindtodevice)]
+#[test]
+fn bind_device_refuses_names_that_do_not_fit_ifnamsiz() {
+    groundup::block_on(async {
+        let udp = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        // 16 bytes: IFNAMSIZ, with no room for the NUL. Linux would cut it
+        // to 15 and bind to an interface of that name, if there were one.
+        let long = b"a-name-too-long!";
+        assert_eq!(udp.bind_device(Some(long)).unwrap_err().kind(), ErrorKind::InvalidInput);
+        let inner_nul = b"lo\0x";
+        assert_eq!(udp.bind_device(Some(inner_nul)).unwrap_err().kind(), ErrorKind::InvalidInput);
+        assert_eq!(udp.device().unwrap(), None, "nothing reached the kernel");
+        // An unknown name of a fitting length is the kernel's to refuse,
+        // with ENODEV (19 on every architecture: asm-generic/errno-base.h),
+        // which std files under `Uncategorized`.
+        let err = udp.bind_device(Some(b"no-such-if0")).unwrap_err();
+        assert_eq!(err.raw_os_error(), Some(19), "ENODEV: {err}");
     });
 }

@@ -462,6 +462,11 @@ pub const IPPROTO_IP: c_int = 0;
 /// `IP_TTL`, `<netinet/in.h>`: the time-to-live of unicast packets sent
 /// (an `int`).
 pub const IP_TTL: c_int = 4;
+/// `IP_TOS`, `<netinet/in.h>`: the type-of-service byte of the IPv4
+/// packets sent (an `int`); 4.4BSD's number, the same on all five. Its
+/// IPv6 counterpart `IPV6_TCLASS` is numbered differently by Apple, so it
+/// is in each system's file.
+pub const IP_TOS: c_int = 3;
 /// `IP_MULTICAST_TTL`, `<netinet/in.h>`: the time-to-live of multicast
 /// packets sent (a `u_char`, default 1).
 pub const IP_MULTICAST_TTL: c_int = 10;

@@ -494,6 +494,25 @@ pub const SO_RCVBUF: c_int = 8;
 /// `SO_RCVBUF` (MIPS and SPARC value).
 #[cfg(any(target_arch = "mips", target_arch = "mips64", target_arch = "sparc64"))]
 pub const SO_RCVBUF: c_int = 0x1002;
+/// `SO_BINDTODEVICE`, `<sys/socket.h>`: the socket sends and receives
+/// through the named interface only (the value is the interface's name,
+/// a byte string of at most [`IFNAMSIZ`] bytes with its NUL; an empty one,
+/// or a length of 0, removes the binding; a longer name is cut at
+/// `IFNAMSIZ - 1` bytes). Changing an existing binding needs `CAP_NET_RAW`
+/// (else `EPERM`); before Linux 5.7 any binding did. `getsockopt` writes the name with
+/// its NUL and that length, or a length of 0 when unbound, and refuses a
+/// buffer shorter than `IFNAMSIZ` with `EINVAL`; socket(7). MIPS keeps the
+/// generic number (`arch/mips/include/uapi/asm/socket.h`); SPARC has its
+/// own.
+#[cfg(not(target_arch = "sparc64"))]
+pub const SO_BINDTODEVICE: c_int = 25;
+/// `SO_BINDTODEVICE` (SPARC value, `arch/sparc/include/uapi/asm/socket.h`).
+#[cfg(target_arch = "sparc64")]
+pub const SO_BINDTODEVICE: c_int = 0x000d;
+/// `IFNAMSIZ`, `<net/if.h>` (`#define IFNAMSIZ IF_NAMESIZE`, 16): the size
+/// of an interface name's buffer, its NUL included; netdevice(7). A `usize`
+/// here because it is only ever an array length.
+pub const IFNAMSIZ: usize = 16;
 
 /// `IPPROTO_IP`, `<netinet/in.h>`: the level of IPv4 options; ip(7).
 pub const IPPROTO_IP: c_int = 0;
@@ -501,6 +520,10 @@ pub const IPPROTO_IP: c_int = 0;
 /// (an `int`, 1 to 255; -1 restores the default, anything else is
 /// `EINVAL`); ip(7).
 pub const IP_TTL: c_int = 2;
+/// `IP_TOS`, `<netinet/in.h>`: the type-of-service byte of the IPv4
+/// packets sent (an `int`; the DSCP in the high six bits, ECN in the low
+/// two, which a TCP socket keeps as the stack sets them); ip(7).
+pub const IP_TOS: c_int = 1;
 /// `IP_MULTICAST_TTL`, `<netinet/in.h>`: the time-to-live of multicast
 /// packets sent (an `int`, 0 to 255, default 1; a `char` is accepted too);
 /// ip(7).
@@ -528,6 +551,11 @@ pub const IPV6_JOIN_GROUP: c_int = 20;
 /// `IPV6_LEAVE_GROUP`, `<netinet/in.h>` (`IPV6_DROP_MEMBERSHIP`): leave a
 /// group (a `struct ipv6_mreq`).
 pub const IPV6_LEAVE_GROUP: c_int = 21;
+/// `IPV6_TCLASS`, `<netinet/in.h>`: the traffic class byte of the IPv6
+/// packets sent (an `int`, 0 to 255, or -1 for the default; RFC 3542
+/// section 6.5, which ipv6(7) does not list). As with `IP_TOS`, a TCP
+/// socket keeps the two ECN bits as the stack sets them.
+pub const IPV6_TCLASS: c_int = 67;
 
 /// `struct linger { int l_onoff; int l_linger; };`
 ///

@@ -1417,6 +1417,12 @@ pub const IPPROTO_IP: c_int = 0;
 /// `IP_TTL`, `<ws2ipdef.h>`: the time-to-live of unicast packets sent (a
 /// `DWORD`).
 pub const IP_TTL: c_int = 4;
+/// `IP_TOS`, `<ws2ipdef.h>`: the type-of-service byte of the IPv4 packets
+/// sent (a `DWORD`). The
+/// [IPPROTO_IP docs](https://learn.microsoft.com/en-us/windows/win32/winsock/ipproto-ip-socket-options)
+/// list it as supported from Windows 8 and Windows Server 2012 (and say to
+/// prefer the QoS API).
+pub const IP_TOS: c_int = 3;
 /// `IP_MULTICAST_TTL`, `<ws2ipdef.h>`: the time-to-live of multicast
 /// packets sent (a `DWORD`, default 1).
 pub const IP_MULTICAST_TTL: c_int = 10;
@@ -1446,6 +1452,10 @@ pub const IPV6_JOIN_GROUP: c_int = 12;
 /// `IPV6_LEAVE_GROUP`, `<ws2ipdef.h>` (`IPV6_DROP_MEMBERSHIP`): leave a
 /// group (a `struct ipv6_mreq`).
 pub const IPV6_LEAVE_GROUP: c_int = 13;
+/// `IPV6_TCLASS`, `<ws2ipdef.h>`: the traffic class byte of the IPv6
+/// packets sent (a `DWORD`). Declared and checked for completeness only:
+/// tokio offers `tclass_v6` on Unix alone, and so does groundup.
+pub const IPV6_TCLASS: c_int = 39;
 
 /// `struct linger { u_short l_onoff; u_short l_linger; };`
 ///

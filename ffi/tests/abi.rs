@@ -281,6 +281,7 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
         "sys/un.h",
         "netinet/tcp.h",
         "netinet/in.h",
+        "net/if.h",
         "fcntl.h",
         "unistd.h",
         "errno.h",
@@ -435,6 +436,8 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
         ("RLIMIT_NOFILE", RLIMIT_NOFILE.into()),
         ("RLIM_INFINITY", RLIM_INFINITY.into()),
         ("F_GETFL", F_GETFL.into()),
+        ("SO_BINDTODEVICE", SO_BINDTODEVICE.into()),
+        ("IFNAMSIZ", IFNAMSIZ as i128),
     ];
     for &(name, value) in constants.iter().chain(socket_option_constants!()) {
         c.constant(name, value);
@@ -931,6 +934,7 @@ macro_rules! socket_option_constants {
             ("SO_RCVBUF", SO_RCVBUF.into()),
             ("IPPROTO_IP", IPPROTO_IP.into()),
             ("IP_TTL", IP_TTL.into()),
+            ("IP_TOS", IP_TOS.into()),
             ("IP_MULTICAST_TTL", IP_MULTICAST_TTL.into()),
             ("IP_MULTICAST_LOOP", IP_MULTICAST_LOOP.into()),
             ("IP_ADD_MEMBERSHIP", IP_ADD_MEMBERSHIP.into()),
@@ -939,6 +943,7 @@ macro_rules! socket_option_constants {
             ("IPV6_MULTICAST_LOOP", IPV6_MULTICAST_LOOP.into()),
             ("IPV6_JOIN_GROUP", IPV6_JOIN_GROUP.into()),
             ("IPV6_LEAVE_GROUP", IPV6_LEAVE_GROUP.into()),
+            ("IPV6_TCLASS", IPV6_TCLASS.into()),
             #[cfg(unix)]
             ("SO_REUSEPORT", SO_REUSEPORT.into()),
         ] as &[(&str, i128)]

@@ -226,6 +226,113 @@ impl UdpSocket {
         self.io.get_ref().set_ttl(ttl)
     }
 
+    /// The type-of-service byte of the IPv4 packets sent (`IP_TOS`): the
+    /// DSCP in its high six bits, ECN in the low two.
+    pub fn tos_v4(&self) -> io::Result<u32> {
+        self.io.get_ref().tos_v4()
+    }
+
+    /// Deprecated. Use [`tos_v4()`] instead.
+    ///
+    /// [`tos_v4()`]: Self::tos_v4
+    #[deprecated(
+        note = "`tos` related methods have been renamed `tos_v4` since they are IPv4-specific."
+    )]
+    #[doc(hidden)]
+    pub fn tos(&self) -> io::Result<u32> {
+        self.tos_v4()
+    }
+
+    /// Sets `IP_TOS`, 0 to 255 (more is `InvalidInput`). No effect on
+    /// IPv6 packets; Linux keeps a TCP socket's two ECN bits as the stack
+    /// sets them, so pass a value whose low two bits are clear. On Windows
+    /// the option exists from Windows 8 and Windows Server 2012.
+    ///
+    /// ```
+    /// # groundup::block_on(async {
+    /// let socket = groundup::net::UdpSocket::bind("127.0.0.1:0").await?;
+    /// socket.set_tos_v4(0x10)?; // DSCP 4, "low delay" in RFC 1349's terms
+    /// assert_eq!(socket.tos_v4()?, 0x10);
+    /// # std::io::Result::Ok(())
+    /// # })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn set_tos_v4(&self, tos: u32) -> io::Result<()> {
+        self.io.get_ref().set_tos_v4(tos)
+    }
+
+    /// Deprecated. Use [`set_tos_v4()`] instead.
+    ///
+    /// [`set_tos_v4()`]: Self::set_tos_v4
+    #[deprecated(
+        note = "`tos` related methods have been renamed `tos_v4` since they are IPv4-specific."
+    )]
+    #[doc(hidden)]
+    pub fn set_tos(&self, tos: u32) -> io::Result<()> {
+        self.set_tos_v4(tos)
+    }
+
+    /// The traffic class byte of the IPv6 packets sent (`IPV6_TCLASS`; an
+    /// error on an IPv4 socket). Where tokio has it: Linux, Android, macOS
+    /// and the BSDs.
+    #[cfg(groundup_tclass)]
+    pub fn tclass_v6(&self) -> io::Result<u32> {
+        self.io.get_ref().tclass_v6()
+    }
+
+    /// Sets `IPV6_TCLASS`, 0 to 255 (more is `InvalidInput`), the IPv6
+    /// counterpart of [`set_tos_v4`](Self::set_tos_v4), ECN bits included.
+    ///
+    /// ```
+    /// # groundup::block_on(async {
+    /// # let Ok(socket) = groundup::net::UdpSocket::bind("[::1]:0").await else {
+    /// #     return Ok(()); // no IPv6 loopback here
+    /// # };
+    /// socket.set_tclass_v6(0xb8)?; // DSCP 46, expedited forwarding
+    /// assert_eq!(socket.tclass_v6()?, 0xb8);
+    /// # std::io::Result::Ok(())
+    /// # })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    #[cfg(groundup_tclass)]
+    pub fn set_tclass_v6(&self, tclass: u32) -> io::Result<()> {
+        self.io.get_ref().set_tclass_v6(tclass)
+    }
+
+    /// The name of the interface the socket is bound to
+    /// (`SO_BINDTODEVICE`), `None` when it is bound to none. Linux and
+    /// Android only.
+    #[cfg(groundup_bindtodevice)]
+    pub fn device(&self) -> io::Result<Option<Vec<u8>>> {
+        self.io.get_ref().device()
+    }
+
+    /// Sets `SO_BINDTODEVICE`: only packets through the interface named
+    /// `interface` (such as `b"eth0"`) are sent and received; `None` or an
+    /// empty name removes the binding. A name that does not fit
+    /// `IFNAMSIZ` (15 bytes and its NUL) is `InvalidInput`. Changing an
+    /// existing binding needs `CAP_NET_RAW` (`PermissionDenied` without);
+    /// before Linux 5.7, any binding did. Linux and Android only.
+    ///
+    /// ```
+    /// # groundup::block_on(async {
+    /// let socket = groundup::net::UdpSocket::bind("127.0.0.1:0").await?;
+    /// assert_eq!(socket.device()?, None);
+    /// match socket.bind_device(Some(b"lo")) {
+    ///     Ok(()) => assert_eq!(socket.device()?.as_deref(), Some(&b"lo"[..])),
+    ///     // A kernel older than 5.7, without CAP_NET_RAW.
+    ///     Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {}
+    ///     Err(e) => return Err(e),
+    /// }
+    /// # std::io::Result::Ok(())
+    /// # })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    #[cfg(groundup_bindtodevice)]
+    pub fn bind_device(&self, interface: Option<&[u8]>) -> io::Result<()> {
+        self.io.get_ref().bind_device(interface)
+    }
+
     /// Whether an IPv6 socket takes only IPv6 traffic (`IPV6_V6ONLY`; an
     /// error on an IPv4 socket). The default is the system's.
     pub fn only_v6(&self) -> io::Result<bool> {

@@ -86,6 +86,12 @@ pub const F_DUPFD_CLOEXEC: c_int = 67;
 /// their address families independently after 4.4BSD).
 pub const AF_INET6: c_int = 30;
 
+/// `IPV6_TCLASS`, `<netinet6/in6.h>`: the traffic class byte of the IPv6
+/// packets sent (an `int`, 0 to 255, or -1 for the default; ip6(4)). 36 on
+/// the Apple systems, which kept their pre-RFC 3542 number "for binary
+/// compatibility" (a comment in XNU's `in6.h`); 61 on the BSDs.
+pub const IPV6_TCLASS: c_int = 36;
+
 /// `SO_NOSIGPIPE` (`0x1022`, "APPLE: No SIGPIPE on EPIPE"), `<sys/socket.h>`:
 /// a socket option (`int`, at `SOL_SOCKET`) after which a write to a socket
 /// whose peer has gone fails with `EPIPE` without raising `SIGPIPE`. Set

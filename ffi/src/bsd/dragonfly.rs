@@ -94,6 +94,11 @@ pub const SOCK_NONBLOCK: c_int = 0x2000_0000;
 /// `AF_INET6`: IPv6. `<sys/socket.h>`.
 pub const AF_INET6: c_int = 28;
 
+/// `IPV6_TCLASS`, `<netinet6/in6.h>`: the traffic class byte of the IPv6
+/// packets sent (an `int`, 0 to 255, or -1 for the default; ip6(4)); the
+/// KAME number (36 on the Apple systems).
+pub const IPV6_TCLASS: c_int = 61;
+
 /// `MSG_NOSIGNAL` (`0x00000400`), `<sys/socket.h>`: a `send` to a socket
 /// whose peer has gone fails with `EPIPE` without raising `SIGPIPE`. Man
 /// page [send(2)](https://man.dragonflybsd.org/?command=send&section=2).

@@ -11,16 +11,19 @@
 //! | kind | Linux | BSDs, Apple | Windows |
 //! |---|---|---|---|
 //! | flags and sizes at `SOL_SOCKET`, `TCP_NODELAY` | `int` | `int` | `BOOL`, `int` (both `int`) |
-//! | [`c::IpInt`]: `IP_TTL`, `IPV6_V6ONLY`, `IPV6_MULTICAST_HOPS` | `int` | `int` | `DWORD` |
+//! | [`c::IpInt`]: `IP_TTL`, `IP_TOS`, `IPV6_TCLASS`, `IPV6_V6ONLY`, `IPV6_MULTICAST_HOPS` | `int` | `int` | `DWORD` |
 //! | [`c::McastV4`]: `IP_MULTICAST_TTL`, `IP_MULTICAST_LOOP` | `int` | `u_char` | `DWORD` |
 //! | [`c::McastLoopV6`]: `IPV6_MULTICAST_LOOP` | `int` | `u_int` | `DWORD` |
 //! | `SO_LINGER` | `struct linger` of `int`s | the same | of `u_short`s |
+//! | `SO_BINDTODEVICE` | `char[IFNAMSIZ]` | — | — |
 //!
 //! Values come in as Rust's `bool`, `u32` and `Duration` (tokio's
 //! signatures) and are converted here, with the nonsense refused before any
-//! system call where the C type cannot hold it: a TTL or hop limit above
-//! 255 (an 8-bit field of the IP header; left to the kernel, `u32::MAX`
-//! would become -1, which Linux takes as "the default") is `InvalidInput`.
+//! system call where the C type cannot hold it: a TTL, hop limit, type of
+//! service or traffic class above 255 (an 8-bit field of the IP header;
+//! left to the kernel, `u32::MAX` would become -1, which Linux takes as
+//! "the default") is `InvalidInput`, and so is an interface name that does
+//! not fit `IFNAMSIZ` (Linux would cut it short and bind to another name).
 //! Buffer sizes above `i32::MAX` become `i32::MAX` (every kernel clamps
 //! them to its own maximum anyway), and a linger time is rounded *up* to
 //! whole seconds and clamped to what the field holds: rounding 0.5 s down
@@ -90,15 +93,19 @@ unsafe impl OptionValue for c::ip_mreq {}
 // SAFETY: 16 bytes and a 32-bit integer.
 unsafe impl OptionValue for c::ipv6_mreq {}
 
-/// The largest time-to-live or hop limit: the IP header's field is 8 bits.
-const MAX_HOPS: u32 = 255;
+/// The largest value of an 8-bit field of the IP header: a time-to-live,
+/// hop limit, type of service or traffic class.
+const MAX_HEADER_BYTE: u32 = 255;
 
-/// `value` as an 8-bit hop count in the option's C type, or `InvalidInput`.
-fn hops<T: OptInt>(value: u32, what: &str) -> io::Result<T> {
-    T::exact(value).filter(|_| value <= MAX_HOPS).ok_or_else(|| {
+/// `value`, for an 8-bit field of the IP header, in the option's C type;
+/// `InvalidInput` above 255.
+fn header_byte<T: OptInt>(value: u32, what: &str) -> io::Result<T> {
+    T::exact(value).filter(|_| value <= MAX_HEADER_BYTE).ok_or_else(|| {
         io::Error::new(
             io::ErrorKind::InvalidInput,
-            format!("{what} is an 8-bit field of the IP header: {value} is more than {MAX_HOPS}"),
+            format!(
+                "{what} is an 8-bit field of the IP header: {value} is more than {MAX_HEADER_BYTE}"
+            ),
         )
     })
 }
@@ -222,7 +229,7 @@ impl Socket {
     /// `IP_TTL`: 0 to 255 are passed to the kernel (Linux refuses 0 with
     /// `EINVAL`), more is `InvalidInput`.
     pub(crate) fn set_ttl(&self, ttl: u32) -> io::Result<()> {
-        let value: c::IpInt = hops(ttl, "a TTL")?;
+        let value: c::IpInt = header_byte(ttl, "a TTL")?;
         self.setsockopt(c::IPPROTO_IP, c::IP_TTL, value, "IPPROTO_IP, IP_TTL")
     }
 
@@ -231,8 +238,21 @@ impl Socket {
         Ok(value.to_u32())
     }
 
+    /// `IP_TOS`: the type-of-service byte, 0 to 255 (more is
+    /// `InvalidInput`). Linux keeps a TCP socket's two ECN bits as the
+    /// stack sets them, whatever is passed.
+    pub(crate) fn set_tos_v4(&self, tos: u32) -> io::Result<()> {
+        let value: c::IpInt = header_byte(tos, "a type of service")?;
+        self.setsockopt(c::IPPROTO_IP, c::IP_TOS, value, "IPPROTO_IP, IP_TOS")
+    }
+
+    pub(crate) fn tos_v4(&self) -> io::Result<u32> {
+        let value: c::IpInt = self.getsockopt(c::IPPROTO_IP, c::IP_TOS, "IPPROTO_IP, IP_TOS")?;
+        Ok(value.to_u32())
+    }
+
     pub(crate) fn set_multicast_ttl_v4(&self, ttl: u32) -> io::Result<()> {
-        let value: c::McastV4 = hops(ttl, "a multicast TTL")?;
+        let value: c::McastV4 = header_byte(ttl, "a multicast TTL")?;
         self.setsockopt(c::IPPROTO_IP, c::IP_MULTICAST_TTL, value, "IPPROTO_IP, IP_MULTICAST_TTL")
     }
 
@@ -286,8 +306,24 @@ impl Socket {
         Ok(value.to_u32() != 0)
     }
 
+    /// `IPV6_TCLASS`: the traffic class byte, 0 to 255 (more is
+    /// `InvalidInput`; the C API's -1, "the default", has no `u32`), where
+    /// `build.rs` says tokio offers it.
+    #[cfg(groundup_tclass)]
+    pub(crate) fn set_tclass_v6(&self, tclass: u32) -> io::Result<()> {
+        let value: c::IpInt = header_byte(tclass, "a traffic class")?;
+        self.setsockopt(c::IPPROTO_IPV6, c::IPV6_TCLASS, value, "IPPROTO_IPV6, IPV6_TCLASS")
+    }
+
+    #[cfg(groundup_tclass)]
+    pub(crate) fn tclass_v6(&self) -> io::Result<u32> {
+        let names = "IPPROTO_IPV6, IPV6_TCLASS";
+        let value: c::IpInt = self.getsockopt(c::IPPROTO_IPV6, c::IPV6_TCLASS, names)?;
+        Ok(value.to_u32())
+    }
+
     pub(crate) fn set_multicast_hops_v6(&self, hops_limit: u32) -> io::Result<()> {
-        let value: c::IpInt = hops(hops_limit, "a hop limit")?;
+        let value: c::IpInt = header_byte(hops_limit, "a hop limit")?;
         let names = "IPPROTO_IPV6, IPV6_MULTICAST_HOPS";
         self.setsockopt(c::IPPROTO_IPV6, c::IPV6_MULTICAST_HOPS, value, names)
     }
@@ -323,5 +359,78 @@ impl Socket {
         let mreq = c::ipv6_mreq { ipv6mr_multiaddr: in6_addr(group), ipv6mr_interface: interface };
         let names = "IPPROTO_IPV6, IPV6_LEAVE_GROUP";
         self.setsockopt(c::IPPROTO_IPV6, c::IPV6_LEAVE_GROUP, mreq, names)
+    }
+}
+
+/// An interface name as `SO_BINDTODEVICE` takes and gives it: a byte
+/// string in a buffer of `IFNAMSIZ` bytes, NUL-padded (socket(7)). Bytes,
+/// not C's `char`, whose signedness differs between architectures: the
+/// kernel copies the name as bytes and compares it as a string.
+#[cfg(groundup_bindtodevice)]
+#[derive(Clone, Copy)]
+#[repr(transparent)]
+struct IfName([u8; c::IFNAMSIZ]);
+
+// SAFETY: an array of bytes: every bit pattern is a valid value.
+#[cfg(groundup_bindtodevice)]
+unsafe impl OptionValue for IfName {}
+
+#[cfg(groundup_bindtodevice)]
+impl IfName {
+    /// `name` (one trailing NUL allowed) in the buffer, or `InvalidInput`
+    /// when it does not fit with its NUL or has a NUL inside: Linux would
+    /// cut it at `IFNAMSIZ - 1` bytes, or at the NUL, and bind to the
+    /// interface of that other name if there is one.
+    fn new(name: &[u8]) -> io::Result<IfName> {
+        let name = name.strip_suffix(&[0]).unwrap_or(name);
+        let mut buf = [0; c::IFNAMSIZ];
+        if name.len() >= buf.len() || name.contains(&0) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "an interface name is at most {} bytes, with no NUL inside: {:?} is not",
+                    c::IFNAMSIZ - 1,
+                    name.escape_ascii().to_string()
+                ),
+            ));
+        }
+        buf[..name.len()].copy_from_slice(name);
+        Ok(IfName(buf))
+    }
+
+    /// The name, up to its NUL; empty when the socket is bound to no
+    /// interface (Linux then writes nothing and a length of 0, leaving the
+    /// buffer zeroed).
+    fn as_bytes(&self) -> &[u8] {
+        self.0.split(|&b| b == 0).next().unwrap_or(&[])
+    }
+}
+
+/// Traced as the name it holds.
+#[cfg(groundup_bindtodevice)]
+impl fmt::Debug for IfName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "\"{}\"", self.as_bytes().escape_ascii())
+    }
+}
+
+/// Options only Linux has.
+#[cfg(groundup_bindtodevice)]
+impl Socket {
+    /// `SO_BINDTODEVICE`: the socket sends and receives through the
+    /// interface named `interface` only; `None` or an empty name removes
+    /// the binding. Changing a binding needs `CAP_NET_RAW` (`EPERM`).
+    pub(crate) fn bind_device(&self, interface: Option<&[u8]>) -> io::Result<()> {
+        let name = IfName::new(interface.unwrap_or_default())?;
+        let names = "SOL_SOCKET, SO_BINDTODEVICE";
+        self.setsockopt(c::SOL_SOCKET, c::SO_BINDTODEVICE, name, names)
+    }
+
+    /// The name of the interface the socket is bound to, if any.
+    pub(crate) fn device(&self) -> io::Result<Option<Vec<u8>>> {
+        let names = "SOL_SOCKET, SO_BINDTODEVICE";
+        let name: IfName = self.getsockopt(c::SOL_SOCKET, c::SO_BINDTODEVICE, names)?;
+        let name = name.as_bytes();
+        Ok((!name.is_empty()).then(|| name.to_vec()))
     }
 }

@@ -84,18 +84,22 @@ pub(super) mod c {
 
     // What `options.rs` needs: the option names, and the C type of each
     // kind of value (see the table there).
+    #[cfg(groundup_tclass)]
+    pub(crate) use super::os::IPV6_TCLASS;
     #[cfg(groundup_reuseport)]
     pub(crate) use super::os::SO_REUSEPORT;
+    #[cfg(groundup_bindtodevice)]
+    pub(crate) use super::os::{IFNAMSIZ, SO_BINDTODEVICE};
     pub(crate) use super::os::{
-        IP_ADD_MEMBERSHIP, IP_DROP_MEMBERSHIP, IP_MULTICAST_LOOP, IP_MULTICAST_TTL, IP_TTL,
+        IP_ADD_MEMBERSHIP, IP_DROP_MEMBERSHIP, IP_MULTICAST_LOOP, IP_MULTICAST_TTL, IP_TOS, IP_TTL,
         IPPROTO_IP, IPPROTO_IPV6, IPPROTO_TCP, IPV6_JOIN_GROUP, IPV6_LEAVE_GROUP,
         IPV6_MULTICAST_HOPS, IPV6_MULTICAST_LOOP, IPV6_V6ONLY, SO_BROADCAST, SO_KEEPALIVE,
         SO_RCVBUF, SO_REUSEADDR, SO_SNDBUF, SOL_SOCKET, TCP_NODELAY, in_addr, in6_addr, ip_mreq,
         ipv6_mreq, linger,
     };
 
-    /// `IP_TTL`, `IPV6_V6ONLY` and `IPV6_MULTICAST_HOPS` take an `int`
-    /// (ip(7), ipv6(7), ip(4), ip6(4)).
+    /// `IP_TTL`, `IP_TOS`, `IPV6_TCLASS`, `IPV6_V6ONLY` and
+    /// `IPV6_MULTICAST_HOPS` take an `int` (ip(7), ipv6(7), ip(4), ip6(4)).
     pub(crate) type IpInt = core::ffi::c_int;
     /// `IP_MULTICAST_TTL` and `IP_MULTICAST_LOOP`: an `int` on Linux
     /// (ip(7)), a `u_char` on the BSDs and Apple (ip(4)).

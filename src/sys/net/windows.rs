@@ -149,7 +149,7 @@ pub(super) mod c {
     // What `options.rs` needs: the option names, and the C type of each
     // kind of value (see the table there). Windows has no `SO_REUSEPORT`.
     pub(crate) use groundup_ffi::windows::{
-        IP_ADD_MEMBERSHIP, IP_DROP_MEMBERSHIP, IP_MULTICAST_LOOP, IP_MULTICAST_TTL, IP_TTL,
+        IP_ADD_MEMBERSHIP, IP_DROP_MEMBERSHIP, IP_MULTICAST_LOOP, IP_MULTICAST_TTL, IP_TOS, IP_TTL,
         IPPROTO_IP, IPPROTO_IPV6, IPPROTO_TCP, IPV6_JOIN_GROUP, IPV6_LEAVE_GROUP,
         IPV6_MULTICAST_HOPS, IPV6_MULTICAST_LOOP, IPV6_V6ONLY, SO_BROADCAST, SO_KEEPALIVE,
         SO_RCVBUF, SO_REUSEADDR, SO_SNDBUF, SOL_SOCKET, TCP_NODELAY, in_addr, in6_addr, ip_mreq,
