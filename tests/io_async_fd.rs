@@ -195,6 +195,68 @@ mod unix {
             }
         });
     }
+
+    /// Whether `fd` has `O_NONBLOCK` set (Linux's flag value).
+    #[cfg(target_os = "linux")]
+    fn is_nonblocking(fd: &impl std::os::fd::AsRawFd) -> bool {
+        use groundup::groundup_ffi::{linux, unix as posix};
+        // SAFETY: F_GETFL takes no third argument and only reads the
+        // descriptor's flags; `fd` is open for the call.
+        let flags = unsafe { posix::fcntl(fd.as_raw_fd(), linux::F_GETFL) };
+        assert!(flags >= 0, "{}", std::io::Error::last_os_error());
+        flags & linux::O_NONBLOCK != 0
+    }
+
+    /// `try_new` of what epoll refuses gives the file back as it was:
+    /// still blocking, with the reason that `new` would have given.
+    #[cfg(all(target_os = "linux", groundup_backend = "epoll"))]
+    #[test]
+    fn try_new_gives_a_refused_file_back_as_it_was() {
+        groundup::block_on(async {
+            let path =
+                std::env::temp_dir().join(format!("groundup-asyncfd-try-{}", std::process::id()));
+            let file = std::fs::File::create(&path).unwrap();
+            std::fs::remove_file(&path).unwrap();
+            assert!(!is_nonblocking(&file));
+            let (file, cause) = AsyncFd::try_new(file).unwrap_err().into_parts();
+            assert_eq!(cause.kind(), ErrorKind::PermissionDenied);
+            assert!(cause.to_string().contains("regular files"), "{cause}");
+            assert!(!is_nonblocking(&file), "the file's blocking mode was not restored");
+            let again: std::io::Error = AsyncFd::try_new(file).unwrap_err().into();
+            assert_eq!(again.kind(), ErrorKind::PermissionDenied, "`?` converts it");
+        });
+    }
+
+    /// Outside a runtime nothing is changed: the socket comes back blocking.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn try_new_outside_a_runtime_changes_nothing() {
+        let (_peer, socket) = super::tcp_pair();
+        let (socket, cause) = AsyncFd::try_new(socket).unwrap_err().into_parts();
+        assert!(cause.to_string().contains("no groundup runtime"), "{cause}");
+        assert!(!is_nonblocking(&socket));
+    }
+}
+
+/// `try_new` that succeeds is `new`; one that fails gives the value back,
+/// and its error is the reason (`Display`, `source`, `Debug`).
+#[test]
+fn try_new_registers_or_gives_the_value_back() {
+    let (mut peer, socket) = tcp_pair();
+    let error = AsyncFd::try_new(socket).unwrap_err();
+    assert!(error.to_string().contains("no groundup runtime"), "{error}");
+    assert!(std::error::Error::source(&error).is_some());
+    assert!(format!("{error:?}").contains("no groundup runtime"), "{error:?}");
+    let (socket, _) = error.into_parts();
+    groundup::block_on(async {
+        let fd = AsyncFd::try_with_interest(socket, Interest::READABLE).unwrap();
+        peer.write_all(b"in").unwrap();
+        let mut buf = [0; 2];
+        let n = fd.async_io(Interest::READABLE, |mut s| s.read(&mut buf)).await.unwrap();
+        assert_eq!(&buf[..n], &b"in"[..n]);
+        let e = fd.writable().await.unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidInput, "the interest was kept: {e}");
+    });
 }
 
 /// `Interest::PRIORITY` (epoll only): a descriptor registered for it sees

@@ -168,6 +168,43 @@ impl<T: std::os::fd::AsRawFd> AsyncFd<T> {
         let io = Async::new_explained(inner, "AsyncFd::new", interest)?;
         Ok(AsyncFd { io, interest })
     }
+
+    /// As [`new`](AsyncFd::new), giving `inner` back with the error, as it
+    /// was (its blocking mode too). As tokio's.
+    ///
+    /// ```
+    /// use groundup::io::unix::AsyncFd;
+    ///
+    /// // Outside a runtime: the socket comes back with the reason.
+    /// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// let (socket, cause) = AsyncFd::try_new(socket).unwrap_err().into_parts();
+    /// assert!(cause.to_string().contains("no groundup runtime"), "{cause}");
+    /// assert!(socket.local_addr().is_ok());
+    /// # std::io::Result::Ok(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`new`](AsyncFd::new), with `inner` in the error.
+    pub fn try_new(inner: T) -> Result<AsyncFd<T>, AsyncFdTryNewError<T>> {
+        AsyncFd::try_with_interest(inner, both())
+    }
+
+    /// As [`with_interest`](AsyncFd::with_interest), giving `inner` back
+    /// with the error. As tokio's.
+    ///
+    /// # Errors
+    ///
+    /// As [`new`](AsyncFd::new), with `inner` in the error.
+    pub fn try_with_interest(
+        inner: T,
+        interest: Interest,
+    ) -> Result<AsyncFd<T>, AsyncFdTryNewError<T>> {
+        match Async::try_new_explained(inner, "AsyncFd::try_new", interest) {
+            Ok(io) => Ok(AsyncFd { io, interest }),
+            Err((inner, cause)) => Err(AsyncFdTryNewError { inner, cause }),
+        }
+    }
 }
 
 #[cfg(windows)]
@@ -216,6 +253,44 @@ impl<T: std::os::windows::io::AsRawSocket> AsyncFd<T> {
     /// As [`new`](AsyncFd::new).
     pub fn with_interest(inner: T, interest: Interest) -> io::Result<AsyncFd<T>> {
         Ok(AsyncFd { io: Async::new(inner)?, interest })
+    }
+
+    /// As [`new`](AsyncFd::new), giving `inner` back with the error. A
+    /// socket the registration refused stays non-blocking (Winsock cannot
+    /// say what it was before).
+    ///
+    /// ```
+    /// use groundup::io::windows::AsyncSocket;
+    ///
+    /// // Outside a runtime: the socket comes back with the reason.
+    /// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// let (socket, cause) = AsyncSocket::try_new(socket).unwrap_err().into_parts();
+    /// assert!(cause.to_string().contains("no groundup runtime"), "{cause}");
+    /// assert!(socket.local_addr().is_ok());
+    /// # std::io::Result::Ok(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`new`](AsyncFd::new), with `inner` in the error.
+    pub fn try_new(inner: T) -> Result<AsyncFd<T>, AsyncFdTryNewError<T>> {
+        AsyncFd::try_with_interest(inner, both())
+    }
+
+    /// As [`with_interest`](AsyncFd::with_interest), giving `inner` back
+    /// with the error.
+    ///
+    /// # Errors
+    ///
+    /// As [`new`](AsyncFd::new), with `inner` in the error.
+    pub fn try_with_interest(
+        inner: T,
+        interest: Interest,
+    ) -> Result<AsyncFd<T>, AsyncFdTryNewError<T>> {
+        match Async::try_new(inner) {
+            Ok(io) => Ok(AsyncFd { io, interest }),
+            Err((inner, cause)) => Err(AsyncFdTryNewError { inner, cause }),
+        }
     }
 }
 
@@ -585,6 +660,48 @@ impl fmt::Display for TryIoError {
 }
 
 impl std::error::Error for TryIoError {}
+
+/// The error of [`AsyncFd::try_new`] and
+/// [`try_with_interest`](AsyncFd::try_with_interest): why the value could
+/// not be registered, and the value itself, given back. As tokio's; it
+/// converts into the plain [`io::Error`] with `?`.
+pub struct AsyncFdTryNewError<T> {
+    inner: T,
+    cause: io::Error,
+}
+
+impl<T> AsyncFdTryNewError<T> {
+    /// The value given back and the reason.
+    pub fn into_parts(self) -> (T, io::Error) {
+        (self.inner, self.cause)
+    }
+}
+
+/// The reason only, as tokio's (`T` need not be `Debug`).
+impl<T> fmt::Debug for AsyncFdTryNewError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.cause, f)
+    }
+}
+
+impl<T> fmt::Display for AsyncFdTryNewError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.cause, f)
+    }
+}
+
+impl<T> std::error::Error for AsyncFdTryNewError<T> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.cause)
+    }
+}
+
+/// The reason; the value is dropped.
+impl<T> From<AsyncFdTryNewError<T>> for io::Error {
+    fn from(error: AsyncFdTryNewError<T>) -> io::Error {
+        error.cause
+    }
+}
 
 /// The readiness one wait found, borrowed from an [`AsyncFd`]: use it with
 /// [`try_io`](AsyncFdReadyGuard::try_io), or say it is used up with

@@ -331,11 +331,33 @@ impl<T: std::os::fd::AsRawFd> Async<T> {
     /// [`new`](Async::new), whose errors name `caller`, registered for
     /// `interest` too (for `AsyncFd::with_interest`).
     pub(crate) fn new_explained(io: T, caller: &str, interest: Interest) -> io::Result<Async<T>> {
+        Async::try_new_explained(io, caller, interest).map_err(|(_, e)| e)
+    }
+
+    /// As [`new_explained`](Async::new_explained), giving `io` back with
+    /// the error, as it was (its blocking mode too), whatever step failed:
+    /// for `AsyncFd::try_new`.
+    pub(crate) fn try_new_explained(
+        io: T,
+        caller: &str,
+        interest: Interest,
+    ) -> Result<Async<T>, (T, io::Error)> {
         // The runtime first: outside one, nothing is changed.
-        let reactor = current_reactor()?;
+        let reactor = match current_reactor() {
+            Ok(reactor) => reactor,
+            Err(e) => return Err((io, e)),
+        };
         let fd = io.as_raw_fd();
-        let was_nonblocking = crate::sys::unix::is_nonblocking(fd)?;
-        let mut io = IoSource::new(io)?;
+        let was_nonblocking = match crate::sys::unix::is_nonblocking(fd) {
+            Ok(was) => was,
+            Err(e) => return Err((io, e)),
+        };
+        if !was_nonblocking {
+            if let Err(e) = crate::sys::unix::set_nonblocking(fd, true) {
+                return Err((io, e));
+            }
+        }
+        let mut io = IoSource::from_nonblocking(io);
         let registered = interest.add(ALWAYS_REPORTED);
         match reactor.register_for(&mut io, poll_interest(registered)) {
             Ok(registration) => Ok(Async { io, registration, registered }),
@@ -344,7 +366,7 @@ impl<T: std::os::fd::AsRawFd> Async<T> {
                     // Best effort: the registration error is the one to report.
                     let _ = crate::sys::unix::set_nonblocking(fd, false);
                 }
-                Err(explain_registration_error(caller, e))
+                Err((io.into_inner(), explain_registration_error(caller, e)))
             }
         }
     }
@@ -394,7 +416,27 @@ impl<T: std::os::windows::io::AsRawSocket> Async<T> {
     /// Outside a runtime, an error that says how to get one; otherwise what
     /// making the socket non-blocking or registering it returns.
     pub fn new(io: T) -> io::Result<Async<T>> {
-        Async::from_source(IoSource::new(io)?)
+        Async::try_new(io).map_err(|(_, e)| e)
+    }
+
+    /// As [`new`](Async::new), giving `io` back with the error: for
+    /// `AsyncSocket::try_new`. (Winsock cannot say whether a socket was
+    /// non-blocking, so a socket refused by the registration stays
+    /// non-blocking.)
+    pub(crate) fn try_new(io: T) -> Result<Async<T>, (T, io::Error)> {
+        // The runtime first: outside one, nothing is changed.
+        let reactor = match current_reactor() {
+            Ok(reactor) => reactor,
+            Err(e) => return Err((io, e)),
+        };
+        if let Err(e) = crate::sys::set_nonblocking(io.as_raw_socket()) {
+            return Err((io, e));
+        }
+        let mut io = IoSource::from_nonblocking(io);
+        match reactor.register(&mut io) {
+            Ok(registration) => Ok(Async { io, registration, registered: ALWAYS_REPORTED }),
+            Err(e) => Err((io.into_inner(), e)),
+        }
     }
 }
 

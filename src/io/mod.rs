@@ -172,7 +172,9 @@ pub use write_ext::AsyncWriteExt;
 /// `io::windows::AsyncSocket`.
 #[cfg(unix)]
 pub mod unix {
-    pub use super::async_fd::{AsyncFd, AsyncFdReadyGuard, AsyncFdReadyMutGuard, TryIoError};
+    pub use super::async_fd::{
+        AsyncFd, AsyncFdReadyGuard, AsyncFdReadyMutGuard, AsyncFdTryNewError, TryIoError,
+    };
 }
 
 /// Windows-only I/O: [`AsyncSocket`](windows::AsyncSocket), readiness for
@@ -189,7 +191,8 @@ pub mod unix {
 pub mod windows {
     pub use super::async_fd::{
         AsyncFd as AsyncSocket, AsyncFdReadyGuard as AsyncSocketReadyGuard,
-        AsyncFdReadyMutGuard as AsyncSocketReadyMutGuard, TryIoError,
+        AsyncFdReadyMutGuard as AsyncSocketReadyMutGuard,
+        AsyncFdTryNewError as AsyncSocketTryNewError, TryIoError,
     };
 }
 
