@@ -17,19 +17,31 @@ use io_util::{assert_send_sync, poll_once};
 /// waiting write goes on. No write ever holds more than the pipe's size.
 #[test]
 fn a_full_pipe_holds_the_writer_until_the_reader_makes_room() {
-    let (mut near, mut far) = io::duplex(8);
+    let (near, far) = io::duplex(8);
+    assert_a_full_pipe_holds_the_writer(far, near, 8);
+}
+
+/// Writes 100 bytes into a pipe of `size` through `writer` while reading
+/// them from `reader`, polling the two in turn (so neither can starve the
+/// other): the write waits once the pipe is full, each read gets at most
+/// `size` bytes and never finds the pipe empty while the writer waits, and
+/// every byte arrives in order.
+fn assert_a_full_pipe_holds_the_writer(
+    mut reader: impl io::AsyncRead + Unpin,
+    mut writer: impl io::AsyncWrite + Unpin,
+    size: usize,
+) {
     let data: Vec<u8> = (0..100u8).collect();
-    let mut writing = pin!(near.write_all(&data));
-    assert!(poll_once(writing.as_mut()).is_pending(), "8 bytes fit, then it waits");
+    let mut writing = pin!(writer.write_all(&data));
+    assert!(poll_once(writing.as_mut()).is_pending(), "{size} bytes fit, then it waits");
     let mut got = Vec::new();
     let mut buf = [0u8; 32];
     while got.len() < data.len() {
-        // The reader gets at most what the pipe holds.
-        let n = match poll_once(pin!(far.read(&mut buf)).as_mut()) {
+        let n = match poll_once(pin!(reader.read(&mut buf)).as_mut()) {
             Poll::Ready(n) => n.unwrap(),
             Poll::Pending => panic!("the pipe was left empty while the writer waited"),
         };
-        assert!(0 < n && n <= 8, "read {n} bytes from a pipe of 8");
+        assert!(0 < n && n <= size, "read {n} bytes from a pipe of {size}");
         got.extend_from_slice(&buf[..n]);
         if let Poll::Ready(result) = poll_once(writing.as_mut()) {
             result.unwrap();
@@ -200,29 +212,11 @@ fn a_duplex_of_size_zero_panics_with_the_fix() {
     let _ = io::duplex(0);
 }
 
-/// `simplex`: one direction. A writer that fills it waits, and each read
-/// makes room; the waiting write goes on. The two halves are polled in
-/// turn, so neither can starve the other.
+/// `simplex`: one direction, the same back-pressure.
 #[test]
 fn a_full_simplex_holds_the_writer_until_the_reader_makes_room() {
-    let (mut reader, mut writer) = io::simplex(8);
-    let data: Vec<u8> = (0..100u8).collect();
-    let mut writing = pin!(writer.write_all(&data));
-    assert!(poll_once(writing.as_mut()).is_pending(), "8 bytes fit, then it waits");
-    let mut got = Vec::new();
-    let mut buf = [0u8; 32];
-    while got.len() < data.len() {
-        let n = match poll_once(pin!(reader.read(&mut buf)).as_mut()) {
-            Poll::Ready(n) => n.unwrap(),
-            Poll::Pending => panic!("the pipe was left empty while the writer waited"),
-        };
-        assert!(0 < n && n <= 8, "read {n} bytes from a pipe of 8");
-        got.extend_from_slice(&buf[..n]);
-        if let Poll::Ready(result) = poll_once(writing.as_mut()) {
-            result.unwrap();
-        }
-    }
-    assert_eq!(got, data);
+    let (reader, writer) = io::simplex(8);
+    assert_a_full_pipe_holds_the_writer(reader, writer, 8);
 }
 
 /// Two tasks through a small simplex: wakes in both directions, every
