@@ -1,6 +1,7 @@
 //! `sync::Mutex`: exclusion, FIFO hand-over, cancellation while waiting
 //! (a lock just handed to a dropped `lock` future goes to the next), and
-//! holders and waiters on std threads and in another runtime.
+//! holders and waiters on std threads and in another runtime, and guards
+//! narrowed by `map` (borrowed and owned).
 // miri: run (.ci/miri.sh runs every test file with this line; it needs no TCP)
 
 use std::pin::pin;
@@ -9,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Poll, Waker};
 use std::thread;
 
-use groundup::sync::{MappedMutexGuard, Mutex, MutexGuard, OwnedMutexGuard};
+use groundup::sync::{MappedMutexGuard, Mutex, MutexGuard, OwnedMappedMutexGuard, OwnedMutexGuard};
 
 mod polling;
 use polling::{counter, poll, wakes};
@@ -23,6 +24,9 @@ fn the_types_are_send_and_sync_as_tokios() {
     send_sync::<MutexGuard<'_, u8>>();
     send::<MutexGuard<'_, std::cell::Cell<u8>>>();
     send_sync::<OwnedMutexGuard<u8>>();
+    send_sync::<OwnedMappedMutexGuard<(u8, u16), u16>>();
+    // tokio's bounds: `Send` needs only `T: Send, U: Send`.
+    send::<OwnedMappedMutexGuard<std::cell::Cell<u8>, std::cell::Cell<u8>>>();
     fn future_send<T: Send>(_: &T) {}
     let mutex = Mutex::new(0);
     future_send(&mutex.lock());
@@ -196,4 +200,78 @@ fn a_panic_inside_map_unlocks_and_a_declined_try_map_gives_the_guard_back() {
     assert!(mutex.try_lock().is_err(), "the declined guard still holds the lock");
     drop(guard);
     assert!(mutex.try_lock().is_ok());
+}
+
+#[test]
+fn an_owned_mapped_guard_writes_a_field_and_its_drop_unlocks() {
+    let mutex = Arc::new(Mutex::new((0u32, String::from("a"))));
+    let guard = Arc::clone(&mutex).try_lock_owned().unwrap();
+    let mut name: OwnedMappedMutexGuard<(u32, String), String> =
+        OwnedMutexGuard::map(guard, |(_, name)| name);
+    name.push('b');
+    assert_eq!(format!("{name:?} {name}"), "\"ab\" ab");
+    let (count, waker) = counter();
+    let mut waiting = pin!(mutex.lock());
+    assert!(poll(waiting.as_mut(), &waker).is_pending(), "the mapped guard holds the lock");
+    assert!(mutex.try_lock().is_err());
+    drop(name);
+    assert_eq!(wakes(&count), 1, "dropping the mapped guard woke the waiter");
+    let Poll::Ready(guard) = poll(waiting, &waker) else { panic!("not handed the lock") };
+    assert_eq!(*guard, (0, String::from("ab")));
+    drop(guard);
+    assert!(mutex.try_lock().is_ok(), "unlocked again");
+}
+
+#[test]
+fn a_declined_owned_try_map_gives_the_guard_back_still_locked() {
+    let mutex = Arc::new(Mutex::new(vec![1, 2]));
+    let guard = Arc::clone(&mutex).try_lock_owned().unwrap();
+    let guard = OwnedMutexGuard::try_map(guard, |v| v.get_mut(9)).unwrap_err();
+    assert!(mutex.try_lock().is_err(), "the declined guard still holds the lock");
+    assert!(Arc::ptr_eq(OwnedMutexGuard::mutex(&guard), &mutex));
+    let second = OwnedMutexGuard::try_map(guard, |v| v.get_mut(1)).unwrap();
+    let second = OwnedMappedMutexGuard::try_map(second, |_| None::<&mut u8>).unwrap_err();
+    assert!(mutex.try_lock().is_err(), "a declined mapped guard still holds it too");
+    let mut second = OwnedMappedMutexGuard::map(second, |x| x);
+    *second = 20;
+    drop(second);
+    assert_eq!(*mutex.try_lock().expect("unlocked"), [1, 20]);
+}
+
+#[test]
+fn an_owned_mapped_guard_keeps_the_mutex_alive_after_the_last_other_arc() {
+    struct Flag(Arc<AtomicUsize>);
+    impl Drop for Flag {
+        fn drop(&mut self) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+    let dropped = Arc::new(AtomicUsize::new(0));
+    let mutex = Arc::new(Mutex::new((Flag(Arc::clone(&dropped)), vec![1u8])));
+    let guard = Arc::clone(&mutex).try_lock_owned().unwrap();
+    let weak = Arc::downgrade(&mutex);
+    drop(mutex);
+    let mut list = OwnedMutexGuard::map(guard, |(_, v)| v);
+    assert_eq!(weak.strong_count(), 1, "the mapped guard holds the only Arc");
+    assert_eq!(dropped.load(Ordering::SeqCst), 0, "so the data is still there");
+    let sum = thread::spawn(move || {
+        list.push(2); // written on another thread: the guard is `Send`
+        list.iter().map(|&b| u32::from(b)).sum::<u32>()
+        // `list` dropped here: unlock, then the last `Arc`
+    });
+    assert_eq!(sum.join().unwrap(), 3);
+    assert!(weak.upgrade().is_none(), "the guard's drop dropped the last Arc");
+    assert_eq!(dropped.load(Ordering::SeqCst), 1, "and the data, once");
+}
+
+#[test]
+fn a_panic_inside_an_owned_map_unlocks() {
+    let mutex = Arc::new(Mutex::new(1));
+    let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let guard = Arc::clone(&mutex).try_lock_owned().unwrap();
+        let _part = OwnedMutexGuard::map(guard, |_: &mut i32| -> &mut i32 { panic!("in map") });
+    }));
+    assert!(panicked.is_err());
+    assert!(mutex.try_lock().is_ok(), "the panic unlocked the mutex");
+    assert_eq!(Arc::strong_count(&mutex), 1, "and dropped the guard's Arc");
 }

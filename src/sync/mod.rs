@@ -45,7 +45,9 @@ pub(crate) mod batch_semaphore;
 pub(crate) mod blocking;
 pub mod mpsc;
 mod mutex;
-pub use mutex::{MappedMutexGuard, Mutex, MutexGuard, OwnedMutexGuard, TryLockError};
+pub use mutex::{
+    MappedMutexGuard, Mutex, MutexGuard, OwnedMappedMutexGuard, OwnedMutexGuard, TryLockError,
+};
 mod once_cell;
 pub use once_cell::{OnceCell, SetError};
 pub mod oneshot;

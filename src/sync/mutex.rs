@@ -17,6 +17,7 @@
 use std::cell::UnsafeCell;
 use std::fmt;
 use std::marker::PhantomData;
+use std::mem::ManuallyDrop;
 use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
 
@@ -489,6 +490,72 @@ impl<T: ?Sized> OwnedMutexGuard<T> {
     pub fn mutex(this: &Self) -> &Arc<Mutex<T>> {
         &this.lock
     }
+
+    /// Narrows the guard to a part of the data, keeping the lock and the
+    /// `Arc`, as [`MutexGuard::map`]; the mapped guard can still move into
+    /// a spawned task.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use groundup::sync::{Mutex, OwnedMappedMutexGuard, OwnedMutexGuard};
+    ///
+    /// # groundup::block_on(async {
+    /// let pair = Arc::new(Mutex::new((1, String::from("one"))));
+    /// let mut name: OwnedMappedMutexGuard<(i32, String), String> =
+    ///     OwnedMutexGuard::map(Arc::clone(&pair).lock_owned().await, |(_, name)| name);
+    /// groundup::spawn(async move { name.push('!') }).await.unwrap();
+    /// assert_eq!(pair.lock().await.1, "one!");
+    /// # });
+    /// ```
+    #[inline]
+    pub fn map<U, F>(mut this: Self, f: F) -> OwnedMappedMutexGuard<T, U>
+    where
+        U: ?Sized,
+        F: FnOnce(&mut T) -> &mut U,
+    {
+        // `f` runs while `this` still holds the permit, so a panic in it
+        // unlocks (`this` is dropped as the panic unwinds).
+        let part: *mut U = f(&mut *this);
+        OwnedMappedMutexGuard { lock: Self::into_lock(this), data: part }
+    }
+
+    /// [`map`](Self::map) where `f` may decline (`None`): then the
+    /// original guard comes back, still locked.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use groundup::sync::{Mutex, OwnedMutexGuard};
+    ///
+    /// # groundup::block_on(async {
+    /// let list = Arc::new(Mutex::new(vec![1, 2]));
+    /// let guard = Arc::clone(&list).lock_owned().await;
+    /// let guard = OwnedMutexGuard::try_map(guard, |v| v.get_mut(5)).unwrap_err();
+    /// let second = OwnedMutexGuard::try_map(guard, |v| v.get_mut(1)).unwrap();
+    /// assert_eq!(*second, 2);
+    /// # });
+    /// ```
+    #[inline]
+    pub fn try_map<U, F>(mut this: Self, f: F) -> Result<OwnedMappedMutexGuard<T, U>, Self>
+    where
+        U: ?Sized,
+        F: FnOnce(&mut T) -> Option<&mut U>,
+    {
+        let part: *mut U = match f(&mut *this) {
+            Some(part) => part,
+            None => return Err(this),
+        };
+        Ok(OwnedMappedMutexGuard { lock: Self::into_lock(this), data: part })
+    }
+
+    /// The `Arc`, with this guard's `Drop` skipped: its permit is the
+    /// caller's to pass on (to a mapped guard, which releases it).
+    fn into_lock(this: Self) -> Arc<Mutex<T>> {
+        let this = ManuallyDrop::new(this);
+        // SAFETY: `this` is never used or dropped again (`ManuallyDrop`,
+        // and it goes out of scope here), so the `Arc` is moved out exactly
+        // once and its count stays right.
+        unsafe { std::ptr::read(&this.lock) }
+    }
 }
 
 impl<T: ?Sized> Deref for OwnedMutexGuard<T> {
@@ -519,6 +586,131 @@ impl<T: ?Sized + fmt::Debug> fmt::Debug for OwnedMutexGuard<T> {
 }
 
 impl<T: ?Sized + fmt::Display> fmt::Display for OwnedMutexGuard<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&**self, f)
+    }
+}
+
+/// An [`OwnedMutexGuard`] narrowed by [`OwnedMutexGuard::map`] to a part
+/// `U` of a `Mutex<T>`'s data. It holds the lock and the `Arc`; dropping it
+/// unlocks the mutex (and drops the `Arc`).
+///
+/// The part is a raw pointer into the data, which lives in the `Arc`'s
+/// allocation: the guard's own `Arc` keeps that allocation alive for as
+/// long as the pointer is held, whoever else drops theirs, and moving the
+/// `Arc` from one guard to the next does not move what it points at.
+#[must_use = "the lock is released as soon as the guard is dropped"]
+pub struct OwnedMappedMutexGuard<T: ?Sized, U: ?Sized = T> {
+    /// Keeps the data alive, and gives the permit back on drop.
+    lock: Arc<Mutex<T>>,
+    /// The part, borrowed exclusively for as long as the permit is held.
+    data: *mut U,
+}
+
+// SAFETY: the guard is a `&mut U` into data locked by the permit it holds,
+// so it may move with the part when `U: Send`, as `&mut U` may; and it owns
+// an `Arc<Mutex<T>>`, which is `Send` when `T: Send` (the last holder may
+// drop `T` on any thread). These are tokio's bounds.
+unsafe impl<T: ?Sized + Send, U: ?Sized + Send> Send for OwnedMappedMutexGuard<T, U> {}
+// SAFETY: `&guard` gives `&U` (hence `U: Sync`) and nothing of `T`;
+// tokio asks `Send + Sync` of both, and so do we, to match it.
+unsafe impl<T: ?Sized + Send + Sync, U: ?Sized + Send + Sync> Sync for OwnedMappedMutexGuard<T, U> {}
+
+impl<T: ?Sized, U: ?Sized> OwnedMappedMutexGuard<T, U> {
+    /// Narrows further, as [`OwnedMutexGuard::map`].
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use groundup::sync::{Mutex, OwnedMappedMutexGuard, OwnedMutexGuard};
+    ///
+    /// # groundup::block_on(async {
+    /// let nested = Arc::new(Mutex::new(((0, 1), 2)));
+    /// let outer = OwnedMutexGuard::map(Arc::clone(&nested).lock_owned().await, |n| &mut n.0);
+    /// *OwnedMappedMutexGuard::map(outer, |o| &mut o.1) = 10;
+    /// assert_eq!(*nested.lock().await, ((0, 10), 2));
+    /// # });
+    /// ```
+    #[inline]
+    pub fn map<S, F>(mut this: Self, f: F) -> OwnedMappedMutexGuard<T, S>
+    where
+        S: ?Sized,
+        F: FnOnce(&mut U) -> &mut S,
+    {
+        let part: *mut S = f(&mut *this);
+        OwnedMappedMutexGuard { lock: Self::into_lock(this), data: part }
+    }
+
+    /// [`map`](Self::map) where `f` may decline (`None`): then this guard
+    /// comes back, still locked.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use groundup::sync::{Mutex, OwnedMappedMutexGuard, OwnedMutexGuard};
+    ///
+    /// # groundup::block_on(async {
+    /// let pair = Arc::new(Mutex::new((0, vec![1])));
+    /// let list = OwnedMutexGuard::map(Arc::clone(&pair).lock_owned().await, |p| &mut p.1);
+    /// let list = OwnedMappedMutexGuard::try_map(list, |v| v.get_mut(1)).unwrap_err();
+    /// *OwnedMappedMutexGuard::try_map(list, |v| v.get_mut(0)).unwrap() = 5;
+    /// assert_eq!(pair.lock().await.1, [5]);
+    /// # });
+    /// ```
+    #[inline]
+    pub fn try_map<S, F>(mut this: Self, f: F) -> Result<OwnedMappedMutexGuard<T, S>, Self>
+    where
+        S: ?Sized,
+        F: FnOnce(&mut U) -> Option<&mut S>,
+    {
+        let part: *mut S = match f(&mut *this) {
+            Some(part) => part,
+            None => return Err(this),
+        };
+        Ok(OwnedMappedMutexGuard { lock: Self::into_lock(this), data: part })
+    }
+
+    /// The `Arc`, with this guard's `Drop` skipped: its permit is the
+    /// caller's to pass on.
+    fn into_lock(this: Self) -> Arc<Mutex<T>> {
+        let this = ManuallyDrop::new(this);
+        // SAFETY: `this` is never used or dropped again (`ManuallyDrop`,
+        // and it goes out of scope here), so the `Arc` is moved out exactly
+        // once; `data` is a plain pointer with nothing to drop.
+        unsafe { std::ptr::read(&this.lock) }
+    }
+}
+
+impl<T: ?Sized, U: ?Sized> Deref for OwnedMappedMutexGuard<T, U> {
+    type Target = U;
+    fn deref(&self) -> &U {
+        // SAFETY: `data` was borrowed from the locked data, which lives in
+        // the allocation that `self.lock` keeps alive; the permit is held
+        // until drop, so nobody else reaches the part.
+        unsafe { &*self.data }
+    }
+}
+
+impl<T: ?Sized, U: ?Sized> DerefMut for OwnedMappedMutexGuard<T, U> {
+    fn deref_mut(&mut self) -> &mut U {
+        // SAFETY: as in `deref`, and `&mut self` makes the borrow unique.
+        unsafe { &mut *self.data }
+    }
+}
+
+impl<T: ?Sized, U: ?Sized> Drop for OwnedMappedMutexGuard<T, U> {
+    fn drop(&mut self) {
+        // The permit goes back first; the `Arc` (a field) is dropped after,
+        // so the mutex is alive while it is unlocked.
+        self.lock.unlock();
+    }
+}
+
+impl<T: ?Sized, U: ?Sized + fmt::Debug> fmt::Debug for OwnedMappedMutexGuard<T, U> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl<T: ?Sized, U: ?Sized + fmt::Display> fmt::Display for OwnedMappedMutexGuard<T, U> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&**self, f)
     }
