@@ -8,24 +8,16 @@
 //! are counted, never timed.
 // miri: run (.ci/miri.sh runs every test file with this line; it needs no TCP)
 
+mod util;
+
 use std::cell::Cell;
 use std::collections::BTreeSet;
-use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier, Mutex};
 use std::thread;
 
 use groundup::runtime::Builder;
-
-/// The text of the panic `f` makes.
-fn panic_message(f: impl FnOnce()) -> String {
-    let payload = panic::catch_unwind(AssertUnwindSafe(f)).expect_err("it should panic");
-    match (payload.downcast_ref::<&str>(), payload.downcast_ref::<String>()) {
-        (Some(text), _) => (*text).to_owned(),
-        (_, Some(text)) => text.clone(),
-        _ => String::new(),
-    }
-}
+use util::panic_message_of;
 
 /// Runs `jobs` blocking jobs that all wait for each other, so the pool
 /// must run them on `jobs` threads at once; returns what each job saw.
@@ -106,7 +98,7 @@ fn a_panicking_name_fn_reaches_the_caller_and_leaves_the_pool_usable() {
         })
         .build()
         .unwrap();
-    let message = panic_message(|| drop(rt.spawn_blocking(|| ())));
+    let message = panic_message_of(|| drop(rt.spawn_blocking(|| ())));
     assert!(message.contains("no name today"), "{message}");
     // The pool counted the thread out: the next job gets a thread.
     assert_eq!(rt.block_on(rt.spawn_blocking(thread_name)).unwrap().as_deref(), Some("named"));
@@ -261,15 +253,15 @@ fn a_task_spawned_by_the_park_hook_cancels_the_park() {
 
 #[test]
 fn zero_intervals_and_zero_event_capacity_panic_as_in_tokio() {
-    let message = panic_message(|| {
+    let message = panic_message_of(|| {
         Builder::new_current_thread().event_interval(0);
     });
     assert_eq!(message, "event_interval must be greater than 0");
-    let message = panic_message(|| {
+    let message = panic_message_of(|| {
         Builder::new_current_thread().global_queue_interval(0);
     });
     assert_eq!(message, "global_queue_interval must be greater than 0");
-    let message = panic_message(|| {
+    let message = panic_message_of(|| {
         Builder::new_current_thread().max_io_events_per_tick(0);
     });
     assert_eq!(message, "max_io_events_per_tick must be greater than 0");

@@ -5,27 +5,19 @@
 //! entered and driving; and a handle entered on another thread.
 // miri: run (.ci/miri.sh runs every test file with this line; it needs no TCP)
 
+mod util;
+
 use std::cell::Cell;
-use std::panic::{self, AssertUnwindSafe};
 use std::rc::Rc;
 use std::thread;
 use std::time::Duration;
 
 use groundup::runtime::{Builder, Handle, RuntimeFlavor};
 use groundup::sync::oneshot;
+use util::panic_message_of;
 
 fn current_id() -> Option<groundup::runtime::Id> {
     Handle::try_current().ok().map(|handle| handle.id())
-}
-
-/// The text of the panic `f` makes.
-fn panic_message(f: impl FnOnce()) -> String {
-    let payload = panic::catch_unwind(AssertUnwindSafe(f)).expect_err("it should panic");
-    match (payload.downcast_ref::<&str>(), payload.downcast_ref::<String>()) {
-        (Some(text), _) => (*text).to_owned(),
-        (_, Some(text)) => text.clone(),
-        _ => String::new(),
-    }
 }
 
 #[test]
@@ -104,7 +96,7 @@ fn block_on_inside_block_on_is_still_refused_under_a_guard() {
     let rt = groundup::Runtime::new().unwrap();
     let other = groundup::Runtime::new().unwrap();
     let _guard = other.enter();
-    let message = rt.block_on(async { panic_message(|| other.block_on(async {})) });
+    let message = rt.block_on(async { panic_message_of(|| other.block_on(async {})) });
     assert!(message.contains("from inside a runtime"), "{message}");
 }
 
@@ -147,7 +139,7 @@ fn handle_enter_on_another_thread_reaches_the_pool_but_not_the_executor() {
         assert_eq!(current_id(), Some(id));
         let job = groundup::task::spawn_blocking(|| 2 + 2);
         let sum = Handle::current().block_on(job).unwrap();
-        let message = panic_message(|| drop(groundup::spawn(async {})));
+        let message = panic_message_of(|| drop(groundup::spawn(async {})));
         (sum, message)
     });
     let (sum, message) = worker.join().unwrap();
@@ -172,7 +164,7 @@ fn guards_dropped_out_of_order_panic_and_change_nothing() {
     let second = groundup::Runtime::new().unwrap();
     let first_guard = first.enter();
     let second_guard = second.enter();
-    let message = panic_message(move || drop(first_guard));
+    let message = panic_message_of(move || drop(first_guard));
     assert!(message.contains("dropped out of order"), "{message}");
     assert_eq!(current_id(), Some(second.handle().id()), "nothing was restored");
     drop(second_guard);

@@ -157,6 +157,13 @@ pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     }
 }
 
+/// Runs `f`, which must panic, and returns its panic's message.
+pub fn panic_message_of(f: impl FnOnce()) -> String {
+    let payload =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).expect_err("it should panic");
+    panic_message(&*payload)
+}
+
 /// A one-shot signal between threads: `Signal::wait` is a future that
 /// completes once `Signal::set` was called (on any thread). Built on std
 /// only, so tests do not depend on what they test.
