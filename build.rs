@@ -133,10 +133,11 @@ const SO_LINGER_SEC: &[&str] = &["macos", "ios", "tvos", "watchos", "visionos"];
 ///   pid, user and group (Linux's `struct ucred`, OpenBSD's `struct
 ///   sockpeercred`; unix(7), OpenBSD's getsockopt(2));
 /// - `getpeereid_peerpid`: `getpeereid(3)` for the user and group, and
-///   `getsockopt(SOL_LOCAL, LOCAL_PEERPID)` for the pid (the Apple
+///   `getsockopt(SOL_LOCAL, LOCAL_PEEREPID)` for the pid (the Apple
 ///   systems, which have no `SO_PEERCRED`);
-/// - `getpeereid`: `getpeereid(3)` alone, so no pid (the other BSDs, as
-///   in tokio);
+/// - `getpeereid`: `getpeereid(3)` alone, so no pid (the other BSDs;
+///   tokio reads a pid on FreeBSD 13+ and NetBSD through structures not
+///   bound here, and on DragonFly it has none either);
 /// - `none`: Windows has no Unix-domain streams in groundup.
 const PEER_CRED: &[(&str, &[&str])] = &[
     ("so_peercred", &["linux", "android", "openbsd"]),

@@ -290,6 +290,27 @@ fn a_priority_wait_sees_tcp_urgent_data() {
     });
 }
 
+/// As tokio's: a priority wait also ends when the peer hangs up (the read
+/// half closes), instead of waiting for urgent data that cannot come.
+#[cfg(groundup_backend = "epoll")]
+#[test]
+fn a_priority_wait_ends_when_the_peer_hangs_up() {
+    let (peer, socket) = tcp_pair();
+    groundup::block_on(async {
+        let fd = AsyncFd::with_interest(socket, Interest::READABLE | Interest::PRIORITY).unwrap();
+        drop(peer);
+        // A bound, not a speed (see above).
+        let guard = groundup::time::timeout(
+            std::time::Duration::from_secs(60),
+            fd.ready(Interest::PRIORITY),
+        )
+        .await
+        .expect("the hang-up was never reported to the priority wait")
+        .unwrap();
+        assert!(guard.ready().is_read_closed(), "{:?}", guard.ready());
+    });
+}
+
 /// A wait for urgent data where none can be reported is refused, not left
 /// to wait forever: an `AsyncFd` made without `PRIORITY`, and groundup's
 /// own sockets, which are registered without it.
@@ -344,6 +365,8 @@ fn interest_sets_remove_and_print() {
     let both = Interest::READABLE | Interest::WRITABLE;
     assert_eq!(format!("{both:?}"), "READABLE | WRITABLE");
     assert_eq!(format!("{:?}", Interest::ERROR), "ERROR");
+    #[cfg(groundup_backend = "epoll")]
+    assert_eq!(format!("{:?}", Interest::ERROR | Interest::PRIORITY), "PRIORITY | ERROR");
     assert_eq!(both.remove(Interest::READABLE), Some(Interest::WRITABLE));
     assert_eq!(both.remove(both | Interest::ERROR), None);
     assert_eq!(Interest::ERROR.remove(Interest::READABLE), Some(Interest::ERROR));

@@ -579,7 +579,7 @@ unsafe extern "C" {
     /// listener called `listen(2)`). Returns 0, or -1 with errno (`ENOTCONN`
     /// on a socket neither connected nor listening, `EINVAL` on a datagram
     /// socket, `ENOTSOCK`, `EBADF`). No pid: the Apple systems give it
-    /// through `LOCAL_PEERPID` (`bsd/apple.rs`), OpenBSD through
+    /// through `LOCAL_PEEREPID` (`bsd/apple.rs`), OpenBSD through
     /// `SO_PEERCRED` (`bsd/openbsd.rs`).
     pub fn getpeereid(s: c_int, euid: *mut uid_t, egid: *mut gid_t) -> c_int;
 }

@@ -699,7 +699,7 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
     #[cfg(all(not(target_vendor = "apple"), not(target_os = "openbsd")))]
     let peer: &[(&str, i128)] = &[];
     // OpenBSD reads the peer's credentials with SO_PEERCRED, Apple the
-    // peer's pid with LOCAL_PEERPID (`<sys/un.h>`).
+    // peer's pid with LOCAL_PEEREPID (`<sys/un.h>`).
     #[cfg(target_os = "openbsd")]
     let peer: &[(&str, i128)] = &[("SO_PEERCRED", SO_PEERCRED.into())];
     #[cfg(target_vendor = "apple")]
@@ -707,7 +707,7 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
         &[("SO_NOSIGPIPE", SO_NOSIGPIPE.into()), ("SO_LINGER_SEC", SO_LINGER_SEC.into())];
     #[cfg(target_vendor = "apple")]
     let peer: &[(&str, i128)] =
-        &[("SOL_LOCAL", SOL_LOCAL.into()), ("LOCAL_PEERPID", LOCAL_PEERPID.into())];
+        &[("SOL_LOCAL", SOL_LOCAL.into()), ("LOCAL_PEEREPID", LOCAL_PEEREPID.into())];
     let per_os = per_os.iter().chain(peer);
     for &(name, value) in constants.iter().chain(per_os).chain(socket_option_constants!()) {
         c.constant(name, value);

@@ -148,20 +148,22 @@ impl Interest {
             (self.is_readable(), bits::READ_INTEREST),
             (self.is_writable(), bits::WRITE_INTEREST),
             (self.is_error(), bits::ERROR),
+            // As tokio's: a priority wait also ends when the read half
+            // closes, or a hung-up peer would leave it waiting forever.
             #[cfg(groundup_backend = "epoll")]
-            (self.is_priority(), bits::PRIORITY),
+            (self.is_priority(), bits::PRIORITY | bits::READ_CLOSED),
         ];
         flags.iter().filter(|(set, _)| *set).fold(0, |mask, (_, bits)| mask | bits)
     }
 
-    /// The names of the flags set, as `Debug` prints them.
+    /// The names of the flags set, in tokio's `Debug` order.
     fn names(self) -> impl Iterator<Item = &'static str> {
         let names = [
             (self.is_readable(), "READABLE"),
             (self.is_writable(), "WRITABLE"),
-            (self.is_error(), "ERROR"),
             #[cfg(groundup_backend = "epoll")]
             (self.is_priority(), "PRIORITY"),
+            (self.is_error(), "ERROR"),
         ];
         names.into_iter().filter(|(set, _)| *set).map(|(_, name)| name)
     }

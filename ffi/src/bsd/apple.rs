@@ -110,13 +110,15 @@ pub const SO_NOSIGPIPE: c_int = 0x1022;
 pub const SO_LINGER_SEC: c_int = 0x1080;
 
 /// `SOL_LOCAL` (0), `<sys/un.h>`: the `getsockopt` level of the options of
-/// Unix-domain (`AF_LOCAL`) sockets themselves, such as `LOCAL_PEERPID`;
+/// Unix-domain (`AF_LOCAL`) sockets themselves, such as `LOCAL_PEEREPID`;
 /// man page [unix(4)](https://developer.apple.com/library/archive/documentation/System/Conceptual/ManPages_iPhoneOS/man4/unix.4.html).
 pub const SOL_LOCAL: c_int = 0;
 
-/// `LOCAL_PEERPID` (`0x002`, "retrieve peer pid"), `<sys/un.h>`: the
-/// process id of the peer of a connected Unix-domain socket, as it was
-/// when the peer connected (or listened); read only, a `pid_t`, at level
-/// `SOL_LOCAL`. The Apple systems have no `SO_PEERCRED`: the user and group
-/// come from `getpeereid(3)`.
-pub const LOCAL_PEERPID: c_int = 0x002;
+/// `LOCAL_PEEREPID` (`0x003`, "retrieve eff. peer pid"), `<sys/un.h>`: the
+/// *effective* process id of the peer of a connected Unix-domain socket,
+/// as it was when the peer connected (or listened): the process the
+/// socket was delegated to act for (`SO_DELEGATED`), or else the peer
+/// itself, which is what tokio reads. Read only, a `pid_t`, at level
+/// `SOL_LOCAL`. The Apple systems have no `SO_PEERCRED`: the user and
+/// group come from `getpeereid(3)`.
+pub const LOCAL_PEEREPID: c_int = 0x003;

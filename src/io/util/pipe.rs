@@ -4,9 +4,10 @@
 //!
 //! A pipe is a bounded byte queue, a `closed` flag, and the wakers of the
 //! one reader and the one writer that may be waiting. Its operations do
-//! not wake anyone themselves: each returns the waker to wake, and the
-//! caller wakes it once its lock on the pipe is released, so a waker that
-//! runs code cannot find the pipe locked.
+//! not wake anyone themselves: each returns the waker to wake, so that
+//! `duplex` can wake it once its lock on the pipe is released (a waker
+//! that runs code then cannot find the pipe locked). A `simplex` split
+//! wakes while the split's lock is held, as tokio's does.
 
 use std::collections::VecDeque;
 use std::io::{self, IoSlice};

@@ -70,9 +70,13 @@ impl UCred {
         self.gid
     }
 
-    /// The peer's process id, where the system records it: Linux, Android,
-    /// OpenBSD and the Apple systems. `None` on FreeBSD, NetBSD and
-    /// DragonFly, whose `getpeereid(3)` gives the ids only.
+    /// The peer's process id: on Linux, Android, OpenBSD and the Apple
+    /// systems (there the *effective* pid, `LOCAL_PEEREPID`, as tokio's).
+    /// `None` on FreeBSD, NetBSD and DragonFly, where groundup asks
+    /// `getpeereid(3)`, which gives the ids only. Here groundup differs
+    /// from tokio, which reads a pid on FreeBSD 13 and later
+    /// (`LOCAL_PEERCRED`'s `xucred`) and on NetBSD (`LOCAL_PEEREID`):
+    /// those two structures are not yet bound and checked in `ffi`.
     ///
     /// On Linux a peer in a pid namespace this process cannot see has pid
     /// 0 (unix(7)). A pid names a process only while it lives: the peer

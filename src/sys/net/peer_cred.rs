@@ -10,7 +10,7 @@
 //! | `groundup_peer_cred` | call | pid |
 //! |---|---|---|
 //! | `so_peercred` (Linux, OpenBSD) | `getsockopt(SOL_SOCKET, SO_PEERCRED)`: a `struct ucred` (Linux) or `struct sockpeercred` (OpenBSD) | yes |
-//! | `getpeereid_peerpid` (Apple) | `getpeereid(3)`, then `getsockopt(SOL_LOCAL, LOCAL_PEERPID)` | yes |
+//! | `getpeereid_peerpid` (Apple) | `getpeereid(3)`, then `getsockopt(SOL_LOCAL, LOCAL_PEEREPID)` | yes |
 //! | `getpeereid` (FreeBSD, NetBSD, DragonFly) | `getpeereid(3)` | no |
 //!
 //! Every call goes through `sys::syscall`, counted and traced like the
@@ -72,12 +72,12 @@ impl Socket {
 #[cfg(groundup_peer_cred = "getpeereid_peerpid")]
 impl Socket {
     /// The peer's credentials: its ids from `getpeereid`, its pid from
-    /// `LOCAL_PEERPID`.
+    /// `LOCAL_PEEREPID`.
     pub(crate) fn peer_cred(&self) -> io::Result<PeerCred> {
-        use groundup_ffi::bsd::{LOCAL_PEERPID, SOL_LOCAL};
+        use groundup_ffi::bsd::{LOCAL_PEEREPID, SOL_LOCAL};
 
         let (uid, gid) = self.peer_eid()?;
-        let pid: Pid = self.getsockopt(SOL_LOCAL, LOCAL_PEERPID, "SOL_LOCAL, LOCAL_PEERPID")?;
+        let pid: Pid = self.getsockopt(SOL_LOCAL, LOCAL_PEEREPID, "SOL_LOCAL, LOCAL_PEEREPID")?;
         Ok(PeerCred { uid, gid, pid: Some(pid) })
     }
 }

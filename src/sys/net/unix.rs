@@ -570,8 +570,9 @@ impl Socket {
 
     /// The sender of the datagram at the head of the queue, which stays
     /// queued (`MSG_PEEK`). The bytes go to a small scratch buffer, not an
-    /// empty one: macOS refuses a zero-length peek with `EINVAL` (socket2's
-    /// `peek_sender` does the same, for the same reason).
+    /// empty one: macOS gives no sender for a zero-length peek (tokio's
+    /// docs say it fails; socket2, which peeks 8 bytes too, found it
+    /// succeeding with an empty address).
     pub(crate) fn peek_sender(&self) -> io::Result<SockAddr> {
         let mut scratch = [0u8; 8];
         self.recv_from_flags(&mut scratch, os::MSG_PEEK).map(|(_, from)| from)
