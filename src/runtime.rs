@@ -46,11 +46,13 @@
 mod builder;
 mod handle;
 mod id;
+mod metrics;
 
 pub use builder::Builder;
 pub(crate) use handle::Injected;
 pub use handle::{EnterGuard, Handle, TryCurrentError};
 pub use id::Id;
+pub use metrics::RuntimeMetrics;
 
 use std::fmt;
 use std::future::Future;
@@ -199,6 +201,11 @@ impl Runtime {
     /// ```
     pub fn handle(&self) -> &Handle {
         &self.handle
+    }
+
+    /// The runtime's metrics (see [`RuntimeMetrics`]), as tokio's.
+    pub fn metrics(&self) -> RuntimeMetrics {
+        self.handle.metrics()
     }
 
     /// Shuts the runtime down, waiting at most `duration` for blocking

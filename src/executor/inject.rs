@@ -65,6 +65,12 @@ impl<T> Inject<T> {
         !self.pending.load(Ordering::Relaxed)
     }
 
+    /// How many items wait (any thread; `RuntimeMetrics`).
+    pub(crate) fn len(&self) -> usize {
+        let items = self.items.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        items.as_ref().map_or(0, Vec::len)
+    }
+
     /// Takes everything pushed so far (executor thread).
     pub(crate) fn take_all(&self) -> Vec<T> {
         let mut items = self.items.lock().unwrap_or_else(|poisoned| poisoned.into_inner());

@@ -106,6 +106,7 @@
 
 mod auto_advance;
 mod inject;
+pub(crate) mod metrics;
 mod owned;
 mod park;
 mod queue;
@@ -173,6 +174,8 @@ pub(crate) struct Shared {
     root_woken: AtomicBool,
     /// The runtime is shutting down or gone; late wakes are dropped.
     closed: AtomicBool,
+    /// What `RuntimeMetrics` reads (`metrics.rs`).
+    counters: metrics::Counters,
 }
 
 impl Schedule for Shared {
@@ -417,6 +420,8 @@ pub(crate) struct Core {
     batch: usize,
     /// Tasks polled since `last_look` (the root future's polls included).
     polls_since_look: Cell<usize>,
+    /// When the executor last woke from a park (or started): busy since.
+    busy_since: Cell<Instant>,
     hooks: ParkHooks,
 }
 
@@ -467,6 +472,7 @@ impl Core {
             reactor,
             root_woken: AtomicBool::new(false),
             closed: AtomicBool::new(false),
+            counters: metrics::Counters::default(),
         });
         Core {
             shared,
@@ -479,6 +485,7 @@ impl Core {
             look_after_polls: config.look_after_polls(),
             batch: config.global_queue_interval.max(1),
             polls_since_look: Cell::new(0),
+            busy_since: Cell::new(Instant::now()),
             hooks: config.hooks,
         }
     }
@@ -511,6 +518,7 @@ impl Core {
             return join;
         }
         self.owned.insert(owned);
+        self.shared.counters.set_alive_tasks(self.owned.len());
         self.local.borrow_mut().push_back(queued);
         join
     }
@@ -610,11 +618,24 @@ impl Core {
             hook();
         }
         if self.local.borrow().is_empty() && !self.shared.root_woken.load(Ordering::Relaxed) {
+            self.count_park();
             self.wait_for_work();
+            self.count_unpark();
         }
         if let Some(hook) = &self.hooks.after_unpark {
             hook();
         }
+    }
+
+    /// Adds the busy span ending now to the counters, and one park.
+    fn count_park(&self) {
+        self.shared.counters.parking(self.busy_since.get().elapsed());
+    }
+
+    /// Counts the unpark, and starts a busy span.
+    fn count_unpark(&self) {
+        self.busy_since.set(Instant::now());
+        self.shared.counters.unparked();
     }
 
     /// A non-blocking look at the kernel: dispatches what is ready (the
@@ -657,6 +678,7 @@ impl Core {
                 // finishes, which happens once; shutdown, the only other
                 // place that removes tasks, runs none.
                 drop(unsafe { self.owned.remove(task.ptr()) });
+                self.shared.counters.set_alive_tasks(self.owned.len());
             }
         }
     }
@@ -742,6 +764,7 @@ impl Core {
         drop(self.shared.inject.close());
         // Dropping a future can wake or spawn others; loop until quiet.
         while let Some(task) = self.owned.pop() {
+            self.shared.counters.set_alive_tasks(self.owned.len());
             // SAFETY: executor thread, and no task is being polled.
             unsafe { task.shut_down() };
         }

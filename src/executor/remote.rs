@@ -42,6 +42,16 @@ impl Remote {
         self.shared.unpark();
     }
 
+    /// The executor's counters, for `RuntimeMetrics`.
+    pub(crate) fn counters(&self) -> &super::metrics::Counters {
+        &self.shared.counters
+    }
+
+    /// Futures spawned from other threads, not yet made tasks.
+    pub(crate) fn injected(&self) -> usize {
+        self.shared.inject.len()
+    }
+
     /// Whether `core` is this executor.
     pub(crate) fn is(&self, core: &Core) -> bool {
         ptr::eq(Arc::as_ptr(&self.shared), Arc::as_ptr(&core.shared))

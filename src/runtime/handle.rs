@@ -188,6 +188,12 @@ impl Handle {
         RuntimeFlavor::CurrentThread
     }
 
+    /// The runtime's metrics (see [`RuntimeMetrics`](super::RuntimeMetrics)),
+    /// as tokio's.
+    pub fn metrics(&self) -> super::RuntimeMetrics {
+        super::RuntimeMetrics::new(self.cx.executor.clone())
+    }
+
     /// The id of this handle's runtime, unique among the runtimes of this
     /// process; see [`runtime::Id`](super::Id).
     pub fn id(&self) -> super::Id {

@@ -27,6 +27,7 @@ use groundup_loom::loom;
 use loom::sync::{Arc, Condvar, Mutex};
 
 #[path = "../../../src/executor/inject.rs"]
+#[allow(dead_code, reason = "`len` serves RuntimeMetrics, outside the protocol")]
 mod inject;
 #[path = "../../../src/executor/park.rs"]
 #[allow(dead_code, reason = "the spin before a park is modelled in tests/park.rs")]
