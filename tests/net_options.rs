@@ -289,17 +289,7 @@ fn bind_to_loopback_and_back(
     if let Err(e) = set(Some(b"lo")) {
         return skip(e, "binding to lo");
     }
-    let bound = get();
-    if std::env::var_os("GROUNDUP_TEST_EMULATOR").is_some() {
-        if let Err(e) = &bound {
-            // qemu-user passes the setsockopt on but does not translate
-            // getsockopt(SO_BINDTODEVICE) (seen on aarch64: EINVAL); the
-            // option is the kernel's, checked natively.
-            assert_eq!(e.kind(), ErrorKind::InvalidInput, "{what}: {e}");
-            return eprintln!("skipped on {what}: qemu-user cannot read SO_BINDTODEVICE ({e})");
-        }
-    }
-    assert_eq!(bound.unwrap(), Some(b"lo".to_vec()), "{what}: bound to lo");
+    assert_eq!(get().unwrap(), Some(b"lo".to_vec()), "{what}: bound to lo");
     if let Err(e) = set(None) {
         return skip(e, "removing the binding");
     }
@@ -309,6 +299,13 @@ fn bind_to_loopback_and_back(
 #[cfg(groundup_bindtodevice)]
 #[test]
 fn bind_device_binds_to_loopback_and_none_clears_it() {
+    if std::env::var_os("GROUNDUP_TEST_EMULATOR").is_some() {
+        // qemu-user does not translate getsockopt(SO_BINDTODEVICE): seen on
+        // aarch64, EINVAL after a bind and a garbage byte on a fresh TCP
+        // socket. The option is the kernel's; it is checked natively.
+        eprintln!("under qemu-user SO_BINDTODEVICE cannot be read back: skipped");
+        return;
+    }
     groundup::block_on(async {
         let udp = UdpSocket::bind("127.0.0.1:0").await.unwrap();
         bind_to_loopback_and_back("UdpSocket", |i| udp.bind_device(i), || udp.device());
