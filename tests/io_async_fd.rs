@@ -3,6 +3,7 @@
 
 #[path = "util/io.rs"]
 mod io_util;
+mod util;
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -196,17 +197,6 @@ mod unix {
         });
     }
 
-    /// Whether `fd` has `O_NONBLOCK` set (Linux's flag value).
-    #[cfg(target_os = "linux")]
-    fn is_nonblocking(fd: &impl std::os::fd::AsRawFd) -> bool {
-        use groundup::groundup_ffi::{linux, unix as posix};
-        // SAFETY: F_GETFL takes no third argument and only reads the
-        // descriptor's flags; `fd` is open for the call.
-        let flags = unsafe { posix::fcntl(fd.as_raw_fd(), linux::F_GETFL) };
-        assert!(flags >= 0, "{}", std::io::Error::last_os_error());
-        flags & linux::O_NONBLOCK != 0
-    }
-
     /// `try_new` of what epoll refuses gives the file back as it was:
     /// still blocking, with the reason that `new` would have given.
     #[cfg(all(target_os = "linux", groundup_backend = "epoll"))]
@@ -217,11 +207,11 @@ mod unix {
                 std::env::temp_dir().join(format!("groundup-asyncfd-try-{}", std::process::id()));
             let file = std::fs::File::create(&path).unwrap();
             std::fs::remove_file(&path).unwrap();
-            assert!(!is_nonblocking(&file));
+            assert!(!util::is_nonblocking(&file));
             let (file, cause) = AsyncFd::try_new(file).unwrap_err().into_parts();
             assert_eq!(cause.kind(), ErrorKind::PermissionDenied);
             assert!(cause.to_string().contains("regular files"), "{cause}");
-            assert!(!is_nonblocking(&file), "the file's blocking mode was not restored");
+            assert!(!util::is_nonblocking(&file), "the file's blocking mode was not restored");
             let again: std::io::Error = AsyncFd::try_new(file).unwrap_err().into();
             assert_eq!(again.kind(), ErrorKind::PermissionDenied, "`?` converts it");
         });
@@ -234,7 +224,7 @@ mod unix {
         let (_peer, socket) = super::tcp_pair();
         let (socket, cause) = AsyncFd::try_new(socket).unwrap_err().into_parts();
         assert!(cause.to_string().contains("no groundup runtime"), "{cause}");
-        assert!(!is_nonblocking(&socket));
+        assert!(!util::is_nonblocking(&socket));
     }
 }
 
