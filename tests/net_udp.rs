@@ -164,33 +164,11 @@ fn poll_send_and_poll_recv_carry_a_datagram_each_way() {
 fn poll_recv_is_pending_until_a_send_wakes_it() {
     groundup::block_on(async {
         let (a, b) = connected_pair("127.0.0.1").await;
-        let pendings = Rc::new(Cell::new(0));
-        let receiver = groundup::spawn({
-            let pendings = Rc::clone(&pendings);
-            async move {
-                let mut buf = [0u8; 16];
-                let n = poll_fn(|cx| {
-                    let poll = b.poll_recv(cx, &mut buf);
-                    if poll.is_pending() {
-                        pendings.set(pendings.get() + 1);
-                    }
-                    poll
-                })
-                .await
-                .unwrap();
-                buf[..n].to_vec()
-            }
-        });
-        while pendings.get() == 0 {
-            groundup::task::yield_now().await;
-        }
-        a.send(b"late").await.unwrap();
-        let got = groundup::time::timeout(util::PATIENCE, receiver)
-            .await
-            .expect("the send did not wake the task in poll_recv")
-            .unwrap();
-        assert_eq!(got, b"late");
-        assert!(pendings.get() >= 1);
+        util::assert_poll_recv_waits_for_a_send(
+            move |cx, buf| b.poll_recv(cx, buf),
+            a.send(b"late"),
+        )
+        .await;
     });
 }
 

@@ -358,6 +358,47 @@ pub async fn echo_server() -> std::net::SocketAddr {
     addr
 }
 
+/// A datagram socket's `poll_recv` with nothing queued is `Pending`, and
+/// the send that follows wakes the polling task, whose next poll gets the
+/// datagram: spawns a task that polls with `poll_recv` (counting its
+/// `Pending`s), yields until it has returned `Pending` at least once,
+/// then awaits `send` (which must send `b"late"`), and checks that the task
+/// received it within `PATIENCE`.
+pub async fn assert_poll_recv_waits_for_a_send<P, S>(mut poll_recv: P, send: S)
+where
+    P: FnMut(&mut std::task::Context<'_>, &mut [u8]) -> std::task::Poll<io::Result<usize>>
+        + 'static,
+    S: std::future::Future<Output = io::Result<usize>>,
+{
+    let pendings = std::rc::Rc::new(std::cell::Cell::new(0));
+    let receiver = groundup::spawn({
+        let pendings = std::rc::Rc::clone(&pendings);
+        async move {
+            let mut buf = [0u8; 16];
+            let n = std::future::poll_fn(|cx| {
+                let poll = poll_recv(cx, &mut buf);
+                if poll.is_pending() {
+                    pendings.set(pendings.get() + 1);
+                }
+                poll
+            })
+            .await
+            .unwrap();
+            buf[..n].to_vec()
+        }
+    });
+    while pendings.get() == 0 {
+        groundup::task::yield_now().await;
+    }
+    send.await.unwrap();
+    let got = groundup::time::timeout(PATIENCE, receiver)
+        .await
+        .expect("the send did not wake the task in poll_recv")
+        .unwrap();
+    assert_eq!(got, b"late");
+    assert!(pendings.get() >= 1);
+}
+
 /// Whether `O_NONBLOCK` is set on the socket (`fcntl(F_GETFL)`).
 #[cfg(unix)]
 pub fn is_nonblocking(socket: &impl std::os::fd::AsRawFd) -> bool {
