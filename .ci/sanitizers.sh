@@ -19,8 +19,10 @@ export GROUNDUP_STRESS_DIVISOR=10
 # below): the soak test does not judge resident memory under any (see
 # tests/soak.rs); under ThreadSanitizer, tests/fault_reactor.rs skips its
 # fault (a descriptor closed while another thread waits on it, which TSan
-# rightly reports as a race) and tests/example_graceful_shutdown.rs skips
-# the signal TSan never delivers to a thread blocked in a futex.
+# rightly reports as a race), tests/example_graceful_shutdown.rs skips
+# the signal TSan never delivers to a thread blocked in a futex, and the
+# signal tests send each signal to their own thread (util::raise_signal)
+# for the same reason.
 
 run() {
     local sanitizer=$1

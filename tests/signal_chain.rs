@@ -49,12 +49,6 @@ fn install_foreign(signum: c_int, handler: usize, flags: c_int) {
     assert_eq!(rc, 0, "sigaction: {}", io::Error::last_os_error());
 }
 
-fn raise(signum: c_int) {
-    // SAFETY: kill takes no pointers; the signal has handlers.
-    let rc = unsafe { posix::kill(std::process::id() as posix::pid_t, signum) };
-    assert_eq!(rc, 0, "kill: {}", io::Error::last_os_error());
-}
-
 /// Waits (bounded by `PATIENCE`) until `done()` holds.
 fn eventually(done: impl Fn() -> bool) {
     let deadline = std::time::Instant::now() + util::PATIENCE;
@@ -75,8 +69,8 @@ fn a_handler_installed_before_groundup_still_runs() {
         let mut usr1 = signal(SignalKind::user_defined1()).unwrap();
         let mut usr2 = signal(SignalKind::user_defined2()).unwrap();
         for round in 1..=3 {
-            raise(os::SIGUSR1);
-            raise(os::SIGUSR2);
+            util::raise_signal(os::SIGUSR1);
+            util::raise_signal(os::SIGUSR2);
             let start = std::time::Instant::now();
             assert_eq!(timeout(util::PATIENCE, usr1.recv()).await.unwrap(), Some(()));
             assert_eq!(timeout(util::PATIENCE, usr2.recv()).await.unwrap(), Some(()));

@@ -1,4 +1,5 @@
-//! Unix signals sent to this process with `kill(getpid(), …)` reach
+//! Unix signals sent to this process with `kill(getpid(), …)` (see
+//! `util::raise_signal` for the ThreadSanitizer run) reach
 //! `groundup::signal` listeners.
 //!
 //! Installing a handler changes the process for good, so these tests live
@@ -19,15 +20,6 @@ use groundup::time::timeout;
 use groundup::groundup_ffi::bsd as os;
 #[cfg(groundup_os = "linux")]
 use groundup::groundup_ffi::linux as os;
-use groundup::groundup_ffi::unix as posix;
-
-/// Sends `signum` to this process.
-fn raise(signum: c_int) {
-    // SAFETY: kill takes no pointers; every signal sent here has a
-    // groundup listener, so none of them terminates the process.
-    let rc = unsafe { posix::kill(std::process::id() as posix::pid_t, signum) };
-    assert_eq!(rc, 0, "kill: {}", io::Error::last_os_error());
-}
 
 /// The next delivery, or a panic after `PATIENCE` (also if it only came
 /// as the deadline passed: the timer's wake polls `recv` one last time,
@@ -48,7 +40,7 @@ async fn has_delivery(listener: &mut Signal) -> bool {
 fn a_signal_sent_to_the_process_is_received() {
     groundup::block_on(async {
         let mut usr1 = signal(SignalKind::user_defined1()).unwrap();
-        raise(os::SIGUSR1);
+        util::raise_signal(os::SIGUSR1);
         next(&mut usr1).await;
     });
 }
@@ -59,7 +51,7 @@ fn two_listeners_for_one_signal_are_both_woken() {
         let mut first = signal(SignalKind::user_defined2()).unwrap();
         let mut second = signal(SignalKind::user_defined2()).unwrap();
         for _ in 0..3 {
-            raise(os::SIGUSR2);
+            util::raise_signal(os::SIGUSR2);
             next(&mut first).await;
             next(&mut second).await;
         }
@@ -79,7 +71,7 @@ fn listeners_on_two_runtimes_are_both_woken() {
     groundup::block_on(async {
         let mut hup = signal(SignalKind::hangup()).unwrap();
         ready_rx.recv().unwrap();
-        raise(os::SIGHUP);
+        util::raise_signal(os::SIGHUP);
         next(&mut hup).await;
     });
     other.join().unwrap();
@@ -97,7 +89,7 @@ fn a_burst_of_1000_signals_reaches_every_listener() {
         ];
         let sender = std::thread::spawn(|| {
             for _ in 0..1000 {
-                raise(os::SIGWINCH);
+                util::raise_signal(os::SIGWINCH);
             }
         });
         let mut counts = [0usize; 2];
@@ -120,7 +112,7 @@ fn a_burst_of_1000_signals_reaches_every_listener() {
         for count in counts {
             assert!((1..=1000).contains(&count), "{counts:?}");
         }
-        raise(os::SIGWINCH);
+        util::raise_signal(os::SIGWINCH);
         for listener in &mut listeners {
             next(listener).await;
         }
@@ -131,11 +123,11 @@ fn a_burst_of_1000_signals_reaches_every_listener() {
 fn a_listener_hears_only_deliveries_made_after_its_creation() {
     groundup::block_on(async {
         let mut early = signal(SignalKind::alarm()).unwrap();
-        raise(os::SIGALRM);
+        util::raise_signal(os::SIGALRM);
         next(&mut early).await;
         let mut late = signal(SignalKind::alarm()).unwrap();
         assert!(!has_delivery(&mut late).await, "the earlier SIGALRM is not news to it");
-        raise(os::SIGALRM);
+        util::raise_signal(os::SIGALRM);
         next(&mut late).await;
         next(&mut early).await;
     });
@@ -147,7 +139,7 @@ fn a_listener_dropped_before_a_delivery_does_not_stop_the_others() {
         let mut kept = signal(SignalKind::quit()).unwrap();
         let dropped = signal(SignalKind::quit()).unwrap();
         drop(dropped);
-        raise(os::SIGQUIT);
+        util::raise_signal(os::SIGQUIT);
         next(&mut kept).await;
     });
 }
@@ -166,7 +158,7 @@ fn ctrl_c_is_sigint() {
         while !ctrl_c.is_finished() {
             assert!(std::time::Instant::now() < deadline, "ctrl_c() never returned");
             groundup::time::sleep(Duration::from_millis(5)).await;
-            raise(os::SIGINT);
+            util::raise_signal(os::SIGINT);
         }
         ctrl_c.await.unwrap().unwrap();
         next(&mut sigint).await;

@@ -270,6 +270,13 @@ unsafe extern "C" {
     /// Returns 0, or **an error number** (it does not set errno, unlike the
     /// calls above). Delivers `sig` to one thread of this process.
     pub fn pthread_kill(thread: pthread_t, sig: c_int) -> c_int;
+
+    /// `pthread_t pthread_self(void);`
+    ///
+    /// Header `<pthread.h>`; man page [pthread_self(3)](https://man7.org/linux/man-pages/man3/pthread_self.3.html).
+    /// The calling thread's ID; it always succeeds. The tests aim a signal
+    /// at their own thread with it (`pthread_kill(pthread_self(), sig)`).
+    pub fn pthread_self() -> pthread_t;
 }
 
 #[cfg(groundup_os = "bsd")]

@@ -413,6 +413,36 @@ pub fn is_nonblocking(socket: &impl std::os::fd::AsRawFd) -> bool {
     flags & O_NONBLOCK != 0
 }
 
+/// Sends `signum` to this process, as `kill(getpid(), signum)` does; the
+/// caller has installed a handler for it, so it terminates nothing.
+///
+/// Under ThreadSanitizer (`GROUNDUP_SANITIZER=thread`) the signal goes to
+/// the calling thread instead (`pthread_kill(pthread_self(), signum)`).
+/// TSan runs a handler only when the thread the kernel delivered the
+/// signal to next makes a call TSan intercepts. A process-directed signal
+/// goes to the main thread first, and a libtest main thread waits for its
+/// tests on a futex, which TSan does not intercept (llvm/llvm-project#83844),
+/// so the handler would wait for whichever test ends next, past any
+/// deadline. A signal a thread sends itself TSan handles before the
+/// `pthread_kill` returns. The handler, its byte and the listeners' wake
+/// are then the same as natively, where the process-directed path runs.
+#[cfg(unix)]
+pub fn raise_signal(signum: std::ffi::c_int) {
+    use groundup_ffi::unix::{kill, pid_t, pthread_kill, pthread_self};
+    if std::env::var_os("GROUNDUP_SANITIZER").is_some_and(|s| s == "thread") {
+        // SAFETY: pthread_self takes nothing and cannot fail.
+        let this_thread = unsafe { pthread_self() };
+        // SAFETY: pthread_kill takes no pointers; its target is this thread,
+        // alive for the call.
+        let rc = unsafe { pthread_kill(this_thread, signum) };
+        assert_eq!(rc, 0, "pthread_kill: {}", io::Error::from_raw_os_error(rc));
+        return;
+    }
+    // SAFETY: kill takes no pointers; the caller handles the signal.
+    let rc = unsafe { kill(std::process::id() as pid_t, signum) };
+    assert_eq!(rc, 0, "kill: {}", io::Error::last_os_error());
+}
+
 /// Runs `f`, which must panic, and returns where the panic was raised, as
 /// `file:line`. A panic hook (installed once, chained to the one before it,
 /// so messages still print) records the location of each panic on the
