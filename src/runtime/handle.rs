@@ -191,7 +191,7 @@ impl Handle {
     /// The runtime's metrics (see [`RuntimeMetrics`](super::RuntimeMetrics)),
     /// as tokio's.
     pub fn metrics(&self) -> super::RuntimeMetrics {
-        super::RuntimeMetrics::new(self.cx.executor.clone())
+        super::RuntimeMetrics::new(self.cx.executor.clone(), self.cx.blocking.clone())
     }
 
     /// The id of this handle's runtime, unique among the runtimes of this
