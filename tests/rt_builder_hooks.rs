@@ -129,6 +129,8 @@ fn start_and_stop_hooks_run_once_on_each_pool_thread() {
     let stopped_on = Arc::new(Mutex::new(Vec::new()));
     let rt = Builder::new_current_thread()
         .thread_name("hooked")
+        // No idle thread may exit (and run its stop hook) before the drop.
+        .thread_keep_alive(std::time::Duration::from_secs(3600))
         .on_thread_start({
             let started = Arc::clone(&started);
             move || {
