@@ -5,7 +5,8 @@
 //!
 //! Jobs that must run at the same time meet at a `std::sync::Barrier`, so a
 //! test knows how many pool threads exist without timing anything; hooks
-//! are counted, never timed.
+//! are counted, never timed. Where a test needs threads idle, it waits for
+//! `RuntimeMetrics::num_idle_blocking_threads` to say so.
 // miri: run (.ci/miri.sh runs every test file with this line; it needs no TCP)
 
 mod util;
@@ -128,6 +129,8 @@ fn start_and_stop_hooks_run_once_on_each_pool_thread() {
     let stopped_on = Arc::new(Mutex::new(Vec::new()));
     let rt = Builder::new_current_thread()
         .thread_name("hooked")
+        // No idle thread may exit (and run its stop hook) before the drop.
+        .thread_keep_alive(std::time::Duration::from_secs(3600))
         .on_thread_start({
             let started = Arc::clone(&started);
             move || {
@@ -144,6 +147,14 @@ fn start_and_stop_hooks_run_once_on_each_pool_thread() {
     // The start hook ran on the job's own thread, before the job.
     let saw_start = on_distinct_threads(&rt, 2, || STARTED_HERE.with(Cell::get));
     assert_eq!(saw_start, [true, true]);
+    // A worker counts itself idle only after its job's result is delivered
+    // (it goes back to the pool's lock after the job returns), so the two
+    // results above can arrive while neither thread is idle yet; a job
+    // submitted then would rightly start a third thread. Wait for both.
+    let metrics = rt.metrics();
+    util::wait_for("both pool threads to count themselves idle", || {
+        metrics.num_idle_blocking_threads() == 2
+    });
     // A later job reuses an idle thread: no new start.
     rt.block_on(rt.spawn_blocking(|| ())).unwrap();
     assert_eq!(started.load(Ordering::Relaxed), 2);

@@ -1,5 +1,6 @@
 //! `RuntimeMetrics`: tokio's stable runtime metrics, on groundup's one
-//! worker. Counts and orderings only, never durations against a clock.
+//! worker, and its blocking-pool metrics. Counts and orderings only, never
+//! durations against a clock.
 // miri: run (.ci/miri.sh runs every test file with this line; it needs no TCP)
 
 mod util;
@@ -8,8 +9,9 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
-use groundup::runtime::{Handle, RuntimeMetrics};
+use groundup::runtime::{Builder, Handle, RuntimeMetrics};
 use groundup::sync::oneshot;
+use groundup::task::JoinHandle;
 use util::panic_message_of;
 
 #[test]
@@ -107,4 +109,85 @@ fn parks_and_unparks_are_counted_in_pairs() {
         assert!(metrics.worker_total_busy_duration(0) >= busy);
     });
     watcher.join().unwrap();
+}
+
+/// A blocking job that does not return until told holds one pool thread,
+/// busy; once it has returned, the thread counts itself idle (a moment
+/// after the job's result is delivered, so the test waits for it), and the
+/// next job claims that same thread instead of starting another.
+#[test]
+fn a_blocking_thread_is_busy_during_its_job_and_idle_after_it() {
+    // A keep-alive longer than any wait here: the idle thread cannot exit
+    // before the test looks at it.
+    let rt = Builder::new_current_thread().thread_keep_alive(LONG).build().unwrap();
+    let metrics = rt.metrics();
+    assert_eq!((metrics.num_blocking_threads(), metrics.num_idle_blocking_threads()), (0, 0));
+
+    let (job, release) = blocking_until_released(&rt);
+    assert_eq!(metrics.num_blocking_threads(), 1);
+    assert_eq!(metrics.num_idle_blocking_threads(), 0, "the one thread runs the job");
+    assert_eq!(metrics.blocking_queue_depth(), 0, "the thread has taken the job");
+    let seen = metrics.clone();
+    let from_elsewhere = thread::spawn(move || seen.num_blocking_threads()).join().unwrap();
+    assert_eq!(from_elsewhere, 1, "another thread reads the same");
+
+    release.send(()).unwrap();
+    rt.block_on(job).unwrap().unwrap();
+    util::wait_for("the pool thread to count itself idle", || {
+        metrics.num_idle_blocking_threads() == 1
+    });
+    assert_eq!(metrics.num_blocking_threads(), 1, "an idle thread is still a pool thread");
+
+    // The submit claims the idle thread at once, under the pool's lock.
+    let (job, release) = blocking_until_released(&rt);
+    assert_eq!(metrics.num_idle_blocking_threads(), 0, "claimed by the new job");
+    assert_eq!(metrics.num_blocking_threads(), 1, "no second thread");
+    release.send(()).unwrap();
+    rt.block_on(job).unwrap().unwrap();
+
+    drop(rt); // shuts the pool down and waits for its thread to exit
+    assert_eq!((metrics.num_blocking_threads(), metrics.num_idle_blocking_threads()), (0, 0));
+}
+
+/// With one pool thread, busy, later jobs wait in the queue, counted one
+/// each, until the thread takes them.
+#[test]
+fn jobs_past_max_blocking_threads_wait_in_the_blocking_queue() {
+    let rt = Builder::new_current_thread().max_blocking_threads(1).build().unwrap();
+    let metrics = rt.metrics();
+    assert_eq!(metrics.blocking_queue_depth(), 0);
+    let (first, release) = blocking_until_released(&rt);
+    assert_eq!(metrics.blocking_queue_depth(), 0, "the thread has taken the first job");
+
+    let second = rt.spawn_blocking(|| 2);
+    assert_eq!(metrics.blocking_queue_depth(), 1, "the second waits behind the first");
+    let third = rt.spawn_blocking(|| 3);
+    assert_eq!(metrics.blocking_queue_depth(), 2);
+    assert_eq!(metrics.num_blocking_threads(), 1, "the bound holds");
+
+    release.send(()).unwrap();
+    rt.block_on(async {
+        first.await.unwrap().unwrap();
+        assert_eq!(second.await.unwrap(), 2);
+        assert_eq!(third.await.unwrap(), 3);
+    });
+    assert_eq!(metrics.blocking_queue_depth(), 0, "every job was taken");
+}
+
+/// Longer than any test here runs.
+const LONG: Duration = Duration::from_secs(3600);
+
+/// Spawns a blocking job that runs until the returned sender sends (or is
+/// dropped), and returns once a pool thread has started it.
+fn blocking_until_released(
+    rt: &groundup::Runtime,
+) -> (JoinHandle<Result<(), mpsc::RecvError>>, mpsc::Sender<()>) {
+    let (started, has_started) = mpsc::channel::<()>();
+    let (release, released) = mpsc::channel::<()>();
+    let job = rt.spawn_blocking(move || {
+        started.send(()).unwrap();
+        released.recv()
+    });
+    has_started.recv().expect("the blocking job started");
+    (job, release)
 }

@@ -63,6 +63,14 @@
 //! falls to zero the pool calls its `on_idle` hook, which unparks the
 //! executor so it can look at the clock again.
 //!
+//! ## Metrics
+//!
+//! `RuntimeMetrics` reads `threads`, `idle` and the queue's length, each
+//! under the lock, as [`Pool::threads`], [`Pool::idle_threads`] and
+//! [`Pool::queued`]: a value the state really had at one instant, and no
+//! atomic to keep in step with the fields the protocol uses. A reader takes
+//! the lock only when asked, never per job.
+//!
 //! This file names nothing else in groundup and takes its locks and
 //! atomics from `crate::loom`, so the model checker
 //! (`checks/loom/tests/blocking_pool.rs`) runs this very protocol.
@@ -301,6 +309,16 @@ impl<J> Pool<J> {
     /// Workers alive (started and not exited).
     pub(crate) fn threads(&self) -> usize {
         self.lock().threads
+    }
+
+    /// Workers waiting for a job that no submit has claimed yet (`idle`).
+    pub(crate) fn idle_threads(&self) -> usize {
+        self.lock().idle
+    }
+
+    /// Jobs submitted and not yet taken by a worker.
+    pub(crate) fn queued(&self) -> usize {
+        self.lock().queue.len()
     }
 }
 

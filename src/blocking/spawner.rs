@@ -243,6 +243,16 @@ impl Spawner {
         self.pool.threads()
     }
 
+    /// Worker threads waiting for a job.
+    pub(crate) fn idle_threads(&self) -> usize {
+        self.pool.idle_threads()
+    }
+
+    /// Jobs submitted and not yet taken by a worker thread.
+    pub(crate) fn queued(&self) -> usize {
+        self.pool.queued()
+    }
+
     /// Refuses new jobs, cancels the queued ones, and waits up to `timeout`
     /// (`None`: forever) for the workers to finish their jobs and exit.
     /// Returns whether they all did. Workers still running afterwards own

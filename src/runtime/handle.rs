@@ -191,7 +191,7 @@ impl Handle {
     /// The runtime's metrics (see [`RuntimeMetrics`](super::RuntimeMetrics)),
     /// as tokio's.
     pub fn metrics(&self) -> super::RuntimeMetrics {
-        super::RuntimeMetrics::new(self.cx.executor.clone())
+        super::RuntimeMetrics::new(self.cx.executor.clone(), self.cx.blocking.clone())
     }
 
     /// The id of this handle's runtime, unique among the runtimes of this
@@ -372,11 +372,6 @@ impl Handle {
     pub(crate) fn blocking_in_flight(&self) -> usize {
         self.cx.blocking.in_flight()
     }
-
-    /// The blocking pool's threads alive.
-    pub(crate) fn blocking_threads(&self) -> usize {
-        self.cx.blocking.threads()
-    }
 }
 
 /// Blocking task `id`: `f` on a pool thread, with `handle` and the id
@@ -460,7 +455,7 @@ impl fmt::Debug for Handle {
         f.debug_struct("Handle")
             .field("id", &self.id())
             .field("blocking_in_flight", &self.blocking_in_flight())
-            .field("blocking_threads", &self.blocking_threads())
+            .field("blocking_threads", &self.metrics().num_blocking_threads())
             .finish_non_exhaustive()
     }
 }

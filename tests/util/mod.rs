@@ -157,6 +157,17 @@ pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     }
 }
 
+/// Checks `holds` every millisecond until it is true, or panics (naming
+/// `what`) after `PATIENCE`. Only for state that nothing signals, such as a
+/// count another thread updates after the event the test awaited.
+pub fn wait_for(what: &str, mut holds: impl FnMut() -> bool) {
+    let deadline = Instant::now() + PATIENCE;
+    while !holds() {
+        assert!(Instant::now() < deadline, "waited {PATIENCE:?} for {what}");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
 /// Runs `f`, which must panic, and returns its panic's message.
 pub fn panic_message_of(f: impl FnOnce()) -> String {
     let payload =
