@@ -15,12 +15,15 @@
 //! type. The test also fails if an item in the sources has no check here, so a
 //! new binding cannot slip in unverified.
 //!
-//! Two refinements: integer types whose signedness matters (`rlim_t` is
+//! Three refinements: integer types whose signedness matters (`rlim_t` is
 //! signed on FreeBSD and unsigned on macOS; `struct kevent`'s `filter` is
-//! signed except on NetBSD) are checked for it too, and prototypes that
+//! signed except on NetBSD) are checked for it too; prototypes that
 //! glibc only declares with `_GNU_SOURCE` (`pipe2`) are checked in a second
 //! compile that defines it, so the main one keeps glibc's plain POSIX
-//! declarations (with `_GNU_SOURCE`, `getrlimit` takes an enum).
+//! declarations (with `_GNU_SOURCE`, `getrlimit` takes an enum); and a
+//! function glibc declares `__attribute__((const))` (`pthread_self`), whose
+//! type GCC then qualifies, is compared as a function type rather than
+//! through a pointer to it.
 //!
 //! On macOS and the BSDs the same test runs against their headers (in the
 //! GitHub workflow: no such machine exists where groundup is developed),
@@ -78,6 +81,12 @@ struct Checks {
     absent: Vec<&'static str>,
     /// C lines before the first `#include` (feature macros).
     defines: Vec<&'static str>,
+    /// Functions the headers declare `__attribute__((const))`, which GCC
+    /// records as a qualifier on the function's type: a pointer to it is
+    /// not compatible with a plain function pointer, so these are compared
+    /// as function types, where `__builtin_types_compatible_p` ignores the
+    /// top-level qualifier and still checks the return and argument types.
+    const_functions: Vec<&'static str>,
     /// Directories to search for headers (`-I`), before the system's.
     include_dirs: Vec<String>,
     /// The C spelling of each type whose layout is checked, by Rust name
@@ -211,10 +220,14 @@ impl Checks {
                 && self.gnu_only.contains(&p.name.as_str()) == gnu
         };
         for p in prototypes.iter().filter(wanted) {
-            let ty = p.c_pointer_type();
+            let (of, ty) = if self.const_functions.contains(&p.name.as_str()) {
+                (p.name.clone(), p.c_function_type())
+            } else {
+                (format!("&{}", p.name), p.c_pointer_type())
+            };
             writeln!(
                 c,
-                "_Static_assert(__builtin_types_compatible_p(__typeof__(&{name}), {ty}), \
+                "_Static_assert(__builtin_types_compatible_p(__typeof__({of}), {ty}), \
                  \"prototype of {name}: groundup-ffi declares {ty}\");",
                 name = p.name
             )
@@ -360,6 +373,7 @@ fn platform_checks(c: &mut Checks) -> Vec<&'static str> {
     c.gnu_only.push("pipe2"); // glibc declares it only under _GNU_SOURCE
     c.gnu_only.push("accept4"); // likewise
     c.gnu_only.push("tgkill"); // likewise
+    c.const_functions.push("pthread_self"); // glibc: __attribute__((__const__))
 
     let constants: &[(&str, i128)] = &[
         ("EPOLL_CTL_ADD", EPOLL_CTL_ADD.into()),
@@ -1015,9 +1029,18 @@ struct Prototype {
 impl Prototype {
     /// `int (*)(int, struct epoll_event *, int, int)`
     fn c_pointer_type(&self) -> String {
+        format!("{} (*)({})", self.c_type(&self.ret), self.c_arguments())
+    }
+
+    /// `pthread_t (void)`: the function's own type (see `const_functions`).
+    fn c_function_type(&self) -> String {
+        format!("{} ({})", self.c_type(&self.ret), self.c_arguments())
+    }
+
+    /// `int, struct epoll_event *, int, int`, or `void` for none.
+    fn c_arguments(&self) -> String {
         let args: Vec<String> = self.args.iter().map(|a| self.c_type(a)).collect();
-        let args = if args.is_empty() { "void".to_string() } else { args.join(", ") };
-        format!("{} (*)({args})", self.c_type(&self.ret))
+        if args.is_empty() { "void".to_string() } else { args.join(", ") }
     }
 
     fn c_type(&self, rust: &str) -> String {
