@@ -34,7 +34,15 @@ fn child_helper() {
 }
 
 fn check(stop: example::Stop) {
-    if under_thread_sanitizer() {
+    // Skipped under ThreadSanitizer: it runs a signal's handler only when the
+    // thread the kernel delivered it to next makes a call it intercepts; the
+    // server here is a libtest child, whose main thread (the kernel's first
+    // choice) waits for the test thread on a futex, which it does not
+    // intercept, so the handler never runs. The example itself passes its
+    // `--check` under ThreadSanitizer, where `serve` runs on the main thread
+    // (`cargo +nightly run -Zbuild-std --example graceful_shutdown -- --check`
+    // with `-Zsanitizer=thread`).
+    if util::under_thread_sanitizer() {
         return;
     }
     groundup::block_on(async {
@@ -45,18 +53,6 @@ fn check(stop: example::Stop) {
         let checked = groundup::time::timeout(util::PATIENCE, checked).await;
         checked.expect("the check did not end within PATIENCE").unwrap();
     });
-}
-
-/// Whether `.ci/sanitizers.sh thread` runs this. ThreadSanitizer runs a
-/// signal's handler only when the thread the kernel delivered it to next
-/// makes a call it intercepts; the server here is a libtest child, whose
-/// main thread (the kernel's first choice) waits for the test thread on a
-/// futex, which it does not intercept, so the handler never runs. The
-/// example itself passes its `--check` under ThreadSanitizer, where `serve`
-/// runs on the main thread (`cargo +nightly run -Zbuild-std --example
-/// graceful_shutdown -- --check` with `-Zsanitizer=thread`).
-fn under_thread_sanitizer() -> bool {
-    std::env::var_os("GROUNDUP_SANITIZER").is_some_and(|s| s == "thread")
 }
 
 #[test]

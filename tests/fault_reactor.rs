@@ -58,7 +58,7 @@ fn break_epoll(fd: RawFd) {
 
 #[test]
 fn when_the_reactors_poll_fails_waiting_io_fails_and_later_io_is_refused() {
-    if std::env::var_os("GROUNDUP_SANITIZER").is_some_and(|s| s == "thread") {
+    if util::under_thread_sanitizer() {
         // The fault is a race by design (a descriptor closed while the
         // reactor waits on it), and ThreadSanitizer rightly reports it;
         // AddressSanitizer and the plain suite run this test.

@@ -49,15 +49,6 @@ fn install_foreign(signum: c_int, handler: usize, flags: c_int) {
     assert_eq!(rc, 0, "sigaction: {}", io::Error::last_os_error());
 }
 
-/// Waits (bounded by `PATIENCE`) until `done()` holds.
-fn eventually(done: impl Fn() -> bool) {
-    let deadline = std::time::Instant::now() + util::PATIENCE;
-    while !done() {
-        assert!(std::time::Instant::now() < deadline, "the chained handler was not called");
-        std::thread::yield_now();
-    }
-}
-
 #[test]
 fn a_handler_installed_before_groundup_still_runs() {
     let plain_fn: extern "C" fn(c_int) = plain;
@@ -79,8 +70,12 @@ fn a_handler_installed_before_groundup_still_runs() {
             // none merges with another: each round adds exactly one call to
             // each foreign handler (made after groundup's own work, so it
             // may lag the recv a little).
-            eventually(|| PLAIN_CALLS.load(Ordering::SeqCst) == round);
-            eventually(|| SIGINFO_CALLS.load(Ordering::SeqCst) == round);
+            util::wait_for("the plain chained handler", || {
+                PLAIN_CALLS.load(Ordering::SeqCst) == round
+            });
+            util::wait_for("the SA_SIGINFO chained handler", || {
+                SIGINFO_CALLS.load(Ordering::SeqCst) == round
+            });
         }
     });
     assert_eq!(SIGINFO_SIGNUM.load(Ordering::SeqCst), os::SIGUSR2 as usize);

@@ -424,6 +424,12 @@ pub fn is_nonblocking(socket: &impl std::os::fd::AsRawFd) -> bool {
     flags & O_NONBLOCK != 0
 }
 
+/// Whether `.ci/sanitizers.sh thread` runs this test
+/// (`GROUNDUP_SANITIZER=thread`).
+pub fn under_thread_sanitizer() -> bool {
+    std::env::var_os("GROUNDUP_SANITIZER").is_some_and(|s| s == "thread")
+}
+
 /// Sends `signum` to this process, as `kill(getpid(), signum)` does; the
 /// caller has installed a handler for it, so it terminates nothing.
 ///
@@ -440,7 +446,7 @@ pub fn is_nonblocking(socket: &impl std::os::fd::AsRawFd) -> bool {
 #[cfg(unix)]
 pub fn raise_signal(signum: std::ffi::c_int) {
     use groundup_ffi::unix::{kill, pid_t, pthread_kill, pthread_self};
-    if std::env::var_os("GROUNDUP_SANITIZER").is_some_and(|s| s == "thread") {
+    if under_thread_sanitizer() {
         // SAFETY: pthread_self takes nothing and cannot fail.
         let this_thread = unsafe { pthread_self() };
         // SAFETY: pthread_kill takes no pointers; its target is this thread,
